@@ -1,0 +1,5 @@
+//! threadtutor: an interactive terminal tutorial on threads and synchronisation,
+//! built around Aahz's "Python Threads" deck.
+//!
+//! Dependencies point one way: `content`, `pythreading`, `quiz` and `progress`
+//! are pure; `demos` builds on `pythreading`; only `ui` touches the terminal.
