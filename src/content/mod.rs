@@ -1,0 +1,7 @@
+//! Content: the lesson and quiz model, loading (embedded or from a folder) and
+//! validation. Pure: no terminal here.
+
+pub mod diagnostic;
+pub mod quiz;
+
+pub use diagnostic::Diagnostic;
