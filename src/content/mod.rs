@@ -2,6 +2,12 @@
 //! validation. Pure: no terminal here.
 
 pub mod diagnostic;
+pub mod lesson;
+pub mod load;
+pub mod markup;
+pub mod parse;
 pub mod quiz;
 
 pub use diagnostic::Diagnostic;
+pub use lesson::*;
+pub use load::{Content, Source, load};
