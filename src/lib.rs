@@ -4,4 +4,7 @@
 //! Dependencies point one way: `content`, `pythreading`, `quiz` and `progress`
 //! are pure; `demos` builds on `pythreading`; only `ui` touches the terminal.
 
+pub mod cli;
 pub mod content;
+pub mod progress;
+pub mod ui;

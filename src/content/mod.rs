@@ -6,7 +6,9 @@ pub mod lesson;
 pub mod load;
 pub mod markup;
 pub mod parse;
+pub mod plain;
 pub mod quiz;
+pub mod sanitize;
 
 pub use diagnostic::Diagnostic;
 pub use lesson::*;

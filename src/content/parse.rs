@@ -310,19 +310,19 @@ fn build_block(cx: &mut Ctx, rb: RawBlock, spans: &mut LessonSpans) -> Option<Bl
     ];
     let mut ok = true;
     for (key, at) in present {
-        if let Some(at) = at {
-            if !allowed.contains(&key) {
-                cx.diags.push(Diagnostic::at(
-                    cx.path,
-                    cx.text,
-                    at,
-                    format!(
-                        "a `{kind}` block does not take `{key}` (it takes: {})",
-                        allowed.join(", ")
-                    ),
-                ));
-                ok = false;
-            }
+        if let Some(at) = at
+            && !allowed.contains(&key)
+        {
+            cx.diags.push(Diagnostic::at(
+                cx.path,
+                cx.text,
+                at,
+                format!(
+                    "a `{kind}` block does not take `{key}` (it takes: {})",
+                    allowed.join(", ")
+                ),
+            ));
+            ok = false;
         }
     }
     let reveal = match &rb.reveal {

@@ -1,0 +1,127 @@
+//! The lesson screen: slide title, the laid-out slide (scrolling when long),
+//! the reveal step and a footer with where you are and the keys.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use crate::content::sanitize::inert;
+
+use super::app::{App, LessonState};
+use super::layout::{lay_out, truncate};
+use super::view::footer;
+
+/// Draw the lesson; records the body size in `state` for scrolling.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
+    let t = &app.theme;
+    let lesson = &app.content.lessons[state.lesson];
+    let slide = &lesson.slides[state.slide];
+    let [head, title, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(2),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let w = usize::from(area.width);
+
+    let right = format!("lesson {}/{} ", state.lesson + 1, app.content.lessons.len());
+    let left = truncate(
+        &format!(" {} › {}", inert(&lesson.part), inert(&lesson.title)),
+        w.saturating_sub(right.width() + 1),
+    );
+    let gap = w.saturating_sub(left.width() + right.width());
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(left, t.dim),
+            Span::raw(" ".repeat(gap)),
+            Span::styled(right, t.dim),
+        ])),
+        head,
+    );
+    let steps = slide.steps();
+    let mut title_spans = vec![Span::styled(
+        truncate(&format!(" {}", inert(&slide.title)), w),
+        t.title,
+    )];
+    if steps > 1 {
+        let dots: String = (1..=steps)
+            .map(|i| if i <= state.step { '●' } else { '○' })
+            .collect();
+        if title_spans[0].width() + dots.width() + 3 <= w {
+            title_spans.push(Span::styled(format!("  {dots}"), t.accent));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(title_spans),
+            Line::from(Span::styled(
+                " ".to_string() + &"─".repeat(w.saturating_sub(2)),
+                t.border,
+            )),
+        ]),
+        title,
+    );
+
+    // Body with a margin of one column each side.
+    let inner = Rect::new(
+        body.x + 1,
+        body.y,
+        body.width.saturating_sub(2),
+        body.height,
+    );
+    let laid = lay_out(slide, state.step, inner.width, t, &|code| {
+        app.highlighted(code)
+    });
+    state.body_lines = laid.lines.len();
+    state.body_height = usize::from(inner.height);
+    state.scroll = state
+        .scroll
+        .min(state.body_lines.saturating_sub(state.body_height));
+    let visible: Vec<Line> = laid
+        .lines
+        .into_iter()
+        .skip(state.scroll)
+        .take(state.body_height)
+        .collect();
+    frame.render_widget(Paragraph::new(visible), inner);
+    // Say when there is more above or below.
+    if state.body_lines > state.body_height && inner.width >= 10 {
+        let more_below = state.scroll + state.body_height < state.body_lines;
+        let label = match (state.scroll > 0, more_below) {
+            (true, true) => "↑↓ more",
+            (false, true) => "↓ more",
+            (true, false) => "↑ more",
+            _ => "",
+        };
+        let lw = label.width() as u16;
+        let at = Rect::new(
+            inner.right().saturating_sub(lw),
+            inner.bottom().saturating_sub(1),
+            lw,
+            1,
+        );
+        frame.render_widget(Paragraph::new(Span::styled(label, t.key)), at);
+    }
+
+    let mut place = format!("slide {}/{}", state.slide + 1, lesson.slides.len());
+    if steps > 1 {
+        place.push_str(&format!(" · step {}/{}", state.step, steps));
+    }
+    footer(
+        frame,
+        foot,
+        app,
+        &[
+            ("←→", "slides"),
+            ("↑↓", "scroll"),
+            ("/", "search"),
+            ("?", "help"),
+            ("Esc", "home"),
+            ("q", "quit"),
+        ],
+        Some(place),
+    );
+}
