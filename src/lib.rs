@@ -7,4 +7,5 @@
 pub mod cli;
 pub mod content;
 pub mod progress;
+pub mod runner;
 pub mod ui;

@@ -145,3 +145,55 @@ mod libc_sig {
     pub const SIGINT: i32 = 2;
     pub const SIGTERM: i32 = 15;
 }
+
+#[test]
+fn run_code_with_python3() {
+    if std::process::Command::new("python3")
+        .arg("-c")
+        .arg("pass")
+        .status()
+        .is_err()
+    {
+        eprintln!("skipping: python3 is not on this machine");
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let a = content_args();
+    let mut pty = Pty::spawn(&args(&a), data.path(), 90, 30);
+    pty.wait_for("Locks");
+    pty.send(b"j");
+    pty.send(b"\r");
+    pty.wait_for("Synch Two Threads");
+    pty.send(RIGHT);
+    pty.wait_for("Run it");
+    pty.send(b"r");
+    pty.wait_for("hello from worker");
+    pty.wait_for("exited with code 0");
+    pty.send(b"x");
+    pty.wait_gone("hello from worker");
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
+fn run_code_without_python3_says_so() {
+    let data = tempfile::tempdir().unwrap();
+    let a = content_args();
+    let mut pty = Pty::spawn_env(
+        &args(&a),
+        data.path(),
+        90,
+        30,
+        &[("THREADTUTOR_PYTHON", "/nonexistent/python3")],
+    );
+    pty.wait_for("Locks");
+    pty.send(b"j");
+    pty.send(b"\r");
+    pty.wait_for("Synch Two Threads");
+    pty.send(RIGHT);
+    pty.wait_for("Run it");
+    pty.send(b"r");
+    pty.wait_for("was not found");
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(), 0);
+}

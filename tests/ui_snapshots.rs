@@ -217,3 +217,55 @@ fn speaker_notes_stay_hidden() {
     press(&mut app, KeyCode::Enter);
     assert!(!screen(&mut app, 100, 30).contains("Speaker note"));
 }
+
+#[test]
+fn run_panel_shows_output_and_stops_on_leaving_the_slide() {
+    use threadtutor::runner::RunEvent;
+    use threadtutor::ui::app::{AppEvent, Effect};
+    let mut app = app(ColorDepth::TrueColor);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Right); // "Run it"
+    app.take_effects();
+    press(&mut app, KeyCode::Char('r'));
+    let effects = app.take_effects();
+    let Some(Effect::StartRun { id, source }) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::StartRun { .. }))
+        .cloned()
+    else {
+        panic!("no run started: {effects:?}")
+    };
+    assert!(source.contains("hello from"), "{source}");
+    for event in [
+        RunEvent::Stdout("hello from worker".into()),
+        RunEvent::Stderr("a warning".into()),
+        RunEvent::Exited {
+            code: Some(0),
+            millis: 1234,
+        },
+    ] {
+        app.update(AppEvent::Run { id, event });
+    }
+    // A stale run's output is ignored.
+    app.update(AppEvent::Run {
+        id: id + 100,
+        event: RunEvent::Stdout("stale".into()),
+    });
+    insta::assert_snapshot!(screen(&mut app, 70, 24));
+    press(&mut app, KeyCode::Left);
+    assert!(app.run.is_none());
+    assert!(
+        app.take_effects()
+            .iter()
+            .any(|e| matches!(e, Effect::StopRun))
+    );
+}
+
+#[test]
+fn r_without_runnable_code_says_so() {
+    let mut app = app(ColorDepth::TrueColor);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('r'));
+    assert!(screen(&mut app, 80, 24).contains("No runnable code on this slide."));
+}

@@ -11,6 +11,7 @@ use ratatui::text::Line;
 
 use crate::content::{BlockKind, Code, Content};
 use crate::progress::{Progress, SaveReport};
+use crate::runner::RunEvent;
 
 use super::highlight::{self, Highlighted, Job};
 use super::layout::Link;
@@ -25,6 +26,11 @@ pub enum AppEvent {
     Saved(SaveReport),
     /// SIGTERM, SIGHUP or SIGINT arrived.
     Signal(i32),
+    /// Output or the end of a code run (`id` tells stale runs apart).
+    Run {
+        id: u64,
+        event: RunEvent,
+    },
 }
 
 /// Work the event loop does on the app's behalf, off the UI thread.
@@ -32,7 +38,27 @@ pub enum AppEvent {
 pub enum Effect {
     Save(Progress),
     Highlight(Job),
+    /// Run code with python3 (stopping any run before it).
+    StartRun {
+        id: u64,
+        source: String,
+    },
+    StopRun,
 }
+
+/// The output panel of a code run.
+#[derive(Debug, Clone)]
+pub struct RunPanel {
+    pub id: u64,
+    /// Which runnable block of the slide (for `r` to move on to the next).
+    pub block: usize,
+    pub lines: Vec<(String, bool)>,
+    /// None while running; then how it ended.
+    pub ended: Option<String>,
+}
+
+/// Most lines a run panel keeps (the oldest are dropped).
+pub const RUN_PANEL_LINES: usize = 2000;
 
 /// The screen underneath any overlay.
 #[derive(Debug, Clone)]
@@ -86,6 +112,11 @@ pub struct App {
     pub quit: bool,
     /// Clock for progress timestamps (fixed in tests).
     pub clock: fn() -> u64,
+    /// The code run shown under the slide, if any.
+    pub run: Option<RunPanel>,
+    next_run_id: u64,
+    /// The slide the last visit was on (lesson, slide).
+    run_slide: Option<(usize, usize)>,
 }
 
 impl App {
@@ -103,6 +134,9 @@ impl App {
             effects: Vec::new(),
             quit: false,
             clock: crate::progress::store::now_ms,
+            run: None,
+            next_run_id: 1,
+            run_slide: None,
         }
     }
 
@@ -141,6 +175,35 @@ impl App {
             }
             AppEvent::Signal(_) => {
                 self.quit = true;
+                true
+            }
+            AppEvent::Run { id, event } => {
+                let Some(panel) = self.run.as_mut().filter(|p| p.id == id) else {
+                    return false;
+                };
+                match event {
+                    RunEvent::Stdout(l) => panel.lines.push((l, false)),
+                    RunEvent::Stderr(l) => panel.lines.push((l, true)),
+                    RunEvent::Exited { code, millis } => {
+                        panel.ended = Some(match code {
+                            Some(c) => format!(
+                                "exited with code {c} after {:.1} s",
+                                millis as f64 / 1000.0
+                            ),
+                            None => "killed by a signal".into(),
+                        })
+                    }
+                    RunEvent::Stopped => panel.ended = Some("stopped".into()),
+                    RunEvent::TimedOut { limit_s } => {
+                        panel.ended =
+                            Some(format!("stopped: it ran longer than the {limit_s} s limit"))
+                    }
+                    RunEvent::NotStarted(msg) => panel.ended = Some(msg),
+                }
+                if panel.lines.len() > RUN_PANEL_LINES {
+                    let extra = panel.lines.len() - RUN_PANEL_LINES;
+                    panel.lines.drain(..extra);
+                }
                 true
             }
         }
@@ -287,12 +350,14 @@ impl App {
                 let last = self.content.lessons[st.lesson].slides.len() - 1;
                 self.goto_slide(last, 1)
             }
+            KeyCode::Esc if self.run.is_some() => self.close_run(),
             KeyCode::Esc => {
                 let lesson = st.lesson;
                 self.screen = Screen::Home(HomeState { selected: lesson });
             }
             KeyCode::Enter => self.follow_link(),
             KeyCode::Char('r') => self.run_code(),
+            KeyCode::Char('x') if self.run.is_some() => self.close_run(),
             _ => self.status = Some("press ? for the keys".into()),
         }
     }
@@ -373,6 +438,15 @@ impl App {
         let Screen::Lesson(st) = &self.screen else {
             return;
         };
+        // A code run belongs to its slide: moving to another stops it.
+        let here = (st.lesson, st.slide);
+        if self.run_slide.is_some_and(|s| s != here) {
+            self.close_run();
+        }
+        self.run_slide = Some(here);
+        let Screen::Lesson(st) = &self.screen else {
+            return;
+        };
         let lesson = &self.content.lessons[st.lesson];
         let slide = &lesson.slides[st.slide];
         self.progress
@@ -403,17 +477,44 @@ impl App {
         });
     }
 
+    /// `r`: run the slide's runnable code; again, the next runnable block.
     fn run_code(&mut self) {
-        let has_runnable = self
+        let runnable: Vec<Code> = self
             .current_links()
-            .iter()
-            .any(|l| matches!(l, Link::Run(_)));
-        self.status = Some(if has_runnable {
-            "Running code needs python3: run the example with `python3` from examples/python/"
-                .into()
-        } else {
-            "No runnable code on this slide.".into()
+            .into_iter()
+            .filter_map(|l| match l {
+                Link::Run(code) => Some(code),
+                _ => None,
+            })
+            .collect();
+        if runnable.is_empty() {
+            self.status = Some("No runnable code on this slide.".into());
+            return;
+        }
+        let block = match &self.run {
+            Some(p) if p.ended.is_some() || runnable.len() > 1 => (p.block + 1) % runnable.len(),
+            Some(p) => p.block,
+            None => 0,
+        };
+        let id = self.next_run_id;
+        self.next_run_id += 1;
+        self.run = Some(RunPanel {
+            id,
+            block,
+            lines: Vec::new(),
+            ended: None,
         });
+        self.effects.push(Effect::StartRun {
+            id,
+            source: runnable[block].source.clone(),
+        });
+    }
+
+    /// Stop any run and close its panel.
+    pub fn close_run(&mut self) {
+        if self.run.take().is_some() {
+            self.effects.push(Effect::StopRun);
+        }
     }
 
     /// Ask for every code block of a lesson to be highlighted, once.

@@ -8,6 +8,7 @@ use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
+use std::time::Duration;
 
 use crossterm::event;
 use crossterm::execute;
@@ -15,6 +16,7 @@ use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 
 use crate::content::Content;
 use crate::progress::{SaveReport, Saver, Store};
+use crate::runner::{self, RunHandle};
 
 use super::app::{App, AppEvent, Effect};
 use super::highlight::Highlighter;
@@ -57,28 +59,66 @@ pub fn run(content: Content, store: Store, opts: Options) -> Result<(), String> 
     let saver = Saver::spawn(store, move |r: SaveReport| {
         let _ = save_tx.send(AppEvent::Saved(r));
     });
-    drop(tx);
+    let mut workers = Workers {
+        highlighter,
+        saver,
+        events: tx,
+        run: None,
+    };
 
-    let result = drawn.and_then(|_| event_loop(&mut tui, &mut app, &rx, &highlighter, &saver));
+    let result = drawn.and_then(|_| event_loop(&mut tui, &mut app, &rx, &mut workers));
     terminal::restore();
+    if let Some(run) = workers.run.take() {
+        run.stop_and_wait();
+    }
     // Write the last position before leaving.
-    saver.save(&app.progress);
-    saver.finish();
+    workers.saver.save(&app.progress);
+    workers.saver.finish();
     result.map_err(|e| format!("terminal error: {e}"))
 }
+
+/// The background workers the loop hands effects to.
+struct Workers {
+    highlighter: Highlighter,
+    saver: Saver,
+    /// For workers started later (code runs) to report back.
+    events: Sender<AppEvent>,
+    run: Option<RunHandle>,
+}
+
+/// How long lesson code may run.
+const RUN_LIMIT: Duration = Duration::from_secs(15);
 
 fn event_loop(
     tui: &mut Tui,
     app: &mut App,
     rx: &Receiver<AppEvent>,
-    highlighter: &Highlighter,
-    saver: &Saver,
+    workers: &mut Workers,
 ) -> io::Result<()> {
     loop {
         for effect in app.take_effects() {
             match effect {
-                Effect::Save(p) => saver.save(&p),
-                Effect::Highlight(job) => highlighter.request(job),
+                Effect::Save(p) => workers.saver.save(&p),
+                Effect::Highlight(job) => workers.highlighter.request(job),
+                Effect::StartRun { id, source } => {
+                    if let Some(old) = workers.run.take() {
+                        old.stop();
+                    }
+                    let tx = workers.events.clone();
+                    workers.run = Some(runner::start(
+                        &runner::python(),
+                        &source,
+                        RUN_LIMIT,
+                        move |event| {
+                            let _ = tx.send(AppEvent::Run { id, event });
+                        },
+                    ));
+                }
+                Effect::StopRun => {
+                    if let Some(old) = workers.run.take() {
+                        old.stop();
+                    }
+                }
             }
         }
         if app.quit {

@@ -9,7 +9,9 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::content::sanitize::inert;
 
-use super::app::{App, LessonState};
+use ratatui::widgets::{Block, Borders};
+
+use super::app::{App, LessonState, RunPanel};
 use super::layout::{lay_out, truncate};
 use super::view::footer;
 
@@ -65,6 +67,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
         title,
     );
 
+    // A code run's output takes the lower part of the body.
+    let body = match &app.run {
+        Some(panel) if body.height >= 8 => {
+            let h = (body.height * 2 / 5).max(5);
+            let [top, bottom] =
+                Layout::vertical([Constraint::Min(3), Constraint::Length(h)]).areas(body);
+            run_panel(frame, bottom, app, panel);
+            top
+        }
+        _ => body,
+    };
     // Body with a margin of one column each side.
     let inner = Rect::new(
         body.x + 1,
@@ -124,4 +137,41 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
         ],
         Some(place),
     );
+}
+
+/// The output of a code run: the newest lines, and how it ended.
+fn run_panel(frame: &mut Frame, area: Rect, app: &App, panel: &RunPanel) {
+    let t = &app.theme;
+    let (title, style) = match &panel.ended {
+        None => (" python3 · running… (x stops) ".to_string(), t.key),
+        Some(end) => (format!(" python3 · {end} (r runs again, x closes) "), t.dim),
+    };
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(t.border)
+        .title(Span::styled(
+            truncate(&inert(&title), usize::from(area.width)),
+            style,
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = usize::from(inner.width.saturating_sub(1));
+    let h = usize::from(inner.height);
+    let mut lines: Vec<Line> = panel
+        .lines
+        .iter()
+        .rev()
+        .take(h)
+        .rev()
+        .map(|(l, err)| {
+            Line::from(Span::styled(
+                format!(" {}", truncate(&inert(l), w)),
+                if *err { t.error } else { t.code },
+            ))
+        })
+        .collect();
+    if panel.lines.is_empty() && panel.ended.is_some() {
+        lines.push(Line::from(Span::styled(" (no output)", t.dim)));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
 }
