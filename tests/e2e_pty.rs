@@ -197,3 +197,27 @@ fn run_code_without_python3_says_so() {
     pty.send(b"q");
     assert_eq!(pty.wait_exit(), 0);
 }
+
+#[test]
+fn a_panic_restores_the_terminal_and_prints_the_message() {
+    let data = tempfile::tempdir().unwrap();
+    let a = content_args();
+    let mut pty = Pty::spawn_env(
+        &args(&a),
+        data.path(),
+        80,
+        24,
+        &[("THREADTUTOR_TEST_PANIC", "1")],
+    );
+    pty.wait_for("Thread basics");
+    pty.send(b"j");
+    assert_eq!(pty.wait_exit(), 101);
+    pty.assert_restored();
+    // The message is printed on the main screen, after leaving the alternate one.
+    let out = String::from_utf8_lossy(&pty.output.lock().unwrap()).into_owned();
+    let left = out.rfind("\x1b[?1049l").expect("left the alternate screen");
+    let msg = out
+        .rfind("test panic requested by THREADTUTOR_TEST_PANIC")
+        .expect("the panic message");
+    assert!(msg > left, "message printed before restoring");
+}

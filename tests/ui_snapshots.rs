@@ -269,3 +269,36 @@ fn r_without_runnable_code_says_so() {
     press(&mut app, KeyCode::Char('r'));
     assert!(screen(&mut app, 80, 24).contains("No runnable code on this slide."));
 }
+
+#[test]
+fn paging_back_and_forth_never_highlights_twice() {
+    use threadtutor::ui::app::Effect;
+    let engine = Engine::load();
+    let mut app = app(ColorDepth::TrueColor);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let first: Vec<_> = app
+        .effects
+        .iter()
+        .filter(|e| matches!(e, Effect::Highlight(_)))
+        .cloned()
+        .collect();
+    assert_eq!(
+        first.len(),
+        4,
+        "every code block of the lesson is requested once, up front"
+    );
+    settle(&mut app, &engine);
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Right);
+        press(&mut app, KeyCode::Left);
+        draw(&mut app, 80, 24);
+    }
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        !app.take_effects()
+            .iter()
+            .any(|e| matches!(e, Effect::Highlight(_)))
+    );
+}

@@ -89,12 +89,17 @@ struct Workers {
 /// How long lesson code may run.
 const RUN_LIMIT: Duration = Duration::from_secs(15);
 
+/// Set this to make the first key press panic the UI thread: the tests use
+/// it to check that a panic restores the terminal and prints its message.
+pub const TEST_PANIC_ENV: &str = "THREADTUTOR_TEST_PANIC";
+
 fn event_loop(
     tui: &mut Tui,
     app: &mut App,
     rx: &Receiver<AppEvent>,
     workers: &mut Workers,
 ) -> io::Result<()> {
+    let panic_on_key = std::env::var_os(TEST_PANIC_ENV).is_some();
     loop {
         for effect in app.take_effects() {
             match effect {
@@ -125,6 +130,9 @@ fn event_loop(
             return Ok(());
         }
         let Ok(first) = rx.recv() else { return Ok(()) };
+        if panic_on_key && matches!(first, AppEvent::Input(crossterm::event::Event::Key(_))) {
+            panic!("test panic requested by {TEST_PANIC_ENV}");
+        }
         let mut dirty = app.update(first);
         // Take everything already waiting before drawing once.
         while let Ok(more) = rx.try_recv() {
