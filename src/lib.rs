@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod content;
+pub mod demos;
 pub mod progress;
 pub mod runner;
 pub mod ui;
