@@ -6,7 +6,10 @@
 
 pub mod control;
 pub mod event;
+pub mod headless;
+pub mod model;
 pub mod params;
+pub mod registry;
 pub mod session;
 
 pub use control::{Cancelled, Control};

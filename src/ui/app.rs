@@ -13,6 +13,7 @@ use crate::content::{BlockKind, Code, Content};
 use crate::progress::{Progress, SaveReport};
 use crate::runner::RunEvent;
 
+use super::demo::{Back, DemoOutcome, DemoView};
 use super::highlight::{self, Highlighted, Job};
 use super::layout::Link;
 use super::search::SearchState;
@@ -31,6 +32,8 @@ pub enum AppEvent {
         id: u64,
         event: RunEvent,
     },
+    /// Time passes (sent about 30 times a second while a demo runs).
+    Tick,
 }
 
 /// Work the event loop does on the app's behalf, off the UI thread.
@@ -61,10 +64,12 @@ pub struct RunPanel {
 pub const RUN_PANEL_LINES: usize = 2000;
 
 /// The screen underneath any overlay.
-#[derive(Debug, Clone)]
 pub enum Screen {
     Home(HomeState),
     Lesson(LessonState),
+    /// The list of live demos (selected index).
+    DemoList(usize),
+    Demo(Box<DemoView>),
 }
 
 /// Panels drawn over the screen.
@@ -177,6 +182,10 @@ impl App {
                 self.quit = true;
                 true
             }
+            AppEvent::Tick => match &mut self.screen {
+                Screen::Demo(view) => view.tick(),
+                _ => false,
+            },
             AppEvent::Run { id, event } => {
                 let Some(panel) = self.run.as_mut().filter(|p| p.id == id) else {
                     return false;
@@ -241,6 +250,8 @@ impl App {
                 _ => match &self.screen {
                     Screen::Home(_) => self.home_key(key),
                     Screen::Lesson(_) => self.lesson_key(key),
+                    Screen::DemoList(_) => self.demo_list_key(key),
+                    Screen::Demo(_) => self.demo_key(key),
                 },
             },
         }
@@ -265,6 +276,7 @@ impl App {
                 self.open_lesson(i);
             }
             KeyCode::Char('c') => self.continue_where_left(),
+            KeyCode::Char('d') => self.screen = Screen::DemoList(0),
             KeyCode::Esc => {}
             _ => self.status = Some("press ? for the keys".into()),
         }
@@ -465,16 +477,72 @@ impl App {
 
     fn follow_link(&mut self) {
         let links = self.current_links();
-        let link = links.iter().find(|l| !matches!(l, Link::Run(_)));
-        self.status = Some(match link {
+        match links.iter().find(|l| !matches!(l, Link::Run(_))) {
             Some(Link::Demo(id)) => {
-                format!("Live demo `{id}`: run it with `threadtutor demo {id}`")
+                let Screen::Lesson(st) = &self.screen else {
+                    return;
+                };
+                let back = Back::Lesson(st.clone());
+                self.open_demo(id, back);
             }
             Some(Link::Quiz { quiz, .. }) => {
-                format!("Quiz `{quiz}`: take it with `threadtutor quiz {quiz}`")
+                self.status = Some(format!(
+                    "Quiz `{quiz}`: take it with `threadtutor quiz {quiz}`"
+                ))
             }
-            _ => "Nothing to open on this slide.".into(),
-        });
+            _ => self.status = Some("Nothing to open on this slide.".into()),
+        }
+    }
+
+    /// Open a live demo's screen (it starts when the learner presses s).
+    pub fn open_demo(&mut self, id: &str, back: Back) {
+        match crate::demos::registry::find(id) {
+            Some(demo) => {
+                self.close_run();
+                self.screen = Screen::Demo(Box::new(DemoView::new(demo, back)));
+            }
+            None => self.status = Some(format!("There is no live demo `{id}` in this build.")),
+        }
+    }
+
+    fn demo_list_key(&mut self, key: KeyEvent) {
+        let Screen::DemoList(sel) = &mut self.screen else {
+            return;
+        };
+        let n = crate::demos::registry::all().len();
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => *sel = (*sel + 1).min(n.saturating_sub(1)),
+            KeyCode::Up | KeyCode::Char('k') => *sel = sel.saturating_sub(1),
+            KeyCode::Home | KeyCode::Char('g') => *sel = 0,
+            KeyCode::End | KeyCode::Char('G') => *sel = n.saturating_sub(1),
+            KeyCode::Esc => self.screen = Screen::Home(HomeState::default()),
+            KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => {
+                let sel = *sel;
+                if let Some(d) = crate::demos::registry::all().get(sel) {
+                    self.open_demo(d.info().id, Back::DemoList(sel));
+                }
+            }
+            _ => self.status = Some("press ? for the keys".into()),
+        }
+    }
+
+    fn demo_key(&mut self, key: KeyEvent) {
+        let Screen::Demo(view) = &mut self.screen else {
+            return;
+        };
+        if let DemoOutcome::Leave = view.on_key(key) {
+            let back = view.back.clone();
+            self.screen = match back {
+                Back::Home => Screen::Home(HomeState::default()),
+                Back::DemoList(i) => Screen::DemoList(i),
+                Back::Lesson(st) => Screen::Lesson(st),
+            };
+        }
+    }
+
+    /// Does the loop need to send ticks (a demo is on screen)?
+    pub fn needs_tick(&self) -> bool {
+        matches!(&self.screen, Screen::Demo(v) if v.is_running())
     }
 
     /// `r`: run the slide's runnable code; again, the next runnable block.

@@ -8,7 +8,7 @@ use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event;
 use crossterm::execute;
@@ -86,6 +86,9 @@ struct Workers {
     run: Option<RunHandle>,
 }
 
+/// Time between frames while a demo runs (about 30 a second).
+const TICK: Duration = Duration::from_millis(33);
+
 /// How long lesson code may run.
 const RUN_LIMIT: Duration = Duration::from_secs(15);
 
@@ -100,6 +103,7 @@ fn event_loop(
     workers: &mut Workers,
 ) -> io::Result<()> {
     let panic_on_key = std::env::var_os(TEST_PANIC_ENV).is_some();
+    let mut last_tick = Instant::now();
     loop {
         for effect in app.take_effects() {
             match effect {
@@ -129,11 +133,29 @@ fn event_loop(
         if app.quit {
             return Ok(());
         }
-        let Ok(first) = rx.recv() else { return Ok(()) };
+        // While a demo runs, take in its events ~30 times a second, even
+        // when keys keep arriving; otherwise sleep until something happens.
+        let first = if app.needs_tick() {
+            let wait = TICK.saturating_sub(last_tick.elapsed());
+            match rx.recv_timeout(wait) {
+                Ok(ev) => ev,
+                Err(mpsc::RecvTimeoutError::Timeout) => AppEvent::Tick,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        } else {
+            match rx.recv() {
+                Ok(ev) => ev,
+                Err(_) => return Ok(()),
+            }
+        };
         if panic_on_key && matches!(first, AppEvent::Input(crossterm::event::Event::Key(_))) {
             panic!("test panic requested by {TEST_PANIC_ENV}");
         }
         let mut dirty = app.update(first);
+        if last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            dirty |= app.update(AppEvent::Tick);
+        }
         // Take everything already waiting before drawing once.
         while let Ok(more) = rx.try_recv() {
             dirty |= app.update(more);

@@ -4,6 +4,8 @@
 //! restores it, `event_loop` ties input, background work and drawing together.
 
 pub mod app;
+pub mod demo;
+pub mod demo_list;
 pub mod event_loop;
 pub mod help;
 pub mod highlight;
