@@ -388,6 +388,25 @@ fn demo_blocks_are_listed_in_their_lessons_demos() {
 }
 
 #[test]
+fn every_live_demo_is_linked_from_a_slide() {
+    let content = content();
+    let mut linked = std::collections::BTreeSet::new();
+    for (_, slide) in all_slides(&content) {
+        for b in flat_blocks(&slide.blocks) {
+            if let BlockKind::Demo { id, .. } = &b.kind {
+                linked.insert(id.as_str());
+            }
+        }
+    }
+    let missing: Vec<&str> = threadtutor::content::DEMO_IDS
+        .iter()
+        .copied()
+        .filter(|id| !linked.contains(id))
+        .collect();
+    assert!(missing.is_empty(), "no slide links the demos {missing:?}");
+}
+
+#[test]
 fn code_and_diagrams_fit_an_80_column_screen() {
     let content = content();
     let mut too_wide = Vec::new();
