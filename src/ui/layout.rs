@@ -247,7 +247,12 @@ fn code_block(out: &mut Laid, code: &Code, width: usize, theme: &Theme, hl: High
         head.push(Span::styled(" · ", theme.dim));
         head.extend(markup(c, theme.dim, theme));
     }
-    if let Some(f) = &code.file {
+    if let Some(f) = code.file.as_ref().filter(|f| {
+        !code
+            .caption
+            .as_ref()
+            .is_some_and(|c| c.contains(f.as_str()))
+    }) {
         head.push(Span::styled(format!(" · {f}"), theme.dim));
     }
     if code.runnable {

@@ -12,7 +12,7 @@ use crate::content::sanitize::inert;
 use ratatui::widgets::{Block, Borders};
 
 use super::app::{App, LessonState, RunPanel};
-use super::layout::{lay_out, truncate};
+use super::layout::{Link, lay_out, truncate};
 use super::view::footer;
 
 /// Draw the lesson; records the body size in `state` for scrolling.
@@ -88,6 +88,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
     let laid = lay_out(slide, state.step, inner.width, t, &|code| {
         app.highlighted(code)
     });
+    let laid_links = laid.links.clone();
     state.body_lines = laid.lines.len();
     state.body_height = usize::from(inner.height);
     state.scroll = state
@@ -123,20 +124,27 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
     if steps > 1 {
         place.push_str(&format!(" · step {}/{}", state.step, steps));
     }
-    footer(
-        frame,
-        foot,
-        app,
-        &[
-            ("←→", "slides"),
-            ("↑↓", "scroll"),
-            ("/", "search"),
-            ("?", "help"),
-            ("Esc", "home"),
-            ("q", "quit"),
-        ],
-        Some(place),
-    );
+    // The slide's own actions come first, so they are the last to be cut.
+    let mut keys: Vec<(&str, &str)> = Vec::new();
+    for link in &laid_links {
+        match link {
+            Link::Demo(_) if !keys.iter().any(|k| k.1 == "demo") => keys.push(("Enter", "demo")),
+            Link::Quiz { .. } if !keys.iter().any(|k| k.1 == "quiz") => {
+                keys.push(("Enter", "quiz"))
+            }
+            Link::Run(_) if !keys.iter().any(|k| k.1 == "run") => keys.push(("r", "run")),
+            _ => {}
+        }
+    }
+    keys.extend([
+        ("←→", "slides"),
+        ("↑↓", "scroll"),
+        ("/", "search"),
+        ("?", "help"),
+        ("Esc", "home"),
+        ("q", "quit"),
+    ]);
+    footer(frame, foot, app, &keys, Some(place));
 }
 
 /// The output of a code run: the newest lines, and how it ended.
