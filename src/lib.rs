@@ -5,3 +5,4 @@
 //! are pure; `demos` builds on `pythreading`; only `ui` touches the terminal.
 
 pub mod content;
+pub mod quiz;

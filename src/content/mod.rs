@@ -2,6 +2,7 @@
 //! validation. Pure: no terminal here.
 
 pub mod diagnostic;
+pub mod markdown;
 pub mod quiz;
 
 pub use diagnostic::Diagnostic;
