@@ -23,10 +23,14 @@
 //!   "threads share memory". Clauses end at `, ; : . ! ? ( )` and at *but*,
 //!   *however*, *whereas*, *although*, *though*, *instead*, so "not X, but Y"
 //!   still earns Y. "not only", "no more than", "no less than", "not just",
-//!   "no matter" are not negations. That is as far as it goes: double negation
+//!   "no matter" are not negations. A `...` gap in a pattern never skips a
+//!   negation, so "lock ... protect" is not found in "a lock does not protect".
+//!   *Unlike* counts as a negation ("unlike processes, threads share memory"
+//!   does not claim that processes share memory). That is as far as it goes:
+//!   double negation
 //!   ("not untrue"), negation after the phrase ("shares memory? no") and
-//!   negation further away ("it is not true that threads share memory" with a
-//!   window that misses it) are not understood. A concept may set
+//!   negation further away ("it is not at all true that threads share
+//!   memory") are not understood. A concept may set
 //!   `negatable = false` when its phrases are naturally negative ("don't share
 //!   files").
 //! - **Keyword stuffing.** A concept earns its points once however often it
@@ -45,7 +49,7 @@ pub const NEGATION_WINDOW: usize = 3;
 const NEGATIONS: &[&str] = &[
     "not", "no", "never", "none", "nothing", "neither", "nor", "without", "cannot", "cant",
     "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "wont", "wouldnt",
-    "shouldnt", "couldnt", "mustnt", "neednt", "hasnt", "havent", "hadnt", "aint",
+    "shouldnt", "couldnt", "mustnt", "neednt", "hasnt", "havent", "hadnt", "aint", "unlike",
 ];
 /// Words that, right after a negation, mean it negates nothing that follows
 /// ("not only", "no more than").
@@ -500,7 +504,11 @@ fn ends(seq: &[Elem], starts: Vec<usize>, words: &[Word], sentence: u32) -> Vec<
                     next.push(p);
                     for k in 1..=*n {
                         match words.get(p + k - 1) {
-                            Some(w) if w.sentence == sentence => next.push(p + k),
+                            // A gap never skips a negation: "lock ... protect"
+                            // is not found in "a lock does not protect".
+                            Some(w) if w.sentence == sentence && !is_negation(w) => {
+                                next.push(p + k);
+                            }
                             _ => break,
                         }
                     }
@@ -522,6 +530,10 @@ fn ends(seq: &[Elem], starts: Vec<usize>, words: &[Word], sentence: u32) -> Vec<
     pos
 }
 
+fn is_negation(w: &Word) -> bool {
+    NEGATIONS.contains(&w.text.as_str())
+}
+
 /// Is the match starting at `start` negated by a word shortly before it?
 fn negated(words: &[Word], start: usize) -> bool {
     let clause = words[start].clause;
@@ -531,7 +543,7 @@ fn negated(words: &[Word], start: usize) -> bool {
         if w.clause != clause {
             break;
         }
-        if NEGATIONS.contains(&w.text.as_str()) {
+        if is_negation(w) {
             let follower = &words[i + 1];
             if i + 1 < start && NOT_NEGATING.contains(&follower.text.as_str()) {
                 continue;
@@ -734,6 +746,10 @@ mod tests {
         );
         // Too far away to see.
         assert_eq!(found(p, "no, wait: it is not so clear that threads share memory"), Hit::Found);
+        // A gap never skips a negation.
+        assert_eq!(found("lock ... protect*", "a lock protects data"), Hit::Found);
+        assert_eq!(found("lock ... protect*", "a lock does not protect data"), Hit::Absent);
+        assert_eq!(found("process* share", "unlike processes share"), Hit::Negated);
         // Found un-negated anywhere wins.
         assert_eq!(found(p, "Processes don't share memory; threads share memory."), Hit::Found);
     }

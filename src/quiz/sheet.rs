@@ -28,7 +28,7 @@ use super::grade::{Response, TraceResponse};
 use super::shuffle;
 use crate::content::diagnostic::{Diagnostic, decode_utf8, from_toml_error};
 use crate::content::markdown;
-use crate::content::quiz::{Language, Question, QuestionKind, Quiz};
+use crate::content::quiz::{Language, Question, QuestionKind, Quiz, SpannedTable};
 
 /// A parsed answer sheet, checked against its quiz.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,30 +44,7 @@ pub struct AnswerSheet {
 struct RawSheet {
     student: Option<Spanned<String>>,
     quiz: Option<Spanned<String>>,
-    answers: Option<Spanned<Ordered<RawValue>>>,
-}
-
-/// A table whose entries keep their order and their keys' spans.
-struct Ordered<V>(Vec<(Spanned<String>, Spanned<V>)>);
-
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Vis<V>(std::marker::PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for Vis<V> {
-            type Value = Ordered<V>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a table")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered<V>, A::Error> {
-                let mut out = Vec::new();
-                while let Some(k) = map.next_key::<Spanned<String>>()? {
-                    out.push((k, map.next_value::<Spanned<V>>()?));
-                }
-                Ok(Ordered(out))
-            }
-        }
-        d.deserialize_map(Vis(std::marker::PhantomData))
-    }
+    answers: Option<Spanned<SpannedTable<RawValue>>>,
 }
 
 /// The key toml uses to pass a date-time through serde.
@@ -514,15 +491,19 @@ pub fn template(quiz: &Quiz, seed: u64) -> String {
                 out.push_str(&format!("#    Program ({}):\n", t.language.name()));
                 let width = t.program.lines().count().to_string().len();
                 for (i, line) in t.program.lines().enumerate() {
-                    out.push_str(&format!("#    {:>width$} | {line}\n", i + 1));
+                    let numbered = format!("#    {:>width$} | {line}", i + 1);
+                    out.push_str(numbered.trim_end());
+                    out.push('\n');
                 }
-                let (yes, no) = match t.language {
-                    Language::Rust => ("compiles", "does not compile"),
-                    Language::Python => ("runs without an error", "raises an error"),
+                let how = match t.language {
+                    Language::Rust => {
+                        "#    If it compiles: compiles = true and its output.\n#    If it does not compile: compiles = false and line = the line of the error.\n"
+                    }
+                    Language::Python => {
+                        "#    If it runs without an error: compiles = true and its output.\n#    If it raises an error: compiles = false, line = the line that raises it,\n#    and the output printed before that.\n"
+                    }
                 };
-                out.push_str(&format!(
-                    "#    If it {yes}: compiles = true and its output.\n#    If it {no}: compiles = false and line = the line of the error.\n"
-                ));
+                out.push_str(how);
                 out.push_str(&format!("{key}.compiles = true\n{key}.output = \"\"\"\n\"\"\"\n"));
             }
             QuestionKind::Matching(m) => {
@@ -540,6 +521,57 @@ pub fn template(quiz: &Quiz, seed: u64) -> String {
                     out.push_str(&format!("#      {}\n", toml_string(&option_line(o))));
                 }
                 out.push_str(&format!("{key} = []\n"));
+            }
+        }
+    }
+    out
+}
+
+/// A sheet filled in with the quiz's own answers (the model answer for
+/// FreeText): full marks by construction. For checking a quiz end to end and
+/// for tests.
+pub fn model_sheet(quiz: &Quiz, student: &str) -> String {
+    let mut out = format!(
+        "quiz = {}\nstudent = {}\n\n[answers]\n",
+        toml_string(&quiz.id),
+        toml_string(student)
+    );
+    let list = |items: &[String]| {
+        let parts: Vec<String> = items.iter().map(|s| toml_string(s)).collect();
+        format!("[{}]", parts.join(", "))
+    };
+    for q in &quiz.questions {
+        let key = toml_key(&q.key());
+        match &q.kind {
+            QuestionKind::MultipleChoice(mc) if mc.multiple => {
+                out.push_str(&format!("{key} = {}\n", list(&mc.answers)));
+            }
+            QuestionKind::MultipleChoice(mc) => {
+                let one = mc.answers.first().map_or(String::new(), |a| toml_string(a));
+                out.push_str(&format!("{key} = {one}\n"));
+            }
+            QuestionKind::ShortAnswer(sa) => {
+                out.push_str(&format!("{key} = {}\n", toml_string(&sa.answer)));
+            }
+            QuestionKind::FreeText(f) => {
+                out.push_str(&format!("{key} = {}\n", toml_string(&f.model_answer)));
+            }
+            QuestionKind::Tracing(t) => {
+                out.push_str(&format!("{key}.compiles = {}\n", t.does_compile));
+                if let Some(s) = &t.stdout {
+                    out.push_str(&format!("{key}.output = {}\n", toml_string(s)));
+                }
+                if let Some(n) = t.line_number {
+                    out.push_str(&format!("{key}.line = {n}\n"));
+                }
+            }
+            QuestionKind::Matching(m) => {
+                for (l, r) in &m.pairs {
+                    out.push_str(&format!("{key}.{} = {}\n", toml_string(l), toml_string(r)));
+                }
+            }
+            QuestionKind::Ordering(o) => {
+                out.push_str(&format!("{key} = {}\n", list(&o.steps)));
             }
         }
     }

@@ -12,6 +12,7 @@ mod parse;
 
 pub use model::*;
 pub use parse::parse_quiz;
+pub(crate) use parse::SpannedTable;
 
 use std::path::Path;
 

@@ -65,7 +65,7 @@ struct RawAnswer {
     model: Option<Spanned<String>>,
     concepts: Option<Spanned<Vec<Spanned<RawConcept>>>>,
     misconceptions: Option<Spanned<Vec<Spanned<RawConcept>>>>,
-    pairs: Option<Spanned<OrderedPairs>>,
+    pairs: Option<Spanned<SpannedTable<String>>>,
     steps: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
@@ -108,27 +108,28 @@ impl<'de> Deserialize<'de> for OneOrMany {
     }
 }
 
-/// `answer.pairs`: a table of left = right, in file order.
-struct OrderedPairs(Vec<(Spanned<String>, Spanned<String>)>);
+/// A TOML table as `(key, value)` entries in file order, with spans. (toml
+/// hands tables over sorted by key; the spans put them back in order.)
+pub(crate) struct SpannedTable<V>(pub Vec<(Spanned<String>, Spanned<V>)>);
 
-impl<'de> Deserialize<'de> for OrderedPairs {
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for SpannedTable<V> {
     fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = OrderedPairs;
+        struct Vis<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Vis<V> {
+            type Value = SpannedTable<V>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a table of left = right strings")
+                f.write_str("a table")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedPairs, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SpannedTable<V>, A::Error> {
                 let mut out = Vec::new();
                 while let Some(k) = map.next_key::<Spanned<String>>()? {
-                    let v = map.next_value::<Spanned<String>>()?;
-                    out.push((k, v));
+                    out.push((k, map.next_value::<Spanned<V>>()?));
                 }
-                Ok(OrderedPairs(out))
+                out.sort_by_key(|(k, _)| k.span().start);
+                Ok(SpannedTable(out))
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_map(Vis(std::marker::PhantomData))
     }
 }
 
@@ -709,14 +710,15 @@ fn matching(cx: &mut Ctx, p: &RawPrompt, a: &RawAnswer, at: &Range<usize>) -> Op
         cx.err(at.clone(), "missing `answer.pairs` (required in Matching questions)");
         return None;
     };
-    if pairs.get_ref().0.len() < 2 {
+    let ordered = &pairs.get_ref().0;
+    if ordered.len() < 2 {
         cx.err(pairs.span(), "`answer.pairs` needs at least two pairs");
         return None;
     }
-    let lefts: Vec<Spanned<String>> = pairs.get_ref().0.iter().map(|(l, _)| l.clone()).collect();
+    let lefts: Vec<Spanned<String>> = ordered.iter().map(|(l, _)| l.clone()).collect();
     cx.options(&lefts, "answer.pairs", &mut HashMap::new());
     let mut rights: HashMap<String, usize> = HashMap::new();
-    for (_, r) in &pairs.get_ref().0 {
+    for (_, r) in ordered {
         if r.get_ref().trim().is_empty() {
             cx.err(r.span(), "the right side of a pair is empty");
         }
@@ -729,9 +731,7 @@ fn matching(cx: &mut Ctx, p: &RawPrompt, a: &RawAnswer, at: &Range<usize>) -> Op
         .unwrap_or_default();
     cx.options(&distractors, "prompt.distractors", &mut rights);
     Some(Matching {
-        pairs: pairs
-            .get_ref()
-            .0
+        pairs: ordered
             .iter()
             .map(|(l, r)| (l.get_ref().clone(), r.get_ref().clone()))
             .collect(),
