@@ -121,7 +121,11 @@ pub fn text_report(quiz: &Quiz, grade: &SheetGrade) -> String {
             };
             out.push_str(&format!("       {label}:\n"));
             for l in expected_answer(q).lines() {
-                out.push_str(&format!("         {l}\n"));
+                if l.trim().is_empty() {
+                    out.push('\n');
+                } else {
+                    out.push_str(&format!("         {l}\n"));
+                }
             }
         }
     }

@@ -26,9 +26,9 @@ use toml::Spanned;
 
 use super::grade::{Response, TraceResponse};
 use super::shuffle;
-use crate::content::diagnostic::{Diagnostic, decode_utf8, from_toml_error};
+use crate::content::diagnostic::{Diagnostic, decode_utf8};
 use crate::content::markdown;
-use crate::content::quiz::{Language, Question, QuestionKind, Quiz, SpannedTable};
+use crate::content::quiz::{Language, Question, QuestionKind, Quiz, SpannedTable, toml_diagnostic};
 
 /// A parsed answer sheet, checked against its quiz.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,9 +46,6 @@ struct RawSheet {
     quiz: Option<Spanned<String>>,
     answers: Option<Spanned<SpannedTable<RawValue>>>,
 }
-
-/// The key toml uses to pass a date-time through serde.
-const TOML_DATETIME: &str = "$__toml_private_datetime";
 
 /// Any answer value; what it must be depends on the question.
 enum RawValue {
@@ -106,12 +103,9 @@ impl<'de> Deserialize<'de> for RawValue {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawValue, A::Error> {
                 let mut out = Vec::new();
                 while let Some(k) = map.next_key::<Spanned<String>>()? {
-                    if k.get_ref() == TOML_DATETIME {
-                        let _ = map.next_value::<de::IgnoredAny>()?;
-                        return Ok(RawValue::Other("a date-time"));
-                    }
                     out.push((k, map.next_value::<Spanned<Scalar>>()?));
                 }
+                out.sort_by_key(|(k, _)| k.span().start);
                 Ok(RawValue::Table(out))
             }
         }
@@ -147,14 +141,8 @@ impl<'de> Deserialize<'de> for Scalar {
                 Ok(Scalar::Other("an array"))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
-                let mut what = "a table";
-                while let Some(k) = map.next_key::<String>()? {
-                    if k == TOML_DATETIME {
-                        what = "a date-time";
-                    }
-                    map.next_value::<de::IgnoredAny>()?;
-                }
-                Ok(Scalar::Other(what))
+                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Other("a table"))
             }
         }
         d.deserialize_any(Vis)
@@ -205,7 +193,7 @@ pub fn load_sheet(path: &std::path::Path, quiz: &Quiz) -> Result<AnswerSheet, Ve
 
 /// Parse an answer sheet's text and check it against `quiz`.
 pub fn parse_sheet(path: &str, text: &str, quiz: &Quiz) -> Result<AnswerSheet, Vec<Diagnostic>> {
-    let raw: RawSheet = toml::from_str(text).map_err(|e| vec![from_toml_error(path, text, &e)])?;
+    let raw: RawSheet = toml::from_str(text).map_err(|e| vec![toml_diagnostic(path, text, &e)])?;
     let mut diags = Vec::new();
     let mut err = |span: Range<usize>, msg: String| {
         diags.push(Diagnostic::at(path, text, span.start, msg));

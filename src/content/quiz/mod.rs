@@ -12,7 +12,7 @@ mod parse;
 
 pub use model::*;
 pub use parse::parse_quiz;
-pub(crate) use parse::SpannedTable;
+pub(crate) use parse::{SpannedTable, toml_diagnostic};
 
 use std::path::Path;
 

@@ -178,7 +178,7 @@ impl Ctx<'_> {
                 self.err(
                     item.span(),
                     format!(
-                        "`{}` is listed twice (first at line {line})",
+                        "{:?} is listed twice (first at line {line})",
                         item.get_ref().trim()
                     ),
                 );
@@ -189,9 +189,20 @@ impl Ctx<'_> {
     }
 }
 
+/// A TOML or shape error as a diagnostic. A date-time where text was
+/// expected gets a plain message instead of serde's internals.
+pub(crate) fn toml_diagnostic(path: &str, text: &str, err: &toml::de::Error) -> Diagnostic {
+    let mut d = from_toml_error(path, text, err);
+    let value = err.span().and_then(|s| text.get(s));
+    if value.is_some_and(|v| v.trim().parse::<toml::value::Datetime>().is_ok()) {
+        d.message = "a date or time is not allowed here (put text in quotes)".into();
+    }
+    d
+}
+
 /// Parse a quiz file's text. `id` is the quiz id (normally the file stem).
 pub fn parse_quiz(id: &str, path: &str, text: &str) -> Result<Quiz, Vec<Diagnostic>> {
-    let raw: RawQuiz = toml::from_str(text).map_err(|e| vec![from_toml_error(path, text, &e)])?;
+    let raw: RawQuiz = toml::from_str(text).map_err(|e| vec![toml_diagnostic(path, text, &e)])?;
     let mut cx = Ctx {
         path,
         text,
@@ -424,7 +435,7 @@ fn multiple_choice(
         if seen.contains_key(&option_key(d.get_ref())) {
             cx.err(
                 d.span(),
-                format!("distractor `{}` is also a correct answer", d.get_ref().trim()),
+                format!("distractor {:?} is also a correct answer", d.get_ref().trim()),
             );
         }
     }
@@ -635,8 +646,7 @@ fn concepts(
             match Pattern::parse(pa.get_ref()) {
                 Ok(m) => matchers.push(m),
                 Err(e) => {
-                    // Point into the string: one past the opening quote.
-                    let at = pa.span().start + 1 + e.offset;
+                    let at = string_content_start(cx.text, pa.span().start) + e.offset;
                     cx.err(at..at, format!("bad pattern: {}", e.message));
                 }
             }
@@ -653,8 +663,27 @@ fn concepts(
     out
 }
 
+/// Where the content of the TOML string starting at `start` begins (after
+/// its quotes, and after the newline a multi-line string ignores). Offsets
+/// into the content then point at the right column unless escapes come first.
+fn string_content_start(text: &str, start: usize) -> usize {
+    let rest = text.get(start..).unwrap_or_default();
+    if rest.starts_with("\"\"\"") || rest.starts_with("'''") {
+        let after = &rest[3..];
+        let newline = if after.starts_with("\r\n") {
+            2
+        } else {
+            usize::from(after.starts_with('\n'))
+        };
+        start + 3 + newline
+    } else {
+        start + 1
+    }
+}
+
 fn free_text(cx: &mut Ctx, a: &RawAnswer, at: &Range<usize>) -> Option<FreeText> {
     let model = cx.text_field(a.model.as_ref(), "answer.model", "FreeText", at.clone());
+    let before = cx.diags.len();
     let mut labels = HashMap::new();
     let concept_list = match &a.concepts {
         Some(c) if !c.get_ref().is_empty() => concepts(cx, c.get_ref(), "concept", &mut labels),
@@ -683,8 +712,10 @@ fn free_text(cx: &mut Ctx, a: &RawAnswer, at: &Range<usize>) -> Option<FreeText>
         concepts: concept_list,
         misconceptions,
     };
-    // The model answer must earn full marks on its own rubric.
-    if let Some(m) = &a.model {
+    // The model answer must earn full marks on its own (well-formed) rubric.
+    if let Some(m) = &a.model
+        && cx.diags.len() == before
+    {
         let outcome = rubric::grade_text(&rubric, &model);
         for label in &outcome.missed {
             cx.err(
@@ -717,19 +748,27 @@ fn matching(cx: &mut Ctx, p: &RawPrompt, a: &RawAnswer, at: &Range<usize>) -> Op
     }
     let lefts: Vec<Spanned<String>> = ordered.iter().map(|(l, _)| l.clone()).collect();
     cx.options(&lefts, "answer.pairs", &mut HashMap::new());
-    let mut rights: HashMap<String, usize> = HashMap::new();
+    let mut rights = std::collections::HashSet::new();
     for (_, r) in ordered {
         if r.get_ref().trim().is_empty() {
             cx.err(r.span(), "the right side of a pair is empty");
         }
-        rights.entry(option_key(r.get_ref())).or_insert(r.span().start);
+        rights.insert(option_key(r.get_ref()));
     }
     let distractors = p
         .distractors
         .as_ref()
         .map(|d| d.get_ref().clone())
         .unwrap_or_default();
-    cx.options(&distractors, "prompt.distractors", &mut rights);
+    for d in &distractors {
+        if rights.contains(&option_key(d.get_ref())) {
+            cx.err(
+                d.span(),
+                format!("distractor {:?} is also the right side of a pair", d.get_ref().trim()),
+            );
+        }
+    }
+    cx.options(&distractors, "prompt.distractors", &mut HashMap::new());
     Some(Matching {
         pairs: ordered
             .iter()
