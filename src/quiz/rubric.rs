@@ -65,14 +65,65 @@ pub struct Word {
     pub text: String,
     /// [`stem`] of `text`.
     pub stem: String,
+    /// [`word_key`] of `stem`: compared before the stem itself.
+    key: u64,
     pub sentence: u32,
     pub clause: u32,
+}
+
+/// A 64-bit FNV-1a hash of a stem, so most comparisons are of integers.
+fn word_key(stem: &str) -> u64 {
+    stem.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Text split into words, ready for matching.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
     pub words: Vec<Word>,
+    /// Word indexes sorted by key, to find where a stem occurs.
+    by_key: Vec<u32>,
+}
+
+impl Analysis {
+    /// Indexes of the words with this stem (and its key).
+    fn with_stem<'a>(&'a self, stem: &'a str, key: u64) -> impl Iterator<Item = usize> + 'a {
+        let from = self
+            .by_key
+            .partition_point(|&i| self.words[i as usize].key < key);
+        self.by_key[from..]
+            .iter()
+            .map(|&i| i as usize)
+            .take_while(move |&i| self.words[i].key == key)
+            .filter(move |&i| self.words[i].stem == stem)
+    }
+}
+
+/// How a character ends what comes before it: 0 not at all, 1 a clause,
+/// 2 a sentence. `rest` is the text after it.
+fn boundary(c: char, rest: &str) -> u8 {
+    match c {
+        // threading.Thread, 1.5.2: a dot inside a word ends nothing.
+        '.' if rest.starts_with(char::is_alphanumeric) => 0,
+        '.' | '!' | '?' | ';' => 2,
+        '\n' => {
+            // A new sentence at a blank line or a list item; a single line
+            // break inside a paragraph is just a space.
+            let rest = rest.trim_start_matches([' ', '\t']);
+            let digits = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+            if rest.is_empty()
+                || rest.starts_with(['\n', '\r', '-', '*', '+', '•'])
+                || (digits.len() < rest.len() && digits.starts_with(['.', ')']))
+            {
+                2
+            } else {
+                0
+            }
+        }
+        ',' | ':' | '(' | ')' | '—' | '–' => 1,
+        _ => 0,
+    }
 }
 
 /// Split text into words with their sentence and clause numbers.
@@ -81,74 +132,47 @@ pub fn analyse(text: &str) -> Analysis {
     let mut sentence = 0u32;
     let mut clause = 0u32;
     let mut buf = String::new();
-    let chars: Vec<char> = text.chars().collect();
-    let emit = |buf: &mut String, words: &mut Vec<Word>, sentence: u32, clause: &mut u32| {
+    let mut emit = |buf: &mut String, sentence: u32, clause: &mut u32| {
         let w = buf.trim_matches('_');
-        if w.is_empty() || ARTICLES.contains(&w) {
-        } else if CLAUSE_WORDS.contains(&w) {
+        if CLAUSE_WORDS.contains(&w) {
             *clause += 1;
-        } else {
+        } else if !w.is_empty() && !ARTICLES.contains(&w) {
+            let stem = stem(w);
             words.push(Word {
                 text: w.to_string(),
-                stem: stem(w),
+                key: word_key(&stem),
+                stem,
                 sentence,
                 clause: *clause,
             });
         }
         buf.clear();
     };
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied();
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         if c.is_alphanumeric() || c == '_' {
             buf.extend(c.to_lowercase());
             continue;
         }
-        if matches!(c, '\'' | '’') && !buf.is_empty() && next.is_some_and(char::is_alphanumeric) {
-            continue;
+        let next_is_alnum = chars.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
+        if matches!(c, '\'' | '’') && !buf.is_empty() && next_is_alnum {
+            continue; // don't → dont
         }
-        emit(&mut buf, &mut words, sentence, &mut clause);
-        let boundary = match c {
-            '.' => {
-                if next.is_some_and(char::is_alphanumeric) {
-                    0 // threading.Thread, 1.5.2
-                } else {
-                    2
-                }
-            }
-            '!' | '?' | ';' => 2,
-            '\n' => {
-                // A new sentence at a blank line or a list item; a single line
-                // break inside a paragraph is just a space.
-                let rest = chars[i + 1..]
-                    .iter()
-                    .skip_while(|c| **c == ' ' || **c == '\t');
-                let mut rest = rest.copied();
-                match rest.next() {
-                    None | Some('\n') | Some('\r') | Some('-') | Some('*') | Some('+')
-                    | Some('•') => 2,
-                    Some(d) if d.is_ascii_digit() => {
-                        let after = rest.find(|c| !c.is_ascii_digit());
-                        if matches!(after, Some('.') | Some(')')) {
-                            2
-                        } else {
-                            0
-                        }
-                    }
-                    _ => 0,
-                }
-            }
-            ',' | ':' | '(' | ')' | '—' | '–' => 1,
-            _ => 0,
-        };
-        if boundary == 2 {
+        if !buf.is_empty() {
+            emit(&mut buf, sentence, &mut clause);
+        }
+        let b = boundary(c, &text[i + c.len_utf8()..]);
+        if b == 2 {
             sentence += 1;
         }
-        if boundary >= 1 {
+        if b >= 1 {
             clause += 1;
         }
     }
-    emit(&mut buf, &mut words, sentence, &mut clause);
-    Analysis { words }
+    emit(&mut buf, sentence, &mut clause);
+    let mut by_key: Vec<u32> = (0..words.len() as u32).collect();
+    by_key.sort_unstable_by_key(|&i| words[i as usize].key);
+    Analysis { words, by_key }
 }
 
 /// Reduce an English word to a stem shared by its simple forms. Both the
@@ -228,8 +252,8 @@ pub fn stem(word: &str) -> String {
 /// One element of a compiled pattern.
 #[derive(Debug, Clone, PartialEq)]
 enum Elem {
-    /// A word, compared by stem.
-    Word(String),
+    /// A word, compared by stem (and the stem's key).
+    Word(String, u64),
     /// A prefix (`synchron*`), compared with the word's text.
     Prefix(String),
     /// Up to this many words of anything.
@@ -238,10 +262,57 @@ enum Elem {
     Alt(Vec<Vec<Elem>>),
 }
 
+/// A word a match can start with.
+#[derive(Debug, Clone, PartialEq)]
+enum Start {
+    Stem(String, u64),
+    Prefix(String),
+}
+
 /// A compiled phrase or pattern.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pattern {
     seq: Vec<Elem>,
+    /// The words a match can start with; `None` when it could be any word.
+    starts: Option<Vec<Start>>,
+}
+
+/// The words `seq` can start with, and whether it can match no word at all;
+/// `None` when it could start with any word.
+fn first_words(seq: &[Elem]) -> Option<(Vec<Start>, bool)> {
+    let mut out = Vec::new();
+    for e in seq {
+        match e {
+            Elem::Word(s, k) => {
+                out.push(Start::Stem(s.clone(), *k));
+                return Some((out, false));
+            }
+            Elem::Prefix(p) => {
+                out.push(Start::Prefix(p.clone()));
+                return Some((out, false));
+            }
+            Elem::Gap(_) => return None,
+            Elem::Alt(alts) => {
+                let mut optional = false;
+                for a in alts {
+                    let (first, empty) = first_words(a)?;
+                    out.extend(first);
+                    optional |= empty;
+                }
+                if !optional {
+                    return Some((out, false));
+                }
+            }
+        }
+    }
+    Some((out, true))
+}
+
+impl Pattern {
+    fn new(seq: Vec<Elem>) -> Pattern {
+        let starts = first_words(&seq).and_then(|(s, empty)| (!empty).then_some(s));
+        Pattern { seq, starts }
+    }
 }
 
 /// A pattern that does not parse, with the byte offset of the problem.
@@ -278,7 +349,7 @@ impl Pattern {
         let seq: Vec<Elem> = analyse(text)
             .words
             .into_iter()
-            .map(|w| Elem::Word(w.stem))
+            .map(|w| Elem::Word(w.stem, w.key))
             .collect();
         if seq.is_empty() {
             return Err(PatternError {
@@ -286,7 +357,7 @@ impl Pattern {
                 message: "the phrase has no words".into(),
             });
         }
-        Ok(Pattern { seq })
+        Ok(Pattern::new(seq))
     }
 
     /// A pattern: words (stemmed), `word*` (prefix), `...` (gap of up to
@@ -319,22 +390,40 @@ impl Pattern {
                 message: "a pattern cannot start or end with `...`".into(),
             });
         }
-        Ok(Pattern { seq })
+        Ok(Pattern::new(seq))
     }
 
     /// Where the pattern shows in the analysed text.
     pub fn find(&self, text: &Analysis) -> Hit {
         let words = &text.words;
         let mut best = Hit::Absent;
-        for start in 0..words.len() {
-            if !first_can_match(&self.seq, &words[start]) {
-                continue;
+        let mut check = |start: usize| {
+            if ends(&self.seq, vec![start], words, words[start].sentence).is_empty() {
+                false
+            } else if negated(words, start) {
+                best = Hit::Negated;
+                false
+            } else {
+                true
             }
-            if !ends(&self.seq, vec![start], words, words[start].sentence).is_empty() {
-                if negated(words, start) {
-                    best = Hit::Negated;
-                } else {
+        };
+        match &self.starts {
+            None => {
+                if (0..words.len()).any(&mut check) {
                     return Hit::Found;
+                }
+            }
+            Some(starts) => {
+                for s in starts {
+                    let found = match s {
+                        Start::Stem(stem, key) => text.with_stem(stem, *key).any(&mut check),
+                        Start::Prefix(p) => (0..words.len())
+                            .filter(|&i| words[i].text.starts_with(p.as_str()))
+                            .any(&mut check),
+                    };
+                    if found {
+                        return Hit::Found;
+                    }
                 }
             }
         }
@@ -342,19 +431,10 @@ impl Pattern {
     }
 }
 
-/// A cheap test before the full match: can the first element match here?
-fn first_can_match(seq: &[Elem], w: &Word) -> bool {
-    match seq.first() {
-        Some(Elem::Word(s)) => *s == w.stem,
-        Some(Elem::Prefix(p)) => w.text.starts_with(p.as_str()),
-        _ => true,
-    }
-}
-
 fn min_len(seq: &[Elem]) -> usize {
     seq.iter()
         .map(|e| match e {
-            Elem::Word(_) | Elem::Prefix(_) => 1,
+            Elem::Word(..) | Elem::Prefix(_) => 1,
             Elem::Gap(_) => 0,
             Elem::Alt(alts) => alts.iter().map(|a| min_len(a)).min().unwrap_or(0),
         })
@@ -442,7 +522,9 @@ fn parse_alts(
                 let e = if *prefix {
                     Elem::Prefix(text.clone())
                 } else {
-                    Elem::Word(stem(text))
+                    let s = stem(text);
+                    let k = word_key(&s);
+                    Elem::Word(s, k)
                 };
                 push_elem(&mut alts, e);
             }
@@ -490,8 +572,8 @@ fn ends(seq: &[Elem], starts: Vec<usize>, words: &[Word], sentence: u32) -> Vec<
         for &p in &pos {
             let here = words.get(p).filter(|w| w.sentence == sentence);
             match e {
-                Elem::Word(s) => {
-                    if here.is_some_and(|w| w.stem == *s) {
+                Elem::Word(s, k) => {
+                    if here.is_some_and(|w| w.key == *k && w.stem == *s) {
                         next.push(p + 1);
                     }
                 }
@@ -619,6 +701,21 @@ pub fn grade_text(rubric: &Rubric, answer: &str) -> RubricOutcome {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn indexed_search_agrees_with_a_full_scan(
+            pattern in "(lock|locks|thread|not|share|memory|the|sha|\\(|\\)|\\||\\.\\.\\.|\\*| ){1,14}",
+            text in "(lock|locks|threads|not|shared|memory|the|sharing|, |\\. |; | ){0,40}",
+        ) {
+            if let Ok(p) = Pattern::parse(&pattern) {
+                let a = analyse(&text);
+                let full = Pattern { starts: None, ..p.clone() };
+                prop_assert_eq!(p.find(&a), full.find(&a));
+            }
+        }
+    }
 
     fn found(pattern: &str, text: &str) -> Hit {
         Pattern::parse(pattern).unwrap().find(&analyse(text))
