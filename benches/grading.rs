@@ -40,11 +40,19 @@ fn student_sheet(quiz: &Quiz, n: usize, rng: &mut SplitMix64) -> String {
                 out.push_str(&format!("{key} = {}\n", toml_string(&text)));
             }
             QuestionKind::MultipleChoice(mc) => {
-                let pick = if mood == 0 { &mc.answers[0] } else { &mc.distractors[0] };
+                let pick = if mood == 0 {
+                    &mc.answers[0]
+                } else {
+                    &mc.distractors[0]
+                };
                 out.push_str(&format!("{key} = {}\n", toml_string(pick)));
             }
             QuestionKind::ShortAnswer(sa) => {
-                let a = if mood == 0 { sa.answer.to_uppercase() } else { "no idea".into() };
+                let a = if mood == 0 {
+                    sa.answer.to_uppercase()
+                } else {
+                    "no idea".into()
+                };
                 out.push_str(&format!("{key} = {}\n", toml_string(&a)));
             }
             QuestionKind::Tracing(t) => {
@@ -57,7 +65,11 @@ fn student_sheet(quiz: &Quiz, n: usize, rng: &mut SplitMix64) -> String {
             }
             QuestionKind::Matching(m) => {
                 for (i, (l, r)) in m.pairs.iter().enumerate() {
-                    let r = if mood == 0 || i % 2 == 0 { r } else { &m.pairs[0].1 };
+                    let r = if mood == 0 || i % 2 == 0 {
+                        r
+                    } else {
+                        &m.pairs[0].1
+                    };
                     out.push_str(&format!("{key}.{} = {}\n", toml_string(l), toml_string(r)));
                 }
             }
@@ -78,7 +90,9 @@ fn bench(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("quizzes/pop-quiz-2.toml");
     let quiz = load_quiz_file(&path).expect("pop-quiz-2 loads");
     let mut rng = SplitMix64::new(2024);
-    let mut texts: Vec<String> = (0..SHEETS).map(|n| student_sheet(&quiz, n, &mut rng)).collect();
+    let mut texts: Vec<String> = (0..SHEETS)
+        .map(|n| student_sheet(&quiz, n, &mut rng))
+        .collect();
     texts[0] = model_sheet(&quiz, "Model");
     let sheets: Vec<AnswerSheet> = texts
         .iter()

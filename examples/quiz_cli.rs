@@ -34,13 +34,20 @@ fn load_all() -> Result<Vec<Quiz>, Vec<String>> {
     };
     let mut paths: Vec<_> = dir.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
-    for p in paths.iter().filter(|p| p.extension().is_some_and(|e| e == "toml")) {
+    for p in paths
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+    {
         match load_quiz_file(p) {
             Ok(q) => quizzes.push(q),
             Err(ds) => errors.extend(ds.iter().map(ToString::to_string)),
         }
     }
-    if errors.is_empty() { Ok(quizzes) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(quizzes)
+    } else {
+        Err(errors)
+    }
 }
 
 fn main() {

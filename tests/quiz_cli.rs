@@ -30,13 +30,21 @@ fn quiz_args(quiz: &str) -> QuizArgs {
 fn quiz(args: &QuizArgs, quizzes: &[Quiz]) -> (Option<i32>, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = run_quiz(args, quizzes, &mut out, &mut err);
-    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
 }
 
 fn grade(args: &GradeArgs, quizzes: &[Quiz]) -> (i32, String, String) {
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = run_grade(args, quizzes, &mut out, &mut err);
-    (code, String::from_utf8(out).unwrap(), String::from_utf8(err).unwrap())
+    (
+        code,
+        String::from_utf8(out).unwrap(),
+        String::from_utf8(err).unwrap(),
+    )
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -106,7 +114,10 @@ fn template_fill_grade_round_trip() {
         let (code, report, err) = self::quiz(&args, &qs);
         assert_eq!((code, err.as_str()), (Some(0), ""), "{report}");
         let max = threadtutor::quiz::report::num(quiz.max_points());
-        assert!(report.contains(&format!("Score: {max} / {max} (100.0%)")), "{report}");
+        assert!(
+            report.contains(&format!("Score: {max} / {max} (100.0%)")),
+            "{report}"
+        );
         assert!(report.ends_with("Everything right.\n"), "{report}");
     }
 }
@@ -124,7 +135,10 @@ fn template_lists_options_a_student_can_copy() {
         .unwrap()
         .trim_start_matches('#')
         .trim();
-    assert_eq!(shown, "\"Between LOAD_NAME total (the read) and STORE_NAME total (the write)\"");
+    assert_eq!(
+        shown,
+        "\"Between LOAD_NAME total (the read) and STORE_NAME total (the write)\""
+    );
     let text = format!("student = \"Bo\"\n[answers]\ngil-dis-pair = {shown}\n");
     let sheet = parse_sheet("bo.toml", &text, pq1).unwrap();
     let g = threadtutor::quiz::grade::grade_sheet(pq1, &sheet);
@@ -135,7 +149,11 @@ fn template_lists_options_a_student_can_copy() {
     let other = template(pq1, 2);
     assert_ne!(tpl, other);
     let options = |t: &str| {
-        let mut v: Vec<String> = t.lines().filter(|l| l.starts_with("#      \"")).map(String::from).collect();
+        let mut v: Vec<String> = t
+            .lines()
+            .filter(|l| l.starts_with("#      \""))
+            .map(String::from)
+            .collect();
         v.sort();
         v
     };
@@ -159,11 +177,24 @@ fn one_sheet_as_text_and_json() {
     let (code, report, _) = quiz(&args, &qs);
     assert_eq!(code, Some(0));
     assert!(report.starts_with("Pop Quiz 2 — Cy\n"), "{report}");
-    assert!(report.contains("  4. why-queues                2/5   partly right\n"), "{report}");
+    assert!(
+        report.contains("  4. why-queues                2/5   partly right\n"),
+        "{report}"
+    );
     assert!(report.contains("       found: thread-safe: the queue does the locking (data protection) for you; simple: one object instead of locks plus conditions, hard to get wrong\n"), "{report}");
-    assert!(report.contains("  5. queue-put-full            0/1   wrong\n"), "{report}");
-    assert!(report.contains("         It blocks until another thread takes an item out, then adds it\n"), "{report}");
-    assert!(report.contains("  1. brute-force-threads       0/5   not answered\n"), "{report}");
+    assert!(
+        report.contains("  5. queue-put-full            0/1   wrong\n"),
+        "{report}"
+    );
+    assert!(
+        report
+            .contains("         It blocks until another thread takes an item out, then adds it\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains("  1. brute-force-threads       0/5   not answered\n"),
+        "{report}"
+    );
     assert!(report.contains("\nScore: 3 / 25 (12.0%)\n"), "{report}");
     assert!(report.contains("To retry: brute-force-threads, primitive-uses, match-primitives, why-queues, queue-put-full, lock-vs-rlock\n"), "{report}");
 
@@ -226,7 +257,10 @@ fn class_table_csv_and_json() {
     assert_eq!(v["questions"][0]["id"], "handle-exceptions");
     assert_eq!(v["questions"][0]["max"], 6.0);
     assert_eq!(v["students"][1]["student"], "Ben, Jr.");
-    assert_eq!(v["students"][1]["points"], serde_json::json!([2.0, 1.0, 0.0, 0.0, 1.0]));
+    assert_eq!(
+        v["students"][1]["points"],
+        serde_json::json!([2.0, 1.0, 0.0, 0.0, 1.0])
+    );
     assert_eq!(v["students"][1]["total"], 4.0);
     assert_eq!(v["students"][1]["percent"], 28.6);
     assert_eq!(v["students"].as_array().unwrap().len(), 3);
@@ -243,7 +277,11 @@ fn a_malformed_sheet_is_reported_and_the_others_still_graded() {
         "bad.toml",
         "student = \"Bad\"\n[answers]\nwhy-queues = \"fine\"\nqueue-put-full = 3\n",
     );
-    let broken = write(dir.path(), "broken.toml", "student = \"Broken\"\n[answers\n");
+    let broken = write(
+        dir.path(),
+        "broken.toml",
+        "student = \"Broken\"\n[answers\n",
+    );
     let missing = dir.path().join("missing.toml");
     let args = GradeArgs {
         quiz: "pop-quiz-2".into(),
@@ -261,10 +299,22 @@ fn a_malformed_sheet_is_reported_and_the_others_still_graded() {
             bad.display()
         )
     );
-    assert!(lines[1].starts_with(&format!("{}:2:9: ", broken.display())), "{}", lines[1]);
-    assert!(lines[2].starts_with(&format!("{}:1:1: cannot read the file", missing.display())), "{}", lines[2]);
+    assert!(
+        lines[1].starts_with(&format!("{}:2:9: ", broken.display())),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with(&format!("{}:1:1: cannot read the file", missing.display())),
+        "{}",
+        lines[2]
+    );
     assert_eq!(csv.lines().count(), 2, "{csv}");
-    assert_eq!(csv.lines().nth(1), Some("Good,5,6,6,5,1,1,1,25,100.0"), "{csv}");
+    assert_eq!(
+        csv.lines().nth(1),
+        Some("Good,5,6,6,5,1,1,1,25,100.0"),
+        "{csv}"
+    );
 }
 
 #[test]
@@ -279,7 +329,10 @@ fn sheet_errors_have_exact_positions() {
             .map(ToString::to_string)
             .collect()
     };
-    assert_eq!(problems("[answers]\n"), ["s.toml:1:1: missing `student = \"NAME\"`"]);
+    assert_eq!(
+        problems("[answers]\n"),
+        ["s.toml:1:1: missing `student = \"NAME\"`"]
+    );
     assert_eq!(
         problems("student = \"  \"\n"),
         ["s.toml:1:11: `student` is empty: write the student's name"]
@@ -317,15 +370,21 @@ fn sheet_errors_have_exact_positions() {
     );
     assert_eq!(
         problems("student = \"A\"\n[answers]\nstart-twice = { output = \"x\" }\n"),
-        ["s.toml:3:17: question `start-twice`: a Tracing answer needs `compiles = true` or `compiles = false`"]
+        [
+            "s.toml:3:17: question `start-twice`: a Tracing answer needs `compiles = true` or `compiles = false`"
+        ]
     );
     assert_eq!(
         problems("student = \"A\"\n[answers]\nstart-twice = { compiles = false, lines = 9 }\n"),
-        ["s.toml:3:35: question `start-twice`: unknown key `lines` (expected compiles, output, line)"]
+        [
+            "s.toml:3:35: question `start-twice`: unknown key `lines` (expected compiles, output, line)"
+        ]
     );
     assert_eq!(
         problems("student = \"A\"\n[answers]\nstart-twice = { compiles = false, line = -1 }\n"),
-        ["s.toml:3:42: question `start-twice`: `line` must be a line number (1, 2, ...), not a negative number"]
+        [
+            "s.toml:3:42: question `start-twice`: `line` must be a line number (1, 2, ...), not a negative number"
+        ]
     );
     assert_eq!(
         problems("student = \"A\"\n[answers]\nis-alive-name = 1979-05-27\n"),
@@ -354,7 +413,10 @@ fn quiz_command_edges() {
     );
     let (code, _, err) = quiz(&quiz_args("nowhere/quiz.toml"), &qs);
     assert_eq!(code, Some(1));
-    assert!(err.starts_with("nowhere/quiz.toml:1:1: cannot read the file"), "{err}");
+    assert!(
+        err.starts_with("nowhere/quiz.toml:1:1: cannot read the file"),
+        "{err}"
+    );
     let mut args = quiz_args("pop-quiz-1");
     args.answers = Some("nowhere/sheet.toml".into());
     let (code, _, err) = quiz(&args, &qs);
@@ -367,7 +429,16 @@ fn quiz_command_edges() {
         #[command(flatten)]
         quiz: QuizArgs,
     }
-    let parsed = Cli::try_parse_from(["t", "pop-quiz-1", "--answers", "a.toml", "--json", "--seed", "5"]).unwrap();
+    let parsed = Cli::try_parse_from([
+        "t",
+        "pop-quiz-1",
+        "--answers",
+        "a.toml",
+        "--json",
+        "--seed",
+        "5",
+    ])
+    .unwrap();
     assert_eq!(parsed.quiz.answers.as_deref(), Some(Path::new("a.toml")));
     assert!(parsed.quiz.json);
     assert_eq!(parsed.quiz.seed, Some(5));
@@ -401,6 +472,10 @@ fn a_student_in_two_sheets_gets_a_warning_not_a_failure() {
     assert_eq!(csv.lines().count(), 3);
     assert_eq!(
         err,
-        format!("warning: student `Sam` is in both {} and {}\n", a.display(), b.display())
+        format!(
+            "warning: student `Sam` is in both {} and {}\n",
+            a.display(),
+            b.display()
+        )
     );
 }

@@ -88,10 +88,7 @@ fn every_corpus_file_grades_by_path_through_the_cli() {
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["score"], v["max"], "{}", f.display());
         assert_eq!(v["student"], "Ferris");
-        assert_eq!(
-            v["quiz"].as_str(),
-            f.file_stem().and_then(|s| s.to_str())
-        );
+        assert_eq!(v["quiz"].as_str(), f.file_stem().and_then(|s| s.to_str()));
     }
 }
 

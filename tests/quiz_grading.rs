@@ -13,7 +13,8 @@ fn pop_quiz(n: u32) -> Quiz {
 }
 
 fn question<'a>(quiz: &'a Quiz, id: &str) -> &'a Question {
-    quiz.question(id).unwrap_or_else(|| panic!("no question {id}"))
+    quiz.question(id)
+        .unwrap_or_else(|| panic!("no question {id}"))
 }
 
 fn text(q: &Question, answer: &str) -> Grade {
@@ -44,7 +45,10 @@ fn freetext_partial_answer_earns_the_concepts_it_shows() {
     assert!(!g.correct);
     assert_eq!(
         g.found,
-        ["the Global Interpreter Lock", "only one thread runs Python bytecode at a time"]
+        [
+            "the Global Interpreter Lock",
+            "only one thread runs Python bytecode at a time"
+        ]
     );
     assert_eq!(
         g.missed,
@@ -59,7 +63,10 @@ fn freetext_partial_answer_earns_the_concepts_it_shows() {
 #[test]
 fn freetext_wrong_answer_earns_nothing() {
     let quiz = pop_quiz(1);
-    let g = text(question(&quiz, "what-is-gil"), "A graphics library for drawing windows.");
+    let g = text(
+        question(&quiz, "what-is-gil"),
+        "A graphics library for drawing windows.",
+    );
     assert_eq!(g.points, 0.0);
     assert!(g.answered && !g.correct);
     assert_eq!(g.missed.len(), 5);
@@ -185,7 +192,10 @@ fn freetext_a_concept_mentioned_only_to_negate_it_earns_nothing() {
     assert_eq!(g.points, 0.0, "{g:?}");
     assert_eq!(
         g.negated,
-        ["the Global Interpreter Lock", "only one thread runs Python bytecode at a time"]
+        [
+            "the Global Interpreter Lock",
+            "only one thread runs Python bytecode at a time"
+        ]
     );
     let q = question(&quiz, "threads-vs-processes");
     let g = text(q, "Threads don't share memory.");
@@ -221,7 +231,10 @@ fn freetext_word_forms_and_formatting_do_not_matter() {
     assert!(g.correct, "{g:?}");
     assert!(g.misconceptions.is_empty());
     let g = text(q, "An exception in a thread is raised in the main thread.");
-    assert_eq!(g.misconceptions, ["an exception in a thread is raised in the main thread"]);
+    assert_eq!(
+        g.misconceptions,
+        ["an exception in a thread is raised in the main thread"]
+    );
     assert_eq!(g.points, 0.0);
 }
 
@@ -232,16 +245,35 @@ fn multiple_choice_needs_exactly_the_correct_set() {
     let choose = |v: &[&str]| {
         grade_answer(
             q,
-            Some(&Response::Choices(v.iter().map(|s| s.to_string()).collect())),
+            Some(&Response::Choices(
+                v.iter().map(|s| s.to_string()).collect(),
+            )),
         )
     };
     let all = ["a b c 1 2 3", "1 2 3 a b c", "a 1 b 2 c 3", "1 a b 2 c 3"];
     assert!(choose(&all).correct);
     // Order of choices and spacing do not matter.
-    assert!(choose(&["1  a b 2 c 3", "a 1 b 2 c 3", "1 2 3 a b c", " a b c 1 2 3 "]).correct);
+    assert!(
+        choose(&[
+            "1  a b 2 c 3",
+            "a 1 b 2 c 3",
+            "1 2 3 a b c",
+            " a b c 1 2 3 "
+        ])
+        .correct
+    );
     assert_eq!(choose(&all[..3]).points, 0.0);
-    assert_eq!(choose(&[all[0], all[1], all[2], all[3], "a c b 1 2 3"]).points, 0.0);
-    let g = choose(&["a b c 1 2 3", "1 2 3 a b c", "a 1 b 2 c 3", "1 a b 2 c 3", "z"]);
+    assert_eq!(
+        choose(&[all[0], all[1], all[2], all[3], "a c b 1 2 3"]).points,
+        0.0
+    );
+    let g = choose(&[
+        "a b c 1 2 3",
+        "1 2 3 a b c",
+        "a 1 b 2 c 3",
+        "1 a b 2 c 3",
+        "z",
+    ]);
     assert!(!g.correct);
     assert_eq!(g.notes, ["`z` is not one of the options"]);
     // A single answer may be given as text, with or without its Markdown.
@@ -250,14 +282,29 @@ fn multiple_choice_needs_exactly_the_correct_set() {
     assert!(grade_answer(q, Some(&Response::Text(right.into()))).correct);
     let plain = "between load_name total (the read) and store_name total (the write)";
     assert!(grade_answer(q, Some(&Response::Text(plain.into()))).correct);
-    assert!(!grade_answer(q, Some(&Response::Text("Between `STORE_NAME total` and the next statement".into()))).correct);
+    assert!(
+        !grade_answer(
+            q,
+            Some(&Response::Text(
+                "Between `STORE_NAME total` and the next statement".into()
+            ))
+        )
+        .correct
+    );
 }
 
 #[test]
 fn short_answer_ignores_case_spacing_and_trailing_punctuation() {
     let quiz = pop_quiz(2);
     let q = question(&quiz, "put-nowait-exception");
-    for ok in ["queue.Full", " QUEUE.FULL ", "queue. Full.", "Full", "queue.Full()", "queue.full!?"] {
+    for ok in [
+        "queue.Full",
+        " QUEUE.FULL ",
+        "queue. Full.",
+        "Full",
+        "queue.Full()",
+        "queue.full!?",
+    ] {
         assert!(text(q, ok).correct, "{ok}");
     }
     for wrong in ["queue.Empty", "Full exception", "queue Fullness", ".Full"] {
@@ -281,7 +328,14 @@ fn tracing_compares_the_outcome_the_output_and_the_line() {
     };
     let out = "updated 1\nskipped 2\nupdated 3\nlocked: False";
     assert!(trace(true, out, None).correct);
-    assert!(trace(true, &format!("\r\n{}  \r\n\n", out.replace('\n', "   \r\n")), None).correct);
+    assert!(
+        trace(
+            true,
+            &format!("\r\n{}  \r\n\n", out.replace('\n', "   \r\n")),
+            None
+        )
+        .correct
+    );
     assert!(!trace(true, "updated 1\nskipped 2\nlocked: False", None).correct);
     assert!(!trace(false, out, Some(9)).correct);
     // Raising programs: the line and the output before the error count.
@@ -312,19 +366,33 @@ fn matching_and_ordering_score_a_point_per_pair_or_position() {
         grade_answer(
             q,
             Some(&Response::Pairs(
-                v.iter().map(|(l, r)| (l.to_string(), r.to_string())).collect(),
+                v.iter()
+                    .map(|(l, r)| (l.to_string(), r.to_string()))
+                    .collect(),
             )),
         )
     };
     let g = pairs(&[
-        ("Lock()", "Let only one thread at a time into a critical section"),
+        (
+            "Lock()",
+            "Let only one thread at a time into a critical section",
+        ),
         ("RLock()", "let at most n threads use a resource at once"),
-        ("Semaphore()", "A lock the thread holding it can acquire again"),
-        ("event()", "A flag: threads wait() until another thread set()s it"),
+        (
+            "Semaphore()",
+            "A lock the thread holding it can acquire again",
+        ),
+        (
+            "event()",
+            "A flag: threads wait() until another thread set()s it",
+        ),
         ("Nope()", "x"),
     ]);
     assert_eq!((g.points, g.max), (2.0, 6.0));
-    assert_eq!(g.missed, ["RLock()", "Semaphore()", "Condition()", "Queue.Queue()"]);
+    assert_eq!(
+        g.missed,
+        ["RLock()", "Semaphore()", "Condition()", "Queue.Queue()"]
+    );
     assert_eq!(g.notes, ["`Nope()` is not one of the left items"]);
 
     let quiz = pop_quiz(3);

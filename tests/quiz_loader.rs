@@ -23,12 +23,18 @@ const FT: &str = "[[questions]]\ntype = \"FreeText\"\nprompt.prompt = \"p\"\n";
 
 #[test]
 fn toml_and_shape_errors() {
-    one("this is not toml\n", "q.toml:1:6: key with no value, expected `=`");
+    one(
+        "this is not toml\n",
+        "q.toml:1:6: key with no value, expected `=`",
+    );
     one(
         &format!("{SA}prompt.prompt = \"p\"\nanswer.answer = \"a\"\n\n[questons]\nx = 1\n"),
         "q.toml:6:2: unknown field `questons`, expected one of `title`, `questions`, `multipart`",
     );
-    one("[[questions]]\nid = \"x\"\nprompt.prompt = \"p\"\n", "q.toml:1:1: missing field `type`");
+    one(
+        "[[questions]]\nid = \"x\"\nprompt.prompt = \"p\"\n",
+        "q.toml:1:1: missing field `type`",
+    );
     one(
         "[[questions]]\ntype = \"Essay\"\nprompt.prompt = \"p\"\n",
         "q.toml:2:8: unknown question type `Essay` (expected one of MultipleChoice, ShortAnswer, Tracing, FreeText, Matching, Ordering)",
@@ -42,7 +48,9 @@ fn toml_and_shape_errors() {
         "q.toml:3:8: unknown field `promt`, expected one of `prompt`, `distractors`, `answerIndex`, `sortAnswers`, `response`, `program`, `language`",
     );
     one(
-        &format!("{SA}prompt.prompt = \"p\"\nprompt.distractors = [\"b\"]\nanswer.answer = \"a\"\n"),
+        &format!(
+            "{SA}prompt.prompt = \"p\"\nprompt.distractors = [\"b\"]\nanswer.answer = \"a\"\n"
+        ),
         "q.toml:4:22: `prompt.distractors` is not a key of ShortAnswer questions",
     );
     one(
@@ -53,8 +61,14 @@ fn toml_and_shape_errors() {
         &format!("{SA}multipart = \"ctx\"\nprompt.prompt = \"p\"\nanswer.answer = \"a\"\n"),
         "q.toml:3:13: `multipart = \"ctx\"` names no entry of the [multipart] table",
     );
-    one("questions = []\n", "q.toml:1:13: no questions: a quiz needs at least one [[questions]] table");
-    one("# nothing\n", "q.toml:1:1: no questions: a quiz needs at least one [[questions]] table");
+    one(
+        "questions = []\n",
+        "q.toml:1:13: no questions: a quiz needs at least one [[questions]] table",
+    );
+    one(
+        "# nothing\n",
+        "q.toml:1:1: no questions: a quiz needs at least one [[questions]] table",
+    );
 }
 
 #[test]
@@ -81,7 +95,9 @@ fn multiple_choice_errors() {
         "q.toml:5:3: \"B\" is listed twice (first at line 4)",
     );
     one(
-        &format!("{MC}prompt.distractors = [\"b\"]\nprompt.answerIndex = 2\nanswer.answer = \"a\"\n"),
+        &format!(
+            "{MC}prompt.distractors = [\"b\"]\nprompt.answerIndex = 2\nanswer.answer = \"a\"\n"
+        ),
         "q.toml:5:22: `prompt.answerIndex` is 2, but with 1 distractor(s) it must be 0 to 1",
     );
     one(
@@ -107,7 +123,10 @@ fn short_answer_and_tracing_errors() {
         &format!("{tr}answer.doesCompile = false\nanswer.lineNumber = 3\n"),
         "q.toml:5:21: `answer.lineNumber` is 3, but the program has lines 1 to 1",
     );
-    one(tr, "q.toml:1:1: missing `answer.doesCompile` (required in Tracing questions)");
+    one(
+        tr,
+        "q.toml:1:1: missing `answer.doesCompile` (required in Tracing questions)",
+    );
     one(
         &format!("{tr}answer.doesCompile = false\nanswer.stdout = \"x\"\n"),
         "q.toml:5:17: a program that does not compile prints nothing: remove `answer.stdout`",
@@ -212,10 +231,22 @@ fn files_that_cannot_be_read_or_decoded() {
     std::fs::write(&bad, b"[[questions]]\ntype = \"\xff\"\n").unwrap();
     let ds = load_quiz_file(&bad).unwrap_err();
     assert_eq!(ds.len(), 1);
-    assert!(ds[0].to_string().ends_with("bad.toml:2:9: invalid UTF-8 (byte 0xff)"), "{}", ds[0]);
+    assert!(
+        ds[0]
+            .to_string()
+            .ends_with("bad.toml:2:9: invalid UTF-8 (byte 0xff)"),
+        "{}",
+        ds[0]
+    );
     let missing = dir.path().join("missing.toml");
     let ds = load_quiz_file(&missing).unwrap_err();
-    assert!(ds[0].to_string().contains("missing.toml:1:1: cannot read the file:"), "{}", ds[0]);
+    assert!(
+        ds[0]
+            .to_string()
+            .contains("missing.toml:1:1: cannot read the file:"),
+        "{}",
+        ds[0]
+    );
 }
 
 #[test]
@@ -224,7 +255,10 @@ fn deep_nesting_and_huge_input_do_not_panic() {
         format!("a = {}", "[".repeat(100_000)),
         format!("a = {}", "{a=".repeat(100_000)),
         "[[questions]]\n".repeat(50_000),
-        format!("[[questions]]\ntype = \"FreeText\"\nprompt.prompt = \"{}\"\n", "x".repeat(2_000_000)),
+        format!(
+            "[[questions]]\ntype = \"FreeText\"\nprompt.prompt = \"{}\"\n",
+            "x".repeat(2_000_000)
+        ),
         format!(
             "{FT}answer.model = \"m\"\n[[questions.answer.concepts]]\nlabel = \"x\"\npatterns = [\"{}\"]\n",
             "(".repeat(10_000)
@@ -287,7 +321,8 @@ fn the_shipped_quizzes_load_with_the_ids_lessons_link_to() {
         ("pop-quiz-3", &["handle-exceptions"]),
     ];
     for (quiz, questions) in ids {
-        let q = load_quiz_file(&dir.join(format!("{quiz}.toml"))).unwrap_or_else(|ds| panic!("{ds:?}"));
+        let q =
+            load_quiz_file(&dir.join(format!("{quiz}.toml"))).unwrap_or_else(|ds| panic!("{ds:?}"));
         assert_eq!(q.id, *quiz);
         for id in *questions {
             assert!(q.has_question(id), "{quiz} has no {id}");
@@ -304,7 +339,12 @@ fn the_shipped_quizzes_load_with_the_ids_lessons_link_to() {
             for q in &quiz.questions {
                 kinds.insert(q.kind_name());
                 if quiz.id.starts_with("pop-quiz") {
-                    assert!(q.id.is_some(), "{} question {} has no id", quiz.id, q.position);
+                    assert!(
+                        q.id.is_some(),
+                        "{} question {} has no id",
+                        quiz.id,
+                        q.position
+                    );
                 }
                 if let QuestionKind::FreeText(f) = &q.kind {
                     assert!(f.rubric.concepts.len() >= 3, "{}: a thin rubric", q.key());

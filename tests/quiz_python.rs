@@ -43,8 +43,13 @@ fn error_line(stderr: &str, file: &str) -> Option<usize> {
         .lines()
         .filter(|l| l.contains(file))
         .filter_map(|l| l.split(", line ").nth(1))
-        .filter_map(|rest| rest.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
-        .last()
+        .filter_map(|rest| {
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        })
+        .next_back()
 }
 
 #[test]
@@ -65,19 +70,25 @@ fn python_tracing_answers_match_python3() {
     for path in files {
         let quiz = load_quiz_file(&path).unwrap_or_else(|ds| panic!("{ds:?}"));
         for q in &quiz.questions {
-            let QuestionKind::Tracing(t) = &q.kind else { continue };
+            let QuestionKind::Tracing(t) = &q.kind else {
+                continue;
+            };
             if t.language != Language::Python {
                 continue;
             }
             let name = format!("{}-{}.py", quiz.id, q.key());
             let file = tmp.path().join(&name);
             std::fs::write(&file, &t.program).unwrap();
-            let (ok, out, err) =
-                run_python(&file).unwrap_or_else(|| panic!("{name}: python3 did not finish in 20 s"));
+            let (ok, out, err) = run_python(&file)
+                .unwrap_or_else(|| panic!("{name}: python3 did not finish in 20 s"));
             let at = format!("{}: {}", quiz.id, q.key());
             assert_eq!(ok, t.does_compile, "{at}: runs without an error?\n{err}");
             if let Some(expected) = &t.stdout {
-                assert_eq!(normalise_output(&out), normalise_output(expected), "{at}: output");
+                assert_eq!(
+                    normalise_output(&out),
+                    normalise_output(expected),
+                    "{at}: output"
+                );
             }
             if let Some(line) = t.line_number {
                 assert_eq!(error_line(&err, &name), Some(line), "{at}: line\n{err}");

@@ -180,7 +180,9 @@ fn body(t: &str) -> (&str, bool) {
 fn is_rule(t: &str) -> bool {
     let t: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     t.len() >= 3
-        && (t.chars().all(|c| c == '-') || t.chars().all(|c| c == '*') || t.chars().all(|c| c == '_'))
+        && (t.chars().all(|c| c == '-')
+            || t.chars().all(|c| c == '*')
+            || t.chars().all(|c| c == '_'))
 }
 
 /// `(char, run length, info)` when the line opens a fence.
@@ -207,11 +209,7 @@ impl Renderer {
 
     fn blank(&mut self) {
         self.flush();
-        if self
-            .out
-            .last()
-            .is_some_and(|l| l.kind != LineKind::Blank)
-        {
+        if self.out.last().is_some_and(|l| l.kind != LineKind::Blank) {
             self.push(Line {
                 kind: LineKind::Blank,
                 indent: 0,
@@ -248,7 +246,11 @@ impl Renderer {
             spans.extend(inline(piece, base));
             self.out.push(Line {
                 kind: p.kind.clone(),
-                indent: if k == 0 { p.indent } else { p.indent + marker_width },
+                indent: if k == 0 {
+                    p.indent
+                } else {
+                    p.indent + marker_width
+                },
                 spans: merge(spans),
             });
         }
@@ -741,7 +743,8 @@ mod tests {
 
     #[test]
     fn headings_quotes_links_and_html() {
-        let lines = render("# Title\n> quoted\n> more\n\nSee [the docs](x.html) and 2<sup>8</sup>.");
+        let lines =
+            render("# Title\n> quoted\n> more\n\nSee [the docs](x.html) and 2<sup>8</sup>.");
         assert_eq!(lines[0].kind, LineKind::Heading);
         assert_eq!(lines[0].spans[0].style, Style::Heading);
         assert_eq!(lines[1].kind, LineKind::Quote);

@@ -59,7 +59,10 @@ pub struct GradeArgs {
 
 /// Find a quiz: a path ending in `.toml` is read from disk, anything else is
 /// an id among `quizzes`. The error is the lines to print.
-pub fn resolve_quiz<'a>(id_or_path: &str, quizzes: &'a [Quiz]) -> Result<Cow<'a, Quiz>, Vec<String>> {
+pub fn resolve_quiz<'a>(
+    id_or_path: &str,
+    quizzes: &'a [Quiz],
+) -> Result<Cow<'a, Quiz>, Vec<String>> {
     if id_or_path.ends_with(".toml") {
         return load_quiz_file(std::path::Path::new(id_or_path))
             .map(Cow::Owned)

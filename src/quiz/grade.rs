@@ -160,15 +160,21 @@ pub fn grade_answer(question: &Question, response: Option<&Response>) -> Grade {
             (QuestionKind::Ordering(o), Response::Order(given)) => {
                 let mut points = 0.0;
                 for (i, step) in o.steps.iter().enumerate() {
-                    if given.get(i).is_some_and(|s| option_key(s) == option_key(step)) {
+                    if given
+                        .get(i)
+                        .is_some_and(|s| option_key(s) == option_key(step))
+                    {
                         points += 1.0;
                     } else {
                         g.missed.push(step.clone());
                     }
                 }
                 if given.len() > o.steps.len() {
-                    g.notes
-                        .push(format!("{} steps given, {} expected", given.len(), o.steps.len()));
+                    g.notes.push(format!(
+                        "{} steps given, {} expected",
+                        given.len(),
+                        o.steps.len()
+                    ));
                 }
                 points
             }
@@ -183,7 +189,9 @@ pub fn grade_answer(question: &Question, response: Option<&Response>) -> Grade {
     } else {
         // Unanswered: everything is missed.
         match &question.kind {
-            QuestionKind::Matching(m) => g.missed = m.pairs.iter().map(|(l, _)| l.clone()).collect(),
+            QuestionKind::Matching(m) => {
+                g.missed = m.pairs.iter().map(|(l, _)| l.clone()).collect()
+            }
             QuestionKind::Ordering(o) => g.missed = o.steps.clone(),
             _ => {}
         }
@@ -246,7 +254,8 @@ pub fn normalise_short(s: &str) -> String {
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect();
-    s.trim_end_matches(['.', ',', ';', ':', '!', '?']).to_string()
+    s.trim_end_matches(['.', ',', ';', ':', '!', '?'])
+        .to_string()
 }
 
 /// Tracing output comparison form: line endings unified, trailing spaces of

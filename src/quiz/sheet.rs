@@ -141,7 +141,10 @@ impl<'de> Deserialize<'de> for Scalar {
                 Ok(Scalar::Other("an array"))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
-                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                while map
+                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
+                    .is_some()
+                {}
                 Ok(Scalar::Other("a table"))
             }
         }
@@ -185,8 +188,12 @@ fn expected(q: &Question) -> &'static str {
 /// Read and parse an answer sheet for `quiz`.
 pub fn load_sheet(path: &std::path::Path, quiz: &Quiz) -> Result<AnswerSheet, Vec<Diagnostic>> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| vec![Diagnostic::file(&shown, format!("cannot read the file: {e}"))])?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Diagnostic::file(
+            &shown,
+            format!("cannot read the file: {e}"),
+        )]
+    })?;
     let text = decode_utf8(&shown, bytes).map_err(|d| vec![d])?;
     parse_sheet(&shown, &text, quiz)
 }
@@ -204,7 +211,10 @@ pub fn parse_sheet(path: &str, text: &str, quiz: &Quiz) -> Result<AnswerSheet, V
             String::new()
         }
         Some(s) if s.get_ref().trim().is_empty() => {
-            err(s.span(), "`student` is empty: write the student's name".into());
+            err(
+                s.span(),
+                "`student` is empty: write the student's name".into(),
+            );
             String::new()
         }
         Some(s) => s.get_ref().trim().to_string(),
@@ -214,7 +224,11 @@ pub fn parse_sheet(path: &str, text: &str, quiz: &Quiz) -> Result<AnswerSheet, V
     {
         err(
             q.span(),
-            format!("this sheet is for quiz `{}`, not `{}`", q.get_ref(), quiz.id),
+            format!(
+                "this sheet is for quiz `{}`, not `{}`",
+                q.get_ref(),
+                quiz.id
+            ),
         );
     }
     let mut responses: Vec<Option<Response>> = vec![None; quiz.questions.len()];
@@ -279,7 +293,9 @@ pub fn parse_sheet(path: &str, text: &str, quiz: &Quiz) -> Result<AnswerSheet, V
 fn response(q: &Question, v: &RawValue) -> Result<Response, Option<(Range<usize>, String)>> {
     let strings = |l: &[Spanned<String>]| l.iter().map(|s| s.get_ref().clone()).collect();
     match (&q.kind, v) {
-        (QuestionKind::MultipleChoice(_), RawValue::Str(s)) => Ok(Response::Choices(vec![s.clone()])),
+        (QuestionKind::MultipleChoice(_), RawValue::Str(s)) => {
+            Ok(Response::Choices(vec![s.clone()]))
+        }
         (QuestionKind::MultipleChoice(_), RawValue::List(l)) => Ok(Response::Choices(strings(l))),
         (QuestionKind::ShortAnswer(_) | QuestionKind::FreeText(_), RawValue::Str(s)) => {
             Ok(Response::Text(s.clone()))
@@ -435,7 +451,10 @@ pub fn template(quiz: &Quiz, seed: u64) -> String {
         "#   threadtutor quiz {} --answers THIS_FILE\n",
         quiz.id
     ));
-    out.push_str(&format!("quiz = {}\nstudent = \"\"\n\n[answers]\n", toml_string(&quiz.id)));
+    out.push_str(&format!(
+        "quiz = {}\nstudent = \"\"\n\n[answers]\n",
+        toml_string(&quiz.id)
+    ));
     let mut last_multipart: Option<&str> = None;
     for q in &quiz.questions {
         out.push('\n');
@@ -492,7 +511,9 @@ pub fn template(quiz: &Quiz, seed: u64) -> String {
                     }
                 };
                 out.push_str(how);
-                out.push_str(&format!("{key}.compiles = true\n{key}.output = \"\"\"\n\"\"\"\n"));
+                out.push_str(&format!(
+                    "{key}.compiles = true\n{key}.output = \"\"\"\n\"\"\"\n"
+                ));
             }
             QuestionKind::Matching(m) => {
                 out.push_str("#    Match each left item to one of these (copy the text):\n");

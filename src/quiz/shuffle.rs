@@ -110,11 +110,17 @@ pub fn shown_options(question: &Question, seed: u64) -> Vec<&str> {
     match &question.kind {
         QuestionKind::MultipleChoice(mc) => {
             let options = mc.options();
-            choice_order(mc, seed).into_iter().map(|i| options[i]).collect()
+            choice_order(mc, seed)
+                .into_iter()
+                .map(|i| options[i])
+                .collect()
         }
         QuestionKind::Matching(m) => {
             let options = m.right_options();
-            right_order(m, seed).into_iter().map(|i| options[i]).collect()
+            right_order(m, seed)
+                .into_iter()
+                .map(|i| options[i])
+                .collect()
         }
         QuestionKind::Ordering(o) => step_order(o, seed)
             .into_iter()
@@ -150,8 +156,7 @@ mod tests {
     fn same_seed_same_order_and_seeds_differ() {
         let q = mc(None, false);
         assert_eq!(choice_order(&q, 7), choice_order(&q, 7));
-        let orders: std::collections::HashSet<_> =
-            (0..50).map(|s| choice_order(&q, s)).collect();
+        let orders: std::collections::HashSet<_> = (0..50).map(|s| choice_order(&q, s)).collect();
         // 4 options have 24 orders; 50 seeds must find many of them.
         assert!(orders.len() > 10, "{}", orders.len());
         for o in orders {

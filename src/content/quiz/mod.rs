@@ -21,8 +21,12 @@ use super::diagnostic::{Diagnostic, decode_utf8};
 /// Read and parse a quiz file; its id is the file stem.
 pub fn load_quiz_file(path: &Path) -> Result<Quiz, Vec<Diagnostic>> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|e| vec![Diagnostic::file(&shown, format!("cannot read the file: {e}"))])?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Diagnostic::file(
+            &shown,
+            format!("cannot read the file: {e}"),
+        )]
+    })?;
     let text = decode_utf8(&shown, bytes).map_err(|d| vec![d])?;
     let id = path
         .file_stem()

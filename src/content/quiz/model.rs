@@ -78,9 +78,7 @@ impl Question {
     /// The key of the question in answer sheets and reports: its id, or its
     /// 1-based position when it has none.
     pub fn key(&self) -> String {
-        self.id
-            .clone()
-            .unwrap_or_else(|| self.position.to_string())
+        self.id.clone().unwrap_or_else(|| self.position.to_string())
     }
 
     /// The points the question is worth: 1 for MultipleChoice, ShortAnswer and

@@ -156,7 +156,10 @@ impl Ctx<'_> {
     ) -> Option<String> {
         match field {
             None => {
-                self.err(at, format!("missing `{name}` (required in {kind} questions)"));
+                self.err(
+                    at,
+                    format!("missing `{name}` (required in {kind} questions)"),
+                );
                 None
             }
             Some(s) if s.get_ref().trim().is_empty() => {
@@ -168,7 +171,12 @@ impl Ctx<'_> {
     }
 
     /// A list of distinct, non-blank options (compared by [`option_key`]).
-    fn options(&mut self, items: &[Spanned<String>], name: &str, seen: &mut HashMap<String, usize>) {
+    fn options(
+        &mut self,
+        items: &[Spanned<String>],
+        name: &str,
+        seen: &mut HashMap<String, usize>,
+    ) {
         for item in items {
             let key = option_key(item.get_ref());
             if key.is_empty() {
@@ -224,10 +232,14 @@ pub fn parse_quiz(id: &str, path: &str, text: &str) -> Result<Quiz, Vec<Diagnost
     let mut questions = Vec::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
     match raw.questions {
-        None => cx.err(0..0, "no questions: a quiz needs at least one [[questions]] table"),
-        Some(qs) if qs.get_ref().is_empty() => {
-            cx.err(qs.span(), "no questions: a quiz needs at least one [[questions]] table")
-        }
+        None => cx.err(
+            0..0,
+            "no questions: a quiz needs at least one [[questions]] table",
+        ),
+        Some(qs) if qs.get_ref().is_empty() => cx.err(
+            qs.span(),
+            "no questions: a quiz needs at least one [[questions]] table",
+        ),
         Some(qs) => {
             for (i, q) in qs.into_inner().into_iter().enumerate() {
                 let span = q.span();
@@ -335,20 +347,41 @@ fn convert(cx: &mut Ctx, position: usize, at: Range<usize>, q: RawQuestion) -> O
     // Keys that belong to other question types.
     let present: [(&str, Option<Range<usize>>); 17] = [
         ("prompt.prompt", p.prompt.as_ref().map(Spanned::span)),
-        ("prompt.distractors", p.distractors.as_ref().map(Spanned::span)),
-        ("prompt.answerIndex", p.answer_index.as_ref().map(Spanned::span)),
-        ("prompt.sortAnswers", p.sort_answers.as_ref().map(Spanned::span)),
+        (
+            "prompt.distractors",
+            p.distractors.as_ref().map(Spanned::span),
+        ),
+        (
+            "prompt.answerIndex",
+            p.answer_index.as_ref().map(Spanned::span),
+        ),
+        (
+            "prompt.sortAnswers",
+            p.sort_answers.as_ref().map(Spanned::span),
+        ),
         ("prompt.response", p.response.as_ref().map(Spanned::span)),
         ("prompt.program", p.program.as_ref().map(Spanned::span)),
         ("prompt.language", p.language.as_ref().map(Spanned::span)),
         ("answer.answer", a.answer.as_ref().map(Spanned::span)),
-        ("answer.alternatives", a.alternatives.as_ref().map(Spanned::span)),
-        ("answer.doesCompile", a.does_compile.as_ref().map(Spanned::span)),
+        (
+            "answer.alternatives",
+            a.alternatives.as_ref().map(Spanned::span),
+        ),
+        (
+            "answer.doesCompile",
+            a.does_compile.as_ref().map(Spanned::span),
+        ),
         ("answer.stdout", a.stdout.as_ref().map(Spanned::span)),
-        ("answer.lineNumber", a.line_number.as_ref().map(Spanned::span)),
+        (
+            "answer.lineNumber",
+            a.line_number.as_ref().map(Spanned::span),
+        ),
         ("answer.model", a.model.as_ref().map(Spanned::span)),
         ("answer.concepts", a.concepts.as_ref().map(Spanned::span)),
-        ("answer.misconceptions", a.misconceptions.as_ref().map(Spanned::span)),
+        (
+            "answer.misconceptions",
+            a.misconceptions.as_ref().map(Spanned::span),
+        ),
         ("answer.pairs", a.pairs.as_ref().map(Spanned::span)),
         ("answer.steps", a.steps.as_ref().map(Spanned::span)),
     ];
@@ -368,7 +401,12 @@ fn convert(cx: &mut Ctx, position: usize, at: Range<usize>, q: RawQuestion) -> O
         c => c.as_ref().map(|c| c.get_ref().clone()),
     };
     let prompt = if kind == "Tracing" {
-        Some(p.prompt.as_ref().map(|s| s.get_ref().clone()).unwrap_or_default())
+        Some(
+            p.prompt
+                .as_ref()
+                .map(|s| s.get_ref().clone())
+                .unwrap_or_default(),
+        )
     } else {
         cx.text_field(p.prompt.as_ref(), "prompt.prompt", kind, at.clone())
     };
@@ -411,7 +449,10 @@ fn multiple_choice(
     at: &Range<usize>,
 ) -> Option<MultipleChoice> {
     let Some(answer) = &a.answer else {
-        cx.err(at.clone(), "missing `answer.answer` (required in MultipleChoice questions)");
+        cx.err(
+            at.clone(),
+            "missing `answer.answer` (required in MultipleChoice questions)",
+        );
         return None;
     };
     let Some(distractors) = &p.distractors else {
@@ -426,7 +467,10 @@ fn multiple_choice(
         OneOrMany::Many(v) => (v.clone(), true),
     };
     if answers.is_empty() {
-        cx.err(answer.span(), "`answer.answer` is empty: give at least one correct option");
+        cx.err(
+            answer.span(),
+            "`answer.answer` is empty: give at least one correct option",
+        );
         return None;
     }
     let mut seen = HashMap::new();
@@ -435,11 +479,18 @@ fn multiple_choice(
         if seen.contains_key(&option_key(d.get_ref())) {
             cx.err(
                 d.span(),
-                format!("distractor {:?} is also a correct answer", d.get_ref().trim()),
+                format!(
+                    "distractor {:?} is also a correct answer",
+                    d.get_ref().trim()
+                ),
             );
         }
     }
-    cx.options(distractors.get_ref(), "prompt.distractors", &mut HashMap::new());
+    cx.options(
+        distractors.get_ref(),
+        "prompt.distractors",
+        &mut HashMap::new(),
+    );
     let answer_index = match &p.answer_index {
         Some(i) => {
             let n = distractors.get_ref().len();
@@ -483,7 +534,10 @@ fn short_answer(
 ) -> Option<ShortAnswer> {
     let answer = match &a.answer {
         None => {
-            cx.err(at.clone(), "missing `answer.answer` (required in ShortAnswer questions)");
+            cx.err(
+                at.clone(),
+                "missing `answer.answer` (required in ShortAnswer questions)",
+            );
             return None;
         }
         Some(s) => match s.get_ref() {
@@ -544,7 +598,10 @@ fn tracing(cx: &mut Ctx, p: &RawPrompt, a: &RawAnswer, at: &Range<usize>) -> Opt
         },
     };
     let Some(does_compile) = &a.does_compile else {
-        cx.err(at.clone(), "missing `answer.doesCompile` (required in Tracing questions)");
+        cx.err(
+            at.clone(),
+            "missing `answer.doesCompile` (required in Tracing questions)",
+        );
         return None;
     };
     let does_compile = *does_compile.get_ref();
@@ -560,7 +617,9 @@ fn tracing(cx: &mut Ctx, p: &RawPrompt, a: &RawAnswer, at: &Range<usize>) -> Opt
                 };
                 cx.err(
                     n.span(),
-                    format!("`answer.lineNumber` is only for programs that {what} (doesCompile = false)"),
+                    format!(
+                        "`answer.lineNumber` is only for programs that {what} (doesCompile = false)"
+                    ),
                 );
                 return None;
             }
@@ -623,7 +682,10 @@ fn concepts(
             None => 1.0,
             Some(p) if p.get_ref().is_finite() && *p.get_ref() > 0.0 => *p.get_ref(),
             Some(p) => {
-                cx.err(p.span(), format!("`points` must be more than 0, not {}", p.get_ref()));
+                cx.err(
+                    p.span(),
+                    format!("`points` must be more than 0, not {}", p.get_ref()),
+                );
                 1.0
             }
         };
@@ -738,7 +800,10 @@ fn free_text(cx: &mut Ctx, a: &RawAnswer, at: &Range<usize>) -> Option<FreeText>
 
 fn matching(cx: &mut Ctx, p: &RawPrompt, a: &RawAnswer, at: &Range<usize>) -> Option<Matching> {
     let Some(pairs) = &a.pairs else {
-        cx.err(at.clone(), "missing `answer.pairs` (required in Matching questions)");
+        cx.err(
+            at.clone(),
+            "missing `answer.pairs` (required in Matching questions)",
+        );
         return None;
     };
     let ordered = &pairs.get_ref().0;
@@ -764,7 +829,10 @@ fn matching(cx: &mut Ctx, p: &RawPrompt, a: &RawAnswer, at: &Range<usize>) -> Op
         if rights.contains(&option_key(d.get_ref())) {
             cx.err(
                 d.span(),
-                format!("distractor {:?} is also the right side of a pair", d.get_ref().trim()),
+                format!(
+                    "distractor {:?} is also the right side of a pair",
+                    d.get_ref().trim()
+                ),
             );
         }
     }
@@ -780,7 +848,10 @@ fn matching(cx: &mut Ctx, p: &RawPrompt, a: &RawAnswer, at: &Range<usize>) -> Op
 
 fn ordering(cx: &mut Ctx, a: &RawAnswer, at: &Range<usize>) -> Option<Ordering> {
     let Some(steps) = &a.steps else {
-        cx.err(at.clone(), "missing `answer.steps` (required in Ordering questions)");
+        cx.err(
+            at.clone(),
+            "missing `answer.steps` (required in Ordering questions)",
+        );
         return None;
     };
     if steps.get_ref().len() < 2 {
