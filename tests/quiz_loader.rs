@@ -354,3 +354,25 @@ fn the_shipped_quizzes_load_with_the_ids_lessons_link_to() {
     }
     assert_eq!(kinds.len(), 6, "every question type is used: {kinds:?}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn sheet_junk_never_panics(text in "\\PC{0,300}", shaped in proptest::collection::vec(
+        "(student|quiz|\\[answers\\]|what-is-gil|1|2|6|8|start-twice\\.compiles|start-twice\\.line|thread-order-output)( = (\"[a-z ]{0,8}\"|\\[\"a\"\\]|-?[0-9]{1,2}|true|\\{ compiles = true \\}|\\{ x = 1 \\}))?",
+        0..12,
+    )) {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("quizzes/pop-quiz-1.toml");
+        let quiz = load_quiz_file(&dir).unwrap();
+        let _ = threadtutor::quiz::sheet::parse_sheet("s.toml", &text, &quiz);
+        let _ = threadtutor::quiz::sheet::parse_sheet("s.toml", &shaped.join("\n"), &quiz);
+    }
+
+    #[test]
+    fn markdown_and_rubric_analysis_never_panic(text in "\\PC{0,300}") {
+        let _ = threadtutor::content::markdown::render(&text);
+        let _ = threadtutor::quiz::rubric::analyse(&text);
+        let _ = threadtutor::quiz::rubric::Pattern::parse(&text);
+    }
+}

@@ -289,7 +289,7 @@ pub fn parse_quiz(id: &str, path: &str, text: &str) -> Result<Quiz, Vec<Diagnost
     }
 }
 
-/// Which optional keys a question type may use, beyond `prompt.prompt`.
+/// The `prompt.*` and `answer.*` keys a question type may use.
 fn allowed(kind: &str) -> &'static [&'static str] {
     match kind {
         "MultipleChoice" => &[
@@ -345,45 +345,27 @@ fn convert(cx: &mut Ctx, position: usize, at: Range<usize>, q: RawQuestion) -> O
     let a = a.unwrap_or(&empty_a);
 
     // Keys that belong to other question types.
-    let present: [(&str, Option<Range<usize>>); 17] = [
-        ("prompt.prompt", p.prompt.as_ref().map(Spanned::span)),
-        (
-            "prompt.distractors",
-            p.distractors.as_ref().map(Spanned::span),
-        ),
-        (
-            "prompt.answerIndex",
-            p.answer_index.as_ref().map(Spanned::span),
-        ),
-        (
-            "prompt.sortAnswers",
-            p.sort_answers.as_ref().map(Spanned::span),
-        ),
-        ("prompt.response", p.response.as_ref().map(Spanned::span)),
-        ("prompt.program", p.program.as_ref().map(Spanned::span)),
-        ("prompt.language", p.language.as_ref().map(Spanned::span)),
-        ("answer.answer", a.answer.as_ref().map(Spanned::span)),
-        (
-            "answer.alternatives",
-            a.alternatives.as_ref().map(Spanned::span),
-        ),
-        (
-            "answer.doesCompile",
-            a.does_compile.as_ref().map(Spanned::span),
-        ),
-        ("answer.stdout", a.stdout.as_ref().map(Spanned::span)),
-        (
-            "answer.lineNumber",
-            a.line_number.as_ref().map(Spanned::span),
-        ),
-        ("answer.model", a.model.as_ref().map(Spanned::span)),
-        ("answer.concepts", a.concepts.as_ref().map(Spanned::span)),
-        (
-            "answer.misconceptions",
-            a.misconceptions.as_ref().map(Spanned::span),
-        ),
-        ("answer.pairs", a.pairs.as_ref().map(Spanned::span)),
-        ("answer.steps", a.steps.as_ref().map(Spanned::span)),
+    fn span_of<T>(v: &Option<Spanned<T>>) -> Option<Range<usize>> {
+        v.as_ref().map(Spanned::span)
+    }
+    let present = [
+        ("prompt.prompt", span_of(&p.prompt)),
+        ("prompt.distractors", span_of(&p.distractors)),
+        ("prompt.answerIndex", span_of(&p.answer_index)),
+        ("prompt.sortAnswers", span_of(&p.sort_answers)),
+        ("prompt.response", span_of(&p.response)),
+        ("prompt.program", span_of(&p.program)),
+        ("prompt.language", span_of(&p.language)),
+        ("answer.answer", span_of(&a.answer)),
+        ("answer.alternatives", span_of(&a.alternatives)),
+        ("answer.doesCompile", span_of(&a.does_compile)),
+        ("answer.stdout", span_of(&a.stdout)),
+        ("answer.lineNumber", span_of(&a.line_number)),
+        ("answer.model", span_of(&a.model)),
+        ("answer.concepts", span_of(&a.concepts)),
+        ("answer.misconceptions", span_of(&a.misconceptions)),
+        ("answer.pairs", span_of(&a.pairs)),
+        ("answer.steps", span_of(&a.steps)),
     ];
     let ok = allowed(kind);
     let mut bad_keys = false;
