@@ -424,3 +424,29 @@ fn a_response_of_the_wrong_kind_scores_nothing() {
         ["this kind of answer does not fit a Matching question"]
     );
 }
+
+#[test]
+fn options_that_differ_only_by_case_are_different_options() {
+    let quiz = parse_quiz(
+        "tk",
+        "tk.toml",
+        r#"
+[[questions]]
+type = "MultipleChoice"
+id = "tk-rename"
+prompt.prompt = "What is the deck's `Tkinter` module called in Python 3?"
+answer.answer = "tkinter"
+prompt.distractors = ["Tkinter", "tk"]
+"#,
+    )
+    .unwrap_or_else(|ds| panic!("{ds:?}"));
+    let q = &quiz.questions[0];
+    assert!(text(q, "tkinter").correct);
+    assert!(text(q, "`tkinter`").correct);
+    assert!(!text(q, "Tkinter").correct);
+    let g = text(q, "TKINTER");
+    assert!(!g.correct);
+    assert_eq!(g.notes, ["`TKINTER` is not one of the options"]);
+    // Where case decides nothing, it is ignored.
+    assert!(text(q, "TK").notes.is_empty());
+}

@@ -91,8 +91,8 @@ fn multiple_choice_errors() {
         "q.toml:4:28: distractor \"`a`\" is also a correct answer",
     );
     one(
-        &format!("{MC}prompt.distractors = [\"b\",\n  \"B \"]\nanswer.answer = \"a\"\n"),
-        "q.toml:5:3: \"B\" is listed twice (first at line 4)",
+        &format!("{MC}prompt.distractors = [\"b\",\n  \" `b` \"]\nanswer.answer = \"a\"\n"),
+        "q.toml:5:3: \"`b`\" is listed twice (first at line 4)",
     );
     one(
         &format!(
@@ -204,8 +204,8 @@ fn matching_and_ordering_errors() {
         "q.toml:4:23: distractor \"y\" is also the right side of a pair",
     );
     one(
-        "[[questions]]\ntype = \"Ordering\"\nprompt.prompt = \"p\"\nanswer.steps = [\"one\", \"two\", \"One\"]\n",
-        "q.toml:4:31: \"One\" is listed twice (first at line 4)",
+        "[[questions]]\ntype = \"Ordering\"\nprompt.prompt = \"p\"\nanswer.steps = [\"one\", \"two\", \"**one**\"]\n",
+        "q.toml:4:31: \"**one**\" is listed twice (first at line 4)",
     );
 }
 
@@ -336,6 +336,11 @@ fn the_shipped_quizzes_load_with_the_ids_lessons_link_to() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
             let quiz = load_quiz_file(&path).unwrap_or_else(|ds| panic!("{ds:?}"));
+            // Its own answers score full marks.
+            let key = threadtutor::quiz::sheet::model_sheet(&quiz, "Key");
+            let sheet = threadtutor::quiz::sheet::parse_sheet("key.toml", &key, &quiz).unwrap();
+            let g = threadtutor::quiz::grade::grade_sheet(&quiz, &sheet);
+            assert_eq!(g.score, g.max, "{}", quiz.id);
             for q in &quiz.questions {
                 kinds.insert(q.kind_name());
                 if quiz.id.starts_with("pop-quiz") {

@@ -2,8 +2,10 @@
 //! deterministic; the TUI, `quiz --answers` and `grade` all use it.
 //!
 //! - MultipleChoice: right when the set of chosen options is exactly the set
-//!   of correct ones. An option may be given as its text or as its plain text
-//!   (Markdown stripped, case and spacing ignored).
+//!   of correct ones. An option (also a Matching item or an Ordering step)
+//!   may be given as its text or as its plain text, spacing and Markdown
+//!   ignored, and case too unless two options differ only by case
+//!   ([`resolve_option`]).
 //! - ShortAnswer: equal to the answer or an alternative after trimming,
 //!   lower-casing, removing all whitespace and trailing `. , ; : ! ?`.
 //! - Tracing: compiles (Python: runs without an error) must match; when the
@@ -19,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::rubric;
 use super::sheet::AnswerSheet;
-use crate::content::quiz::{Question, QuestionKind, Quiz, option_key};
+use crate::content::quiz::{Question, QuestionKind, Quiz, option_key, option_plain};
 
 /// A learner's answer to one question.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,30 +142,31 @@ pub fn grade_answer(question: &Question, response: Option<&Response>) -> Grade {
                 f64::from(u8::from(ok))
             }
             (QuestionKind::Matching(m), Response::Pairs(given)) => {
-                let mut points = 0.0;
-                for (left, right) in &m.pairs {
-                    let lk = option_key(left);
-                    let chosen = given.iter().find(|(l, _)| option_key(l) == lk);
-                    match chosen {
-                        Some((_, r)) if option_key(r) == option_key(right) => points += 1.0,
-                        _ => g.missed.push(left.clone()),
+                let lefts: Vec<&str> = m.pairs.iter().map(|(l, _)| l.as_str()).collect();
+                let rights = m.right_options();
+                // The right item chosen for each left item.
+                let mut chosen: Vec<Option<usize>> = vec![None; lefts.len()];
+                for (l, r) in given {
+                    match resolve_option(&lefts, l) {
+                        Some(i) => chosen[i] = resolve_option(&rights, r),
+                        None => g.notes.push(format!("`{l}` is not one of the left items")),
                     }
                 }
-                for (l, _) in given {
-                    let lk = option_key(l);
-                    if !m.pairs.iter().any(|(left, _)| option_key(left) == lk) {
-                        g.notes.push(format!("`{l}` is not one of the left items"));
+                let mut points = 0.0;
+                for ((left, right), choice) in m.pairs.iter().zip(chosen) {
+                    if choice.is_some_and(|c| rights[c] == right.as_str()) {
+                        points += 1.0;
+                    } else {
+                        g.missed.push(left.clone());
                     }
                 }
                 points
             }
             (QuestionKind::Ordering(o), Response::Order(given)) => {
+                let steps: Vec<&str> = o.steps.iter().map(String::as_str).collect();
                 let mut points = 0.0;
                 for (i, step) in o.steps.iter().enumerate() {
-                    if given
-                        .get(i)
-                        .is_some_and(|s| option_key(s) == option_key(step))
-                    {
+                    if given.get(i).and_then(|s| resolve_option(&steps, s)) == Some(i) {
                         points += 1.0;
                     } else {
                         g.missed.push(step.clone());
@@ -201,24 +204,27 @@ pub fn grade_answer(question: &Question, response: Option<&Response>) -> Grade {
     g
 }
 
-/// Which option (index into `options`) a learner's text means: the exact text
-/// (spacing ignored) first, else the one option with the same
-/// [`option_key`].
+/// Which option (index into `options`) a learner's text means: the option
+/// with exactly this text (spacing ignored), else the one with the same
+/// plain text (Markdown ignored), else the only one that differs from it at
+/// most by case. Used for every kind of option: MultipleChoice options,
+/// Matching items, Ordering steps.
 pub fn resolve_option(options: &[&str], given: &str) -> Option<usize> {
     let squash = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
     let g = squash(given);
     if let Some(i) = options.iter().position(|o| squash(o) == g) {
         return Some(i);
     }
-    let key = option_key(given);
-    let mut hits = options
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| option_key(o) == key);
-    match (hits.next(), hits.next()) {
-        (Some((i, _)), None) => Some(i),
-        _ => None,
-    }
+    let unique = |same: &dyn Fn(&str) -> bool| {
+        let mut hits = options.iter().enumerate().filter(|(_, o)| same(o));
+        match (hits.next(), hits.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        }
+    };
+    let plain = option_plain(given);
+    let key = plain.to_lowercase();
+    unique(&|o| option_plain(o) == plain).or_else(|| unique(&|o| option_key(o) == key))
 }
 
 fn multiple_choice(

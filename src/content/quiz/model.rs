@@ -293,18 +293,19 @@ pub struct Ordering {
     pub steps: Vec<String>,
 }
 
-/// The comparison key of an option's text: its Markdown rendered to plain
-/// text, whitespace collapsed, lower-cased. Two options with the same key are
-/// the same option; an answer sheet may give an option in this form.
-pub fn option_key(text: &str) -> String {
+/// An option's text as plain text: its Markdown rendered, whitespace
+/// collapsed. Two options with the same plain text are the same option.
+pub fn option_plain(text: &str) -> String {
     let plain = if text.contains(['`', '*', '_', '[', '<', '\\', '#', '>', '\n']) {
         markdown::to_plain(text)
     } else {
         text.to_string()
     };
-    plain
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    plain.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// [`option_plain`], lower-cased: how an answer sheet may also give an
+/// option, when no option differs from it only by case.
+pub fn option_key(text: &str) -> String {
+    option_plain(text).to_lowercase()
 }

@@ -170,7 +170,7 @@ impl Ctx<'_> {
         }
     }
 
-    /// A list of distinct, non-blank options (compared by [`option_key`]).
+    /// A list of distinct, non-blank options (compared by [`option_plain`]).
     fn options(
         &mut self,
         items: &[Spanned<String>],
@@ -178,7 +178,7 @@ impl Ctx<'_> {
         seen: &mut HashMap<String, usize>,
     ) {
         for item in items {
-            let key = option_key(item.get_ref());
+            let key = option_plain(item.get_ref());
             if key.is_empty() {
                 self.err(item.span(), format!("an entry of `{name}` is empty"));
             } else if let Some(&first) = seen.get(&key) {
@@ -458,7 +458,7 @@ fn multiple_choice(
     let mut seen = HashMap::new();
     cx.options(&answers, "answer.answer", &mut seen);
     for d in distractors.get_ref() {
-        if seen.contains_key(&option_key(d.get_ref())) {
+        if seen.contains_key(&option_plain(d.get_ref())) {
             cx.err(
                 d.span(),
                 format!(
@@ -800,7 +800,7 @@ fn matching(cx: &mut Ctx, p: &RawPrompt, a: &RawAnswer, at: &Range<usize>) -> Op
         if r.get_ref().trim().is_empty() {
             cx.err(r.span(), "the right side of a pair is empty");
         }
-        rights.insert(option_key(r.get_ref()));
+        rights.insert(option_plain(r.get_ref()));
     }
     let distractors = p
         .distractors
@@ -808,7 +808,7 @@ fn matching(cx: &mut Ctx, p: &RawPrompt, a: &RawAnswer, at: &Range<usize>) -> Op
         .map(|d| d.get_ref().clone())
         .unwrap_or_default();
     for d in &distractors {
-        if rights.contains(&option_key(d.get_ref())) {
+        if rights.contains(&option_plain(d.get_ref())) {
             cx.err(
                 d.span(),
                 format!(
