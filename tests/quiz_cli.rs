@@ -390,6 +390,14 @@ fn sheet_errors_have_exact_positions() {
         problems("student = \"A\"\n[answers]\nis-alive-name = 1979-05-27\n"),
         ["s.toml:3:17: a date or time is not allowed here (put text in quotes)"]
     );
+    // The blank template's Tracing answer (no `compiles` yet) is unanswered.
+    let blank = parse_sheet(
+        "s.toml",
+        "student = \"A\"\n[answers]\nstart-twice.output = \"\"\"\n\"\"\"\n",
+        q1,
+    )
+    .unwrap();
+    assert!(blank.responses.iter().all(Option::is_none));
     // A good sheet: by id, by position, a multi-line FreeText answer.
     let ok = parse_sheet(
         "s.toml",

@@ -450,3 +450,34 @@ prompt.distractors = ["Tkinter", "tk"]
     // Where case decides nothing, it is ignored.
     assert!(text(q, "TK").notes.is_empty());
 }
+
+#[test]
+fn a_graded_attempt_as_the_progress_file_keeps_it() {
+    let quiz = pop_quiz(3);
+    let mut responses = vec![None; quiz.questions.len()];
+    responses[1] = Some(Response::Choices(vec![
+        "`SystemExit`".into(),
+        "`KeyboardInterrupt`".into(),
+    ]));
+    responses[0] = Some(Response::Text("Release locks in a finally block.".into()));
+    let g = threadtutor::quiz::grade::grade_responses(&quiz, "me", &responses);
+    let r = g.result();
+    assert_eq!((r.quiz.as_str(), r.score, r.max), ("pop-quiz-3", 3.0, 14.0));
+    assert_eq!(
+        r.missed_questions(),
+        [
+            "handle-exceptions",
+            "worker-shutdown-order",
+            "finally-releases-lock",
+            "thread-exception-main"
+        ]
+    );
+    assert_eq!(g.to_retry(), [0, 2, 3, 4]);
+    assert_eq!(r.questions[0].missed.len(), 4);
+    // It survives a round trip through TOML, as progress is stored.
+    let text = toml::to_string(&r).unwrap();
+    assert_eq!(
+        toml::from_str::<threadtutor::quiz::QuizResult>(&text).unwrap(),
+        r
+    );
+}

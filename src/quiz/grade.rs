@@ -363,6 +363,18 @@ pub struct QuizResult {
     pub questions: Vec<QuestionResult>,
 }
 
+impl QuizResult {
+    /// Keys of the questions not answered fully right (what the progress
+    /// file's attempts list as missed).
+    pub fn missed_questions(&self) -> Vec<String> {
+        self.questions
+            .iter()
+            .filter(|q| !q.correct)
+            .map(|q| q.id.clone())
+            .collect()
+    }
+}
+
 /// One question of a [`QuizResult`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QuestionResult {

@@ -109,7 +109,7 @@ pub fn text_report(quiz: &Quiz, grade: &SheetGrade) -> String {
             line("missed", &g.missed);
             line("mentioned only to negate", &g.negated);
             line("wrong statements (cost points)", &g.misconceptions);
-        } else {
+        } else if g.answered {
             line("missed", &g.missed);
         }
         line("note", &g.notes);

@@ -263,7 +263,7 @@ pub fn parse_sheet(path: &str, text: &str, quiz: &Quiz) -> Result<AnswerSheet, V
         given_as[index] = Some(k.to_string());
         let q = &quiz.questions[index];
         match response(q, value.get_ref()) {
-            Ok(r) => responses[index] = Some(r),
+            Ok(r) => responses[index] = r,
             Err(Some((span, msg))) => err(span, format!("question `{k}`: {msg}")),
             Err(None) => err(
                 value.span(),
@@ -288,19 +288,25 @@ pub fn parse_sheet(path: &str, text: &str, quiz: &Quiz) -> Result<AnswerSheet, V
     }
 }
 
-/// Convert a value for question `q`. `Err(None)`: the value has the wrong
-/// shape; `Err(Some(..))`: a problem inside it.
-fn response(q: &Question, v: &RawValue) -> Result<Response, Option<(Range<usize>, String)>> {
+/// Convert a value for question `q` (`Ok(None)`: nothing answered yet).
+/// `Err(None)`: the value has the wrong shape; `Err(Some(..))`: a problem
+/// inside it.
+fn response(
+    q: &Question,
+    v: &RawValue,
+) -> Result<Option<Response>, Option<(Range<usize>, String)>> {
     let strings = |l: &[Spanned<String>]| l.iter().map(|s| s.get_ref().clone()).collect();
     match (&q.kind, v) {
         (QuestionKind::MultipleChoice(_), RawValue::Str(s)) => {
-            Ok(Response::Choices(vec![s.clone()]))
+            Ok(Some(Response::Choices(vec![s.clone()])))
         }
-        (QuestionKind::MultipleChoice(_), RawValue::List(l)) => Ok(Response::Choices(strings(l))),
+        (QuestionKind::MultipleChoice(_), RawValue::List(l)) => {
+            Ok(Some(Response::Choices(strings(l))))
+        }
         (QuestionKind::ShortAnswer(_) | QuestionKind::FreeText(_), RawValue::Str(s)) => {
-            Ok(Response::Text(s.clone()))
+            Ok(Some(Response::Text(s.clone())))
         }
-        (QuestionKind::Ordering(_), RawValue::List(l)) => Ok(Response::Order(strings(l))),
+        (QuestionKind::Ordering(_), RawValue::List(l)) => Ok(Some(Response::Order(strings(l)))),
         (QuestionKind::Matching(_), RawValue::Table(t)) => {
             let mut pairs = Vec::new();
             for (k, v) in t {
@@ -318,7 +324,7 @@ fn response(q: &Question, v: &RawValue) -> Result<Response, Option<(Range<usize>
                     }
                 }
             }
-            Ok(Response::Pairs(pairs))
+            Ok(Some(Response::Pairs(pairs)))
         }
         (QuestionKind::Tracing(_), RawValue::Table(t)) => {
             let mut r = TraceResponse::default();
@@ -365,8 +371,10 @@ fn response(q: &Question, v: &RawValue) -> Result<Response, Option<(Range<usize>
             match compiles {
                 Some(c) => {
                     r.compiles = c;
-                    Ok(Response::Trace(r))
+                    Ok(Some(Response::Trace(r)))
                 }
+                // The blank template: nothing said yet.
+                None if r.output.trim().is_empty() && r.line.is_none() => Ok(None),
                 None => Err(Some((
                     t.first().map_or(0..0, |(k, _)| k.span()),
                     "a Tracing answer needs `compiles = true` or `compiles = false`".into(),
@@ -504,15 +512,15 @@ pub fn template(quiz: &Quiz, seed: u64) -> String {
                 }
                 let how = match t.language {
                     Language::Rust => {
-                        "#    If it compiles: compiles = true and its output.\n#    If it does not compile: compiles = false and line = the line of the error.\n"
+                        "#    If it compiles: write compiles = true and its output.\n#    If it does not: write compiles = false and line = the line of the error.\n"
                     }
                     Language::Python => {
-                        "#    If it runs without an error: compiles = true and its output.\n#    If it raises an error: compiles = false, line = the line that raises it,\n#    and the output printed before that.\n"
+                        "#    If it runs without an error: write compiles = true and its output.\n#    If it raises an error: write compiles = false, line = the line that\n#    raises it, and the output printed before that.\n"
                     }
                 };
                 out.push_str(how);
                 out.push_str(&format!(
-                    "{key}.compiles = true\n{key}.output = \"\"\"\n\"\"\"\n"
+                    "# {key}.compiles = true\n# {key}.line = 1\n{key}.output = \"\"\"\n\"\"\"\n"
                 ));
             }
             QuestionKind::Matching(m) => {
