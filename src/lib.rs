@@ -8,5 +8,6 @@ pub mod cli;
 pub mod content;
 pub mod demos;
 pub mod progress;
+pub mod quiz;
 pub mod runner;
 pub mod ui;

@@ -4,6 +4,7 @@
 pub mod diagnostic;
 pub mod lesson;
 pub mod load;
+pub mod markdown;
 pub mod markup;
 pub mod parse;
 pub mod plain;

@@ -1,0 +1,36 @@
+//! Quizzes: mdbook-quiz compatible TOML files (`[[questions]]`), plus our own
+//! FreeText, Matching and Ordering questions. The format is documented in
+//! docs/quiz-format.md.
+//!
+//! [`parse_quiz`] turns a file's text into a [`Quiz`] or a list of
+//! `path:line:col` diagnostics; it never panics. Grading lives in
+//! [`crate::quiz`]; FreeText patterns are compiled with
+//! [`crate::quiz::rubric`] while loading, so a bad pattern is a load error.
+
+mod model;
+mod parse;
+
+pub use model::*;
+pub use parse::parse_quiz;
+pub(crate) use parse::{SpannedTable, toml_diagnostic};
+
+use std::path::Path;
+
+use super::diagnostic::{Diagnostic, decode_utf8};
+
+/// Read and parse a quiz file; its id is the file stem.
+pub fn load_quiz_file(path: &Path) -> Result<Quiz, Vec<Diagnostic>> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| {
+        vec![Diagnostic::file(
+            &shown,
+            format!("cannot read the file: {e}"),
+        )]
+    })?;
+    let text = decode_utf8(&shown, bytes).map_err(|d| vec![d])?;
+    let id = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    parse_quiz(&id, &shown, &text)
+}

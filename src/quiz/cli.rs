@@ -1,0 +1,184 @@
+//! `threadtutor quiz` and `threadtutor grade`: their clap arguments and the
+//! non-interactive work. The binary wires them into its commands; output goes
+//! to the writers it passes, so tests use `Vec<u8>`.
+//!
+//! A quiz is named by id (looked up among the loaded quizzes) or by a path
+//! ending in `.toml` (any quiz file, e.g. one of mdbook-quiz's).
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::grade::{SheetGrade, grade_sheet};
+use super::report;
+use super::sheet::{load_sheet, template};
+use super::shuffle;
+use crate::content::quiz::{Quiz, load_quiz_file};
+
+/// `threadtutor quiz ID_OR_PATH [--template | --answers FILE [--json]] [--seed N]`
+#[derive(clap::Args, Debug, Clone, PartialEq, Eq)]
+pub struct QuizArgs {
+    /// The quiz: an id such as pop-quiz-1, or the path of a quiz file (*.toml)
+    #[arg(value_name = "ID_OR_PATH")]
+    pub quiz: String,
+    /// Print a blank answer sheet for the quiz instead of taking it
+    #[arg(long, conflicts_with = "answers")]
+    pub template: bool,
+    /// Grade a filled-in answer sheet instead of taking the quiz
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
+    /// With --answers: print the result as JSON
+    #[arg(long, requires = "answers")]
+    pub json: bool,
+    /// Seed the order of the options (the same seed gives the same order)
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+/// The class table's format.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum TableFormat {
+    #[default]
+    Csv,
+    Json,
+}
+
+/// `threadtutor grade --quiz ID_OR_PATH SHEETS... [--format csv|json]`
+#[derive(clap::Args, Debug, Clone, PartialEq, Eq)]
+pub struct GradeArgs {
+    /// The quiz: an id such as pop-quiz-1, or the path of a quiz file (*.toml)
+    #[arg(long, value_name = "ID_OR_PATH")]
+    pub quiz: String,
+    /// Answer sheets to grade (TOML, one per student)
+    #[arg(value_name = "SHEETS", required = true)]
+    pub sheets: Vec<PathBuf>,
+    /// Format of the class table
+    #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+    pub format: TableFormat,
+}
+
+/// Find a quiz: a path ending in `.toml` is read from disk, anything else is
+/// an id among `quizzes`. The error is the lines to print.
+pub fn resolve_quiz<'a>(
+    id_or_path: &str,
+    quizzes: &'a [Quiz],
+) -> Result<Cow<'a, Quiz>, Vec<String>> {
+    if id_or_path.ends_with(".toml") {
+        return load_quiz_file(std::path::Path::new(id_or_path))
+            .map(Cow::Owned)
+            .map_err(|ds| ds.iter().map(ToString::to_string).collect());
+    }
+    match quizzes.iter().find(|q| q.id == id_or_path) {
+        Some(q) => Ok(Cow::Borrowed(q)),
+        None => {
+            let known: Vec<&str> = quizzes.iter().map(|q| q.id.as_str()).collect();
+            let known = if known.is_empty() {
+                "none are loaded".to_string()
+            } else {
+                format!("known: {}", known.join(", "))
+            };
+            Err(vec![format!(
+                "unknown quiz `{id_or_path}` ({known}); a quiz file's path must end in .toml"
+            )])
+        }
+    }
+}
+
+fn print_lines(err: &mut dyn Write, lines: &[String]) {
+    for l in lines {
+        let _ = writeln!(err, "{l}");
+    }
+}
+
+/// Run `threadtutor quiz` without the TUI. `None`: no non-interactive flag
+/// was given, so the caller starts the TUI (after this has checked that the
+/// quiz exists; get it with [`resolve_quiz`]). `Some(code)`: done, exit with
+/// `code` (0 ok, 1 a user error, explained on `err`).
+pub fn run_quiz(
+    args: &QuizArgs,
+    quizzes: &[Quiz],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Option<i32> {
+    let quiz = match resolve_quiz(&args.quiz, quizzes) {
+        Ok(q) => q,
+        Err(lines) => {
+            print_lines(err, &lines);
+            return Some(1);
+        }
+    };
+    if args.template {
+        let seed = args.seed.unwrap_or_else(shuffle::fresh_seed);
+        return Some(match out.write_all(template(&quiz, seed).as_bytes()) {
+            Ok(()) => 0,
+            Err(_) => 1,
+        });
+    }
+    let path = args.answers.as_ref()?;
+    let sheet = match load_sheet(path, &quiz) {
+        Ok(s) => s,
+        Err(ds) => {
+            print_lines(err, &ds.iter().map(ToString::to_string).collect::<Vec<_>>());
+            return Some(1);
+        }
+    };
+    let grade = grade_sheet(&quiz, &sheet);
+    let text = if args.json {
+        report::json_report(&grade) + "\n"
+    } else {
+        report::text_report(&quiz, &grade)
+    };
+    Some(match out.write_all(text.as_bytes()) {
+        Ok(()) => 0,
+        Err(_) => 1,
+    })
+}
+
+/// Run `threadtutor grade`: every sheet graded into one table on `out`. A
+/// sheet that cannot be read or parsed gets its `path:line:col` errors on
+/// `err` and is left out; the others are still graded. Exit code 1 if any
+/// sheet failed (or the quiz is unknown), else 0.
+pub fn run_grade(
+    args: &GradeArgs,
+    quizzes: &[Quiz],
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let quiz = match resolve_quiz(&args.quiz, quizzes) {
+        Ok(q) => q,
+        Err(lines) => {
+            print_lines(err, &lines);
+            return 1;
+        }
+    };
+    let mut failed = false;
+    let mut grades: Vec<SheetGrade> = Vec::new();
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for path in &args.sheets {
+        match load_sheet(path, &quiz) {
+            Ok(sheet) => {
+                if let Some((_, first)) = seen.iter().find(|(s, _)| *s == sheet.student) {
+                    let _ = writeln!(
+                        err,
+                        "warning: student `{}` is in both {first} and {}",
+                        sheet.student, sheet.path
+                    );
+                }
+                seen.push((sheet.student.clone(), sheet.path.clone()));
+                grades.push(grade_sheet(&quiz, &sheet));
+            }
+            Err(ds) => {
+                failed = true;
+                print_lines(err, &ds.iter().map(ToString::to_string).collect::<Vec<_>>());
+            }
+        }
+    }
+    let table = match args.format {
+        TableFormat::Csv => report::class_csv(&quiz, &grades),
+        TableFormat::Json => report::class_json(&quiz, &grades) + "\n",
+    };
+    if out.write_all(table.as_bytes()).is_err() {
+        return 1;
+    }
+    i32::from(failed)
+}

@@ -1,0 +1,19 @@
+//! Grading quizzes and the classroom commands: pure functions over the quiz
+//! model of [`crate::content::quiz`].
+//!
+//! - [`rubric`]: FreeText concept matching (words, word forms, negation).
+//! - [`grade`]: grading one answer and one answer sheet; [`QuizResult`] for
+//!   the progress file.
+//! - [`sheet`]: answer-sheet TOML (parse, and blank templates).
+//! - [`shuffle`]: the order options are shown in, reproducible from a seed.
+//! - [`report`]: text and JSON reports, and the class table (CSV or JSON).
+//! - [`cli`]: `threadtutor quiz` and `threadtutor grade`.
+
+pub mod cli;
+pub mod grade;
+pub mod report;
+pub mod rubric;
+pub mod sheet;
+pub mod shuffle;
+
+pub use grade::{Grade, QuestionResult, QuizResult, Response, SheetGrade, TraceResponse};

@@ -1,0 +1,257 @@
+//! Reports of graded sheets: the text a learner reads, the JSON a script
+//! reads (`quiz --answers --json`), and the class table of `grade` (CSV or
+//! JSON).
+
+use serde::Serialize;
+
+use super::grade::{Grade, QuestionResult, SheetGrade};
+use crate::content::markdown;
+use crate::content::quiz::{Question, QuestionKind, Quiz};
+
+/// A number of points for people: `2`, `1.5`, `0.67`.
+pub fn num(x: f64) -> String {
+    if (x - x.round()).abs() < 1e-9 {
+        format!("{}", x.round() as i64)
+    } else {
+        let s = format!("{x:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+fn status(g: &Grade) -> &'static str {
+    if !g.answered {
+        "not answered"
+    } else if g.correct {
+        "right"
+    } else if g.points > 0.0 {
+        "partly right"
+    } else {
+        "wrong"
+    }
+}
+
+/// The expected answer of a question, in one or a few plain lines.
+pub fn expected_answer(q: &Question) -> String {
+    let plain = |s: &str| markdown::to_plain(s);
+    match &q.kind {
+        QuestionKind::MultipleChoice(mc) => mc
+            .answers
+            .iter()
+            .map(|a| plain(a))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        QuestionKind::ShortAnswer(sa) => sa.answer.clone(),
+        QuestionKind::Tracing(t) => {
+            let (yes, no) = match t.language {
+                crate::content::quiz::Language::Rust => ("It compiles", "It does not compile"),
+                crate::content::quiz::Language::Python => {
+                    ("It runs without an error", "It raises an error")
+                }
+            };
+            let mut s = if t.does_compile {
+                yes.to_string()
+            } else {
+                no.to_string()
+            };
+            if let Some(n) = t.line_number {
+                s.push_str(&format!(" (line {n})"));
+            }
+            if let Some(out) = &t.stdout {
+                s.push_str(&format!(" and prints:\n{}", out.trim_end()));
+            }
+            s
+        }
+        QuestionKind::FreeText(f) => plain(&f.model_answer),
+        QuestionKind::Matching(m) => m
+            .pairs
+            .iter()
+            .map(|(l, r)| format!("{} → {}", plain(l), plain(r)))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        QuestionKind::Ordering(o) => o
+            .steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| format!("{}. {}", i + 1, plain(s)))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+/// The text report of one sheet: each question's points and what was missed,
+/// the expected answer of each question not fully right, the total, and the
+/// questions to retry.
+pub fn text_report(quiz: &Quiz, grade: &SheetGrade) -> String {
+    let mut out = format!("{} — {}\n\n", quiz.title(), grade.student);
+    let key_width = grade
+        .questions
+        .iter()
+        .map(|g| g.key.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(40);
+    for (q, g) in quiz.questions.iter().zip(&grade.questions) {
+        out.push_str(&format!(
+            "{:>3}. {:<key_width$}  {:>5}/{:<3} {}\n",
+            q.position,
+            g.key,
+            num(g.points),
+            num(g.max),
+            status(g)
+        ));
+        let mut line = |label: &str, items: &[String]| {
+            if !items.is_empty() {
+                out.push_str(&format!("       {label}: {}\n", items.join("; ")));
+            }
+        };
+        if matches!(q.kind, QuestionKind::FreeText(_)) {
+            line("found", &g.found);
+            line("missed", &g.missed);
+            line("mentioned only to negate", &g.negated);
+            line("wrong statements (cost points)", &g.misconceptions);
+        } else if g.answered {
+            line("missed", &g.missed);
+        }
+        line("note", &g.notes);
+        if !g.correct {
+            let label = if matches!(q.kind, QuestionKind::FreeText(_)) {
+                "model answer"
+            } else {
+                "answer"
+            };
+            out.push_str(&format!("       {label}:\n"));
+            for l in expected_answer(q).lines() {
+                if l.trim().is_empty() {
+                    out.push('\n');
+                } else {
+                    out.push_str(&format!("         {l}\n"));
+                }
+            }
+        }
+    }
+    out.push_str(&format!(
+        "\nScore: {} / {} ({:.1}%)\n",
+        num(grade.score),
+        num(grade.max),
+        grade.percent()
+    ));
+    let retry: Vec<String> = grade
+        .to_retry()
+        .into_iter()
+        .map(|i| grade.questions[i].key.clone())
+        .collect();
+    if retry.is_empty() {
+        out.push_str("Everything right.\n");
+    } else {
+        out.push_str(&format!("To retry: {}\n", retry.join(", ")));
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    quiz: &'a str,
+    student: &'a str,
+    score: f64,
+    max: f64,
+    questions: Vec<QuestionResult>,
+}
+
+/// `{"quiz", "student", "score", "max", "questions": [{"id", "points", "max",
+/// "correct", "missed"}]}`.
+pub fn json_report(grade: &SheetGrade) -> String {
+    let r = grade.result();
+    let report = JsonReport {
+        quiz: &grade.quiz,
+        student: &grade.student,
+        score: r.score,
+        max: r.max,
+        questions: r.questions,
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_default()
+}
+
+/// A CSV field, quoted when it must be. A leading `= + - @` (a formula to a
+/// spreadsheet) is defused with a `'`.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+/// The class table as CSV: `student`, each question's points (the header
+/// names the question), `total`, `percent`.
+pub fn class_csv(quiz: &Quiz, grades: &[SheetGrade]) -> String {
+    let mut out = String::from("student");
+    for q in &quiz.questions {
+        out.push(',');
+        out.push_str(&csv_field(&q.key()));
+    }
+    out.push_str(",total,percent\n");
+    for g in grades {
+        out.push_str(&csv_field(&g.student));
+        for q in &g.questions {
+            out.push(',');
+            out.push_str(&num(q.points));
+        }
+        out.push_str(&format!(",{},{:.1}\n", num(g.score), g.percent()));
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct ClassJson<'a> {
+    quiz: &'a str,
+    max: f64,
+    questions: Vec<ClassQuestion>,
+    students: Vec<ClassRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct ClassQuestion {
+    id: String,
+    max: f64,
+}
+
+#[derive(Serialize)]
+struct ClassRow<'a> {
+    student: &'a str,
+    /// Points per question, in the order of `questions`.
+    points: Vec<f64>,
+    total: f64,
+    percent: f64,
+}
+
+/// The class table as JSON: `{"quiz", "max", "questions": [{"id", "max"}],
+/// "students": [{"student", "points": [..], "total", "percent"}]}`.
+pub fn class_json(quiz: &Quiz, grades: &[SheetGrade]) -> String {
+    let table = ClassJson {
+        quiz: &quiz.id,
+        max: quiz.max_points(),
+        questions: quiz
+            .questions
+            .iter()
+            .map(|q| ClassQuestion {
+                id: q.key(),
+                max: q.max_points(),
+            })
+            .collect(),
+        students: grades
+            .iter()
+            .map(|g| ClassRow {
+                student: &g.student,
+                points: g.questions.iter().map(|q| q.points).collect(),
+                total: g.score,
+                percent: (g.percent() * 10.0).round() / 10.0,
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&table).unwrap_or_default()
+}
