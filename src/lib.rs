@@ -3,3 +3,5 @@
 //!
 //! Dependencies point one way: `content`, `pythreading`, `quiz` and `progress`
 //! are pure; `demos` builds on `pythreading`; only `ui` touches the terminal.
+
+pub mod pythreading;
