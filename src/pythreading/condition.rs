@@ -15,7 +15,8 @@ use super::error::ThreadError;
 use super::lock::Lock;
 use super::observe::{Kind, Observer, Op, Probe, emit, emit_err};
 use super::rlock::{RLock, RLockState};
-use super::sync::{self, Arc, Mutex};
+use super::sync::{self, Mutex};
+use std::sync::Arc;
 use std::collections::VecDeque;
 use std::fmt;
 use std::time::{Duration, Instant};
@@ -35,7 +36,7 @@ enum Saved {
 pub struct Condition {
     lock: CondLock,
     /// `_waiters`: one pre-acquired lock per waiting thread, oldest first.
-    waiters: Mutex<VecDeque<Arc<Lock>>>,
+    waiters: Mutex<VecDeque<sync::Arc<Lock>>>,
     probe: Option<Box<Probe>>,
 }
 
@@ -179,7 +180,7 @@ impl Condition {
         if !self.is_owned() {
             return emit_err(&self.probe, Err(ThreadError::WaitUnacquired));
         }
-        let waiter = Arc::new(Lock::new());
+        let waiter = sync::Arc::new(Lock::new());
         waiter.acquire();
         sync::lock(&self.waiters).push_back(waiter.clone());
         emit(&self.probe, Op::Wait);
@@ -194,7 +195,7 @@ impl Condition {
             // took us off it, its release of our lock is on its way — that
             // notify was for us, so count it and consume it.
             let mut q = sync::lock(&self.waiters);
-            if let Some(pos) = q.iter().position(|w| Arc::ptr_eq(w, &waiter)) {
+            if let Some(pos) = q.iter().position(|w| sync::Arc::ptr_eq(w, &waiter)) {
                 q.remove(pos);
             } else {
                 drop(q);
