@@ -541,36 +541,55 @@ macro_rules! queue_call {
 fn call(obj: &Obj, method: &str, args: &[Arg]) -> String {
     match obj {
         Obj::Lock(l) => match method {
-            "acquire" => acquire(args, || l.acquire(), || l.try_acquire(), |t| l.acquire_timeout(t)),
+            "acquire" => acquire(
+                args,
+                || l.acquire(),
+                || l.try_acquire(),
+                |t| l.acquire_timeout(t),
+            ),
             "release" => py_unit(l.release()),
             "locked" => py_bool(l.locked()),
             m => panic!("Lock.{m}"),
         },
         Obj::RLock(l) => match method {
-            "acquire" => acquire(args, || l.acquire(), || l.try_acquire(), |t| l.acquire_timeout(t)),
+            "acquire" => acquire(
+                args,
+                || l.acquire(),
+                || l.try_acquire(),
+                |t| l.acquire_timeout(t),
+            ),
             "release" => py_unit(l.release()),
             m => panic!("RLock.{m}"),
         },
         Obj::Sem(s) => match (method, args) {
-            ("acquire", _) => {
-                acquire(args, || s.acquire(), || s.try_acquire(), |t| s.acquire_timeout(t))
-            }
+            ("acquire", _) => acquire(
+                args,
+                || s.acquire(),
+                || s.try_acquire(),
+                |t| s.acquire_timeout(t),
+            ),
             ("release", []) => py_unit(s.release()),
             ("release", [n]) => py_unit(s.release_n(int(n) as usize)),
             (m, _) => panic!("Semaphore.{m}"),
         },
         Obj::BSem(s) => match (method, args) {
-            ("acquire", _) => {
-                acquire(args, || s.acquire(), || s.try_acquire(), |t| s.acquire_timeout(t))
-            }
+            ("acquire", _) => acquire(
+                args,
+                || s.acquire(),
+                || s.try_acquire(),
+                |t| s.acquire_timeout(t),
+            ),
             ("release", []) => py_unit(s.release()),
             ("release", [n]) => py_unit(s.release_n(int(n) as usize)),
             (m, _) => panic!("BoundedSemaphore.{m}"),
         },
         Obj::Cond(c) => match (method, args) {
-            ("acquire", _) => {
-                acquire(args, || c.acquire(), || c.try_acquire(), |t| c.acquire_timeout(t))
-            }
+            ("acquire", _) => acquire(
+                args,
+                || c.acquire(),
+                || c.try_acquire(),
+                |t| c.acquire_timeout(t),
+            ),
             ("release", []) => py_unit(c.release()),
             ("wait", [t]) => match c.wait_timeout(secs(t)) {
                 Ok(b) => py_bool(b),

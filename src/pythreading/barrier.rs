@@ -290,7 +290,8 @@ mod tests {
         mine.join().unwrap();
         // Exactly one of the two ran the action and panicked; the other got
         // BrokenBarrierError.
-        let panicked = other.is_err() as usize + seen.lock().unwrap().iter().filter(|p| **p).count();
+        let panicked =
+            other.is_err() as usize + seen.lock().unwrap().iter().filter(|p| **p).count();
         assert_eq!(panicked, 1);
         assert!(b.broken());
     }

@@ -16,9 +16,9 @@ use super::lock::Lock;
 use super::observe::{Kind, Observer, Op, Probe, emit, emit_err};
 use super::rlock::{RLock, RLockState};
 use super::sync::{self, Mutex};
-use std::sync::Arc;
 use std::collections::VecDeque;
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The lock under a Condition: CPython accepts either kind.
@@ -527,7 +527,10 @@ mod tests {
             let _g = c.guard();
             let t0 = Instant::now();
             let r = c
-                .wait_for(|| v.load(Ordering::SeqCst) == 1, Some(Duration::from_millis(30)))
+                .wait_for(
+                    || v.load(Ordering::SeqCst) == 1,
+                    Some(Duration::from_millis(30)),
+                )
                 .unwrap();
             assert!(!r);
             assert!(t0.elapsed() >= Duration::from_millis(30));
@@ -535,7 +538,8 @@ mod tests {
         let (c2, v2) = (c.clone(), v.clone());
         let h = thread::spawn(move || {
             let _g = c2.guard();
-            c2.wait_for(|| v2.load(Ordering::SeqCst) >= 3, None).unwrap()
+            c2.wait_for(|| v2.load(Ordering::SeqCst) >= 3, None)
+                .unwrap()
         });
         for _ in 0..3 {
             thread::sleep(Duration::from_millis(5));
@@ -571,9 +575,16 @@ mod tests {
             .collect();
         assert_eq!(
             ops,
-            vec![Op::Wait, Op::Notify { woken: 1 }, Op::Woken { notified: true }]
+            vec![
+                Op::Wait,
+                Op::Notify { woken: 1 },
+                Op::Woken { notified: true }
+            ]
         );
         // Its RLock reports too, under the same name.
-        assert!(ev.iter().any(|e| e.kind == Kind::RLock && e.op == Op::Released));
+        assert!(
+            ev.iter()
+                .any(|e| e.kind == Kind::RLock && e.op == Op::Released)
+        );
     }
 }

@@ -150,7 +150,10 @@ mod tests {
 
     #[test]
     fn messages_are_cpythons() {
-        assert_eq!(ThreadError::ReleaseUnlocked.to_string(), "release unlocked lock");
+        assert_eq!(
+            ThreadError::ReleaseUnlocked.to_string(),
+            "release unlocked lock"
+        );
         assert_eq!(
             ThreadError::ReleaseUnacquired.to_string(),
             "cannot release un-acquired lock"
@@ -182,17 +185,32 @@ mod tests {
     #[test]
     fn exception_classes() {
         use PyException::*;
-        assert_eq!(ThreadError::ReleaseUnlocked.python_exception(), RuntimeError);
-        assert_eq!(ThreadError::ReleaseUnacquired.python_exception(), RuntimeError);
+        assert_eq!(
+            ThreadError::ReleaseUnlocked.python_exception(),
+            RuntimeError
+        );
+        assert_eq!(
+            ThreadError::ReleaseUnacquired.python_exception(),
+            RuntimeError
+        );
         assert_eq!(ThreadError::WaitUnacquired.python_exception(), RuntimeError);
-        assert_eq!(ThreadError::NotifyUnacquired.python_exception(), RuntimeError);
+        assert_eq!(
+            ThreadError::NotifyUnacquired.python_exception(),
+            RuntimeError
+        );
         assert_eq!(ThreadError::StartedTwice.python_exception(), RuntimeError);
         assert_eq!(
             ThreadError::SemaphoreReleasedTooManyTimes.python_exception(),
             ValueError
         );
-        assert_eq!(ThreadError::TaskDoneTooManyTimes.python_exception(), ValueError);
-        assert_eq!(ThreadError::ReleaseCountTooSmall.python_exception(), ValueError);
+        assert_eq!(
+            ThreadError::TaskDoneTooManyTimes.python_exception(),
+            ValueError
+        );
+        assert_eq!(
+            ThreadError::ReleaseCountTooSmall.python_exception(),
+            ValueError
+        );
         assert_eq!(ValueError.name(), "ValueError");
         assert_eq!(Full(3).into_inner(), 3);
     }

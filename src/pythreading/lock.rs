@@ -44,10 +44,15 @@ impl RawLock {
     /// Blocks until acquired or until `deadline`; true if acquired.
     #[inline(never)]
     pub(crate) fn lock_slow(&self, deadline: Option<Instant>) -> bool {
-        if sync::spin_until(|| {
-            self.state.load(Ordering::Relaxed) & LOCKED == 0 && self.try_lock()
-        }) {
-            return true;
+        // Critical sections are usually short: spin a while (as std's
+        // Mutex does) before paying for a park and a wake-up.
+        if sync::SPIN {
+            for _ in 0..100 {
+                if self.state.load(Ordering::Relaxed) & LOCKED == 0 && self.try_lock() {
+                    return true;
+                }
+                std::hint::spin_loop();
+            }
         }
         let mut guard = sync::lock(&self.mutex);
         // Counted before the retry below: a release that comes after this
@@ -423,7 +428,11 @@ mod tests {
         let ops: Vec<Op> = rec.events().iter().map(|e| e.op).collect();
         assert_eq!(ops.iter().filter(|o| **o == Op::Acquired).count(), 2);
         assert_eq!(ops.iter().filter(|o| **o == Op::Released).count(), 2);
-        let blocked = rec.events().into_iter().find(|e| e.op == Op::Blocked).unwrap();
+        let blocked = rec
+            .events()
+            .into_iter()
+            .find(|e| e.op == Op::Blocked)
+            .unwrap();
         assert_ne!(blocked.ident, crate::pythreading::get_ident());
     }
 

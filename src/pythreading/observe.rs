@@ -197,7 +197,9 @@ impl Observer for Recorder {
 
 impl fmt::Debug for Recorder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Recorder").field("len", &self.len()).finish()
+        f.debug_struct("Recorder")
+            .field("len", &self.len())
+            .finish()
     }
 }
 

@@ -462,7 +462,10 @@ mod tests {
         assert!(took < Duration::from_secs(5));
         q.put(1);
         let t0 = Instant::now();
-        assert_eq!(q.put_timeout(2, Duration::from_millis(40)).unwrap_err().0, 2);
+        assert_eq!(
+            q.put_timeout(2, Duration::from_millis(40)).unwrap_err().0,
+            2
+        );
         let took = t0.elapsed();
         assert!(took >= Duration::from_millis(40), "{took:?}");
         assert!(took < Duration::from_secs(5));
@@ -533,7 +536,11 @@ mod tests {
         worker.join().unwrap();
     }
 
-    fn stress<S: Store<Item = u64> + 'static>(q: Arc<BaseQueue<S>>, producers: u64, consumers: usize) {
+    fn stress<S: Store<Item = u64> + 'static>(
+        q: Arc<BaseQueue<S>>,
+        producers: u64,
+        consumers: usize,
+    ) {
         let per = 2_000u64;
         let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
         let done_count = Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -664,6 +671,10 @@ mod tests {
                 Op::Joined
             ]
         );
-        assert!(rec.events().iter().all(|e| e.kind == Kind::Queue && &*e.object == "Q"));
+        assert!(
+            rec.events()
+                .iter()
+                .all(|e| e.kind == Kind::Queue && &*e.object == "Q")
+        );
     }
 }

@@ -112,10 +112,10 @@ impl Semaphore {
         }
         let _g = self.cond.guard();
         let v = self.value.load(Ordering::Relaxed);
-        if let Some(initial) = bound {
-            if v.saturating_add(n) > initial {
-                return emit_err(&self.probe, Err(ThreadError::SemaphoreReleasedTooManyTimes));
-            }
+        if let Some(initial) = bound
+            && v.saturating_add(n) > initial
+        {
+            return emit_err(&self.probe, Err(ThreadError::SemaphoreReleasedTooManyTimes));
         }
         self.value.store(v.saturating_add(n), Ordering::Relaxed);
         let _ = self.cond.notify(n);

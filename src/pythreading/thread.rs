@@ -58,7 +58,10 @@ pub fn set_excepthook(hook: Option<ExceptHook>) {
 /// The default hook: prints "Exception in thread NAME:" and the message to
 /// stderr, as CPython does (minus the traceback).
 pub fn default_excepthook(args: &ExceptHookArgs) {
-    eprintln!("Exception in thread {}:\n{}", args.thread_name, args.message);
+    eprintln!(
+        "Exception in thread {}:\n{}",
+        args.thread_name, args.message
+    );
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -131,7 +134,10 @@ impl ThreadBuilder {
 
     /// `Thread(target=target, ...)`: a thread ready to `start()`.
     pub fn build(self, target: impl FnOnce() + Send + 'static) -> Thread {
-        let name: Arc<str> = self.name.unwrap_or_else(|| ident::new_name("Thread")).into();
+        let name: Arc<str> = self
+            .name
+            .unwrap_or_else(|| ident::new_name("Thread"))
+            .into();
         let daemon = self.daemon.unwrap_or_else(|| current_thread().daemon());
         let probe = self
             .observer
@@ -382,10 +388,10 @@ struct Current {
 
 impl Drop for Current {
     fn drop(&mut self) {
-        if self.dummy {
-            if let Some(id) = self.thread.ident() {
-                active().remove(&id);
-            }
+        if self.dummy
+            && let Some(id) = self.thread.ident()
+        {
+            active().remove(&id);
         }
     }
 }
@@ -522,10 +528,13 @@ mod tests {
         assert_ne!(t.name(), t2.name());
         let seen = Arc::new(Mutex::new(None));
         let s2 = seen.clone();
-        let named = Thread::builder().name("worker").daemon(true).build(move || {
-            let me = current_thread();
-            *s2.lock().unwrap() = Some((me.name().to_string(), get_ident(), me.daemon()));
-        });
+        let named = Thread::builder()
+            .name("worker")
+            .daemon(true)
+            .build(move || {
+                let me = current_thread();
+                *s2.lock().unwrap() = Some((me.name().to_string(), get_ident(), me.daemon()));
+            });
         assert_eq!(named.name(), "worker");
         named.start().unwrap();
         named.join().unwrap();
@@ -627,7 +636,10 @@ mod tests {
     #[test]
     fn observer_sees_thread_lifecycle() {
         let rec = Recorder::new();
-        let t = Thread::builder().name("obs").observer(rec.clone()).build(|| {});
+        let t = Thread::builder()
+            .name("obs")
+            .observer(rec.clone())
+            .build(|| {});
         t.start().unwrap();
         t.join().unwrap();
         let ops: Vec<Op> = rec.events().iter().map(|e| e.op).collect();
@@ -635,7 +647,11 @@ mod tests {
         let pos = |op| ops.iter().position(|o| *o == op).unwrap();
         assert!(pos(Op::Start) < pos(Op::Exit));
         assert_eq!(ops.last(), Some(&Op::Joined));
-        let start = rec.events().into_iter().find(|e| e.op == Op::Start).unwrap();
+        let start = rec
+            .events()
+            .into_iter()
+            .find(|e| e.op == Op::Start)
+            .unwrap();
         assert_eq!(&*start.thread, "obs");
         assert_eq!(Some(start.ident), t.ident());
     }
