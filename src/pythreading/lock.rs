@@ -16,11 +16,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const LOCKED: usize = 1;
-const WAITER: usize = 2;
+/// A waiter has been signalled and has not run yet: releases meanwhile need
+/// not signal again (saves a wake-up per release under contention).
+const WOKEN: usize = 2;
+const WAITER: usize = 4;
 
 /// The bare lock under [`Lock`] and [`super::RLock`]: no observer, no errors.
 pub(crate) struct RawLock {
-    /// Bit 0: locked. Bits 1..: number of threads parked on `cv`.
+    /// Bit 0: locked. Bit 1: a wake-up is in flight. Bits 2..: number of
+    /// threads parked (or about to park) on `cv`.
     state: AtomicUsize,
     mutex: Mutex<()>,
     cv: Condvar,
@@ -56,28 +60,51 @@ impl RawLock {
         }
         let mut guard = sync::lock(&self.mutex);
         // Counted before the retry below: a release that comes after this
-        // increment sees the count and will notify (it takes `mutex` first,
-        // so it cannot notify before we are waiting). Both are RMWs on the
-        // same word, so no wake-up can fall between them.
+        // increment sees the count and signals — unless a signal is already
+        // in flight (WOKEN), in which case a waiter that has not run yet
+        // will clear WOKEN before it retries, and releases after that
+        // signal again. Releases take `mutex` before signalling, so a signal
+        // cannot come before we are waiting. All of this is read-modify-
+        // writes on one word, so there is no window between them.
         self.state.fetch_add(WAITER, Ordering::Relaxed);
         let acquired = loop {
             if self.try_lock() {
                 break true;
             }
-            match deadline {
-                None => guard = sync::wait(&self.cv, guard),
+            let timed_out = match deadline {
+                None => {
+                    guard = sync::wait(&self.cv, guard);
+                    false
+                }
                 Some(d) => {
                     let (g, timed_out) = sync::wait_until(&self.cv, guard, d);
                     guard = g;
-                    // Even on timeout try once more: a wake-up meant for us
-                    // must not be lost when we give up.
-                    if timed_out {
-                        break self.try_lock();
-                    }
+                    timed_out
                 }
+            };
+            // Back from a wait, whatever woke us: let the next release
+            // signal again. Cleared before the retry, so a release that
+            // comes after a failed retry sees it clear.
+            self.state.fetch_and(!WOKEN, Ordering::Relaxed);
+            if timed_out {
+                // Try once more: a wake-up meant for us must not be lost
+                // when we give up.
+                break self.try_lock();
             }
         };
-        self.state.fetch_sub(WAITER, Ordering::Relaxed);
+        // Leave in one step: uncount ourselves and clear WOKEN, since a
+        // signal sent while we were leaving may have been meant for us. (Two
+        // steps would let a release set WOKEN in between, signal nobody, and
+        // leave WOKEN stuck — so no later release would signal at all.)
+        let mut s = self.state.load(Ordering::Relaxed);
+        while let Err(now) = self.state.compare_exchange_weak(
+            s,
+            (s & !WOKEN) - WAITER,
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        ) {
+            s = now;
+        }
         drop(guard);
         acquired
     }
@@ -85,14 +112,38 @@ impl RawLock {
     /// Releases; false if it was not locked (nothing changes then).
     #[inline]
     pub(crate) fn unlock(&self) -> bool {
-        let prev = self.state.fetch_and(!LOCKED, Ordering::Release);
-        if prev & LOCKED == 0 {
-            return false;
+        // Uncontended: one compare-exchange.
+        match self
+            .state
+            .compare_exchange(LOCKED, 0, Ordering::Release, Ordering::Relaxed)
+        {
+            Ok(_) => true,
+            Err(prev) => self.unlock_slow(prev),
         }
-        if prev >= WAITER {
-            self.wake_one();
+    }
+
+    #[inline(never)]
+    fn unlock_slow(&self, mut prev: usize) -> bool {
+        loop {
+            if prev & LOCKED == 0 {
+                return false;
+            }
+            // Signal only if someone waits and no signal is in flight.
+            let wake = prev >= WAITER && prev & WOKEN == 0;
+            let new = (prev & !LOCKED) | if wake { WOKEN } else { 0 };
+            match self
+                .state
+                .compare_exchange_weak(prev, new, Ordering::Release, Ordering::Relaxed)
+            {
+                Ok(_) => {
+                    if wake {
+                        self.wake_one();
+                    }
+                    return true;
+                }
+                Err(p) => prev = p,
+            }
         }
-        true
     }
 
     #[cold]
