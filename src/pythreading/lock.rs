@@ -154,6 +154,14 @@ impl RawLock {
         self.cv.notify_one();
     }
 
+    /// Test hook: wakes every parked waiter without releasing, as a
+    /// spurious wake-up of the OS primitive would.
+    #[cfg(all(test, not(loom)))]
+    pub(crate) fn spurious_wake(&self) {
+        drop(sync::lock(&self.mutex));
+        self.cv.notify_all();
+    }
+
     #[inline]
     pub(crate) fn is_locked(&self) -> bool {
         self.state.load(Ordering::Relaxed) & LOCKED != 0
@@ -402,6 +410,49 @@ mod tests {
         l.release().unwrap();
         h.join().unwrap();
         assert!(done.load(std::sync::atomic::Ordering::SeqCst));
+    }
+
+    #[test]
+    fn spurious_wakeups_do_not_leak_out_of_acquire() {
+        let l = Arc::new(Lock::new());
+        l.acquire();
+        let got = Arc::new(AtomicBool::new(false));
+        let (l2, g2) = (l.clone(), got.clone());
+        let h = thread::spawn(move || {
+            l2.acquire();
+            g2.store(true, std::sync::atomic::Ordering::SeqCst);
+            l2.release().unwrap();
+        });
+        // Keep waking the parked acquirer while the lock stays held.
+        let t0 = Instant::now();
+        while t0.elapsed() < Duration::from_millis(50) {
+            l.raw.spurious_wake();
+            thread::sleep(Duration::from_micros(200));
+        }
+        assert!(!got.load(std::sync::atomic::Ordering::SeqCst));
+        l.release().unwrap();
+        h.join().unwrap();
+        assert!(got.load(std::sync::atomic::Ordering::SeqCst));
+    }
+
+    #[test]
+    fn spurious_wakeups_do_not_shorten_a_timeout() {
+        let l = Arc::new(Lock::new());
+        l.acquire();
+        let l2 = l.clone();
+        let h = thread::spawn(move || {
+            let t0 = Instant::now();
+            let got = l2.acquire_timeout(Duration::from_millis(60));
+            (got, t0.elapsed())
+        });
+        let t0 = Instant::now();
+        while t0.elapsed() < Duration::from_millis(80) {
+            l.raw.spurious_wake();
+            thread::sleep(Duration::from_micros(200));
+        }
+        let (got, took) = h.join().unwrap();
+        assert!(!got);
+        assert!(took >= Duration::from_millis(60), "{took:?}");
     }
 
     #[test]
