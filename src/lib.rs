@@ -4,4 +4,10 @@
 //! Dependencies point one way: `content`, `pythreading`, `quiz` and `progress`
 //! are pure; `demos` builds on `pythreading`; only `ui` touches the terminal.
 
+pub mod cli;
+pub mod content;
+pub mod demos;
+pub mod progress;
 pub mod pythreading;
+pub mod runner;
+pub mod ui;

@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Time threadtutor (and, for comparison, presenterm) as a person meets them.
+
+In a 120x40 pseudo-terminal, for each program:
+  first frame  - process start until the first screen is fully drawn
+  key -> frame - a key press until the redraw it causes has been written
+  peak memory  - VmHWM after paging through every slide
+
+Usage: benches/pty_timing.py [--runs N] [--presenterm PATH]
+Builds nothing: run `cargo build --release` first. Prints a Markdown table.
+"""
+import argparse, json, os, pty, re, select, shutil, signal, statistics, subprocess, sys, tempfile, time
+
+COLS, ROWS = 120, 40
+
+
+def spawn(argv, env):
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.update(env)
+        try:
+            os.execvp(argv[0], argv)
+        finally:
+            os._exit(127)
+    import fcntl, struct, termios
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+    os.kill(pid, signal.SIGWINCH)
+    return pid, fd
+
+
+def read_until(fd, pred, timeout=10.0, quiet=0.0):
+    """Read until pred(buffer) holds, then until the output is quiet for `quiet` s.
+    Returns (buffer, time the last byte arrived)."""
+    buf, last = b"", time.perf_counter()
+    end = time.perf_counter() + timeout
+    done = False
+    while time.perf_counter() < end:
+        wait = quiet if done else max(0.0, end - time.perf_counter())
+        r, _, _ = select.select([fd], [], [], wait)
+        if not r:
+            if done:
+                break
+            continue
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        buf += chunk
+        last = time.perf_counter()
+        if not done and pred(buf):
+            done = True
+            if quiet == 0.0:
+                break
+    return buf, last
+
+
+def vm_hwm_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
+def measure(name, argv, env, first_marker, key, pages, settle_marker=None):
+    t0 = time.perf_counter()
+    pid, fd = spawn(argv, env)
+    buf, t_first = read_until(fd, lambda b: first_marker in b, quiet=0.05)
+    first_ms = (t_first - t0) * 1000
+    if settle_marker:
+        read_until(fd, lambda b: settle_marker in b, quiet=0.05)
+    # Key latency: each key's redraw, measured from the write to the last byte.
+    lat = []
+    for i in range(30):
+        k = key if i % 2 == 0 else key_back(key)
+        t = time.perf_counter()
+        os.write(fd, k)
+        _, t_end = read_until(fd, lambda b: len(b) > 0, timeout=2.0, quiet=0.03)
+        lat.append((t_end - t) * 1000)
+    # Page through everything.
+    for _ in range(pages):
+        os.write(fd, key)
+        read_until(fd, lambda b: len(b) > 0, timeout=2.0, quiet=0.005)
+    peak = vm_hwm_kb(pid)
+    os.kill(pid, signal.SIGTERM)
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+    os.close(fd)
+    return {"name": name, "first_frame_ms": first_ms, "key_ms": statistics.median(lat), "peak_kb": peak}
+
+
+def key_back(key):
+    return {b"\x1b[C": b"\x1b[D", b"l": b"h", b"n": b"p"}.get(key, key)
+
+
+def presenterm_deck(tt, path):
+    """A Markdown deck with the same slides and code as threadtutor's lessons."""
+    lessons = json.loads(subprocess.check_output([tt, "lessons", "--json"]))
+    out = []
+    for lesson in lessons:
+        text = subprocess.check_output([tt, "show", lesson["id"]]).decode()
+        for chunk in re.split(r"\nSlide \d+/\d+: ", text)[1:]:
+            title, _, body = chunk.partition("\n")
+            body = body.split("\n", 1)[1] if body.startswith("-") else body
+            lines, code = [], []
+            for l in body.splitlines():
+                if l.startswith("    "):
+                    code.append(l[4:])
+                else:
+                    if code:
+                        lines += ["```python", *code, "```"]
+                        code = []
+                    lines.append(l)
+            if code:
+                lines += ["```python", *code, "```"]
+            out.append(f"{title}\n===\n\n" + "\n".join(lines) + "\n\n<!-- end_slide -->\n")
+    with open(path, "w") as f:
+        f.write("\n".join(out))
+    return sum(len(l["slides"]) for l in lessons)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--presenterm", default=shutil.which("presenterm") or "/opt/presenterm/bin/presenterm")
+    a = ap.parse_args()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    tt = os.path.join(root, "target", "release", "threadtutor")
+    if not os.path.exists(tt):
+        sys.exit("build first: cargo build --release")
+    data = tempfile.mkdtemp()
+    env = {"TERM": "xterm-256color", "COLORTERM": "truecolor", "THREADTUTOR_DATA_DIR": data}
+    slides = len(sum((l["slides"] for l in json.loads(subprocess.check_output([tt, "lessons", "--json"]))), []))
+    results = []
+    for _ in range(a.runs):
+        # A fresh data folder each run: "continue" state does not build up.
+        shutil.rmtree(data, ignore_errors=True)
+        os.makedirs(data)
+        r = measure("threadtutor", [tt], env, b"lessons done", b"\x1b[C", 0)
+        # Paging: open the first lesson and walk every slide and reveal.
+        results.append(r)
+    # Peak memory after paging through every lesson (separate run).
+    pid, fd = spawn([tt], env)
+    read_until(fd, lambda b: b"lessons done" in b, quiet=0.05)
+    os.write(fd, b"\r")
+    read_until(fd, lambda b: True, quiet=0.05)
+    for _ in range(slides * 3):
+        os.write(fd, b"\x1b[C")
+        read_until(fd, lambda b: True, timeout=2.0, quiet=0.003)
+    tt_peak = vm_hwm_kb(pid)
+    os.kill(pid, signal.SIGTERM)
+    os.waitpid(pid, 0)
+
+    rows = [("threadtutor", results, tt_peak)]
+    if a.presenterm and os.path.exists(a.presenterm):
+        deck = os.path.join(tempfile.mkdtemp(), "deck.md")
+        n = presenterm_deck(tt, deck)
+        pr = []
+        for _ in range(a.runs):
+            pr.append(measure("presenterm", [a.presenterm, deck], env, b"Python Threads", b"\x1b[C", 0))
+        r = measure("presenterm", [a.presenterm, deck], env, b"Python Threads", b"\x1b[C", n + 5)
+        rows.append(("presenterm", pr, r["peak_kb"]))
+    print(f"| program | first frame (ms, median of {a.runs}) | key -> frame (ms, median) | peak RSS after paging all (MB) |")
+    print("| --- | --- | --- | --- |")
+    for name, rs, peak in rows:
+        ff = statistics.median(r["first_frame_ms"] for r in rs)
+        kl = statistics.median(r["key_ms"] for r in rs)
+        print(f"| {name} | {ff:.1f} | {kl:.2f} | {peak / 1024:.1f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+//! Benchmarks of the tutorial's own work per frame and at start-up:
+//! loading the content, laying out slides, drawing a frame after a key, and
+//! loading the syntax highlighter. Figures go in docs/performance.md.
+
+use std::sync::Arc;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use threadtutor::content::{Source, load};
+use threadtutor::progress::Progress;
+use threadtutor::ui::app::{App, AppEvent, Effect};
+use threadtutor::ui::highlight::Engine;
+use threadtutor::ui::layout::lay_out;
+use threadtutor::ui::theme::{ColorDepth, Theme, ThemeName};
+use threadtutor::ui::view;
+
+fn key(app: &mut App, code: KeyCode) {
+    app.update(AppEvent::Input(Event::Key(KeyEvent::new_with_kind(
+        code,
+        KeyModifiers::NONE,
+        KeyEventKind::Press,
+    ))));
+}
+
+fn benches(c: &mut Criterion) {
+    c.bench_function("content/load_embedded", |b| {
+        b.iter(|| load(&Source::Embedded).unwrap())
+    });
+
+    let content = Arc::new(load(&Source::Embedded).unwrap());
+    let theme = Theme::new(ThemeName::Dark, ColorDepth::TrueColor);
+    c.bench_function("layout/every_slide_at_120_cols", |b| {
+        b.iter(|| {
+            let mut lines = 0;
+            for lesson in &content.lessons {
+                for slide in &lesson.slides {
+                    lines += lay_out(slide, slide.steps(), 120, &theme, &|_| None)
+                        .lines
+                        .len();
+                }
+            }
+            lines
+        })
+    });
+
+    let engine = Engine::load();
+    let mut app = App::new(Arc::clone(&content), theme.clone(), Progress::default());
+    key(&mut app, KeyCode::Enter);
+    for effect in app.take_effects() {
+        if let Effect::Highlight(job) = effect {
+            app.update(AppEvent::Highlighted(engine.highlight(&job)));
+        }
+    }
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    c.bench_function("frame/key_then_draw_120x40", |b| {
+        let mut forward = true;
+        b.iter(|| {
+            key(
+                &mut app,
+                if forward {
+                    KeyCode::Right
+                } else {
+                    KeyCode::Left
+                },
+            );
+            forward = !forward;
+            app.take_effects();
+            term.draw(|f| view::draw(f, &mut app)).unwrap();
+        })
+    });
+
+    let mut group = c.benchmark_group("highlight");
+    group.sample_size(10);
+    group.bench_function("engine_load", |b| b.iter(Engine::load));
+    group.finish();
+}
+
+criterion_group!(ui, benches);
+criterion_main!(ui);

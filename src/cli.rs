@@ -1,0 +1,306 @@
+//! The command line: `threadtutor` (the TUI) and its subcommands. Each
+//! command returns its exit code: 0 success, 1 a user error (one line on
+//! stderr), 2 bad usage (clap's own).
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use crate::content::{self, Content, Diagnostic, Source, plain};
+use crate::progress::Store;
+use crate::ui::{self, theme::ThemeName};
+
+/// An interactive terminal tutorial on threads and synchronisation, after
+/// Aahz's "Python Threads" deck. Run with no command for the tutorial.
+#[derive(Debug, Parser)]
+#[command(name = "threadtutor", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Load lessons and quizzes from DIR (holding lessons/ and quizzes/)
+    /// instead of the set built into the binary.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub content: Option<PathBuf>,
+    /// No colour (emphasis stays). The NO_COLOR environment variable does the same.
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Colour theme.
+    #[arg(long, global = true, value_enum, default_value_t = ThemeName::Dark)]
+    pub theme: ThemeName,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the lessons with their part, slides and progress.
+    Lessons {
+        /// One JSON array: objects with id, title, part, summary, slides (titles), seen, status.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a lesson as plain text (for reading, piping and screen readers).
+    Show {
+        /// Lesson id (see `threadtutor lessons`).
+        lesson: String,
+        /// Only slide N (1-based).
+        #[arg(long, value_name = "N")]
+        slide: Option<usize>,
+    },
+    /// Check the lessons and quizzes; print every problem as path:line:col: message.
+    Check,
+    /// Show where progress is kept and what it holds.
+    Progress {
+        /// Start over (the old file is kept beside it as progress.toml.reset-<time>).
+        #[arg(long)]
+        reset: bool,
+    },
+}
+
+/// Run the parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> i32 {
+    let source = cli.content.clone().map_or(Source::Embedded, Source::Dir);
+    let mut out = io::stdout().lock();
+    let mut err = io::stderr().lock();
+    match cli.command {
+        None => {
+            let content = match load_or_report(&source, &mut err) {
+                Some(c) => c,
+                None => return 1,
+            };
+            let store = match Store::from_env() {
+                Ok(s) => s,
+                Err(e) => return fail(&mut err, &e.to_string()),
+            };
+            drop(out);
+            drop(err);
+            let opts = ui::Options {
+                theme: cli.theme,
+                no_color: cli.no_color,
+            };
+            match ui::run(content, store, opts) {
+                Ok(()) => 0,
+                Err(msg) => fail(&mut io::stderr(), &msg),
+            }
+        }
+        Some(Command::Check) => match content::load(&source) {
+            Ok(c) => {
+                let slides: usize = c.lessons.iter().map(|l| l.slides.len()).sum();
+                let questions: usize = c.quizzes.iter().map(|q| q.questions.len()).sum();
+                let _ = writeln!(
+                    out,
+                    "ok: {} lessons ({slides} slides), {} quizzes ({questions} questions)",
+                    c.lessons.len(),
+                    c.quizzes.len()
+                );
+                0
+            }
+            Err(diags) => {
+                report(&mut err, &diags);
+                1
+            }
+        },
+        Some(Command::Lessons { json }) => {
+            let Some(content) = load_or_report(&source, &mut err) else {
+                return 1;
+            };
+            let progress = Store::from_env()
+                .map(|s| s.load().progress)
+                .unwrap_or_default();
+            lessons(&content, &progress, json, &mut out)
+        }
+        Some(Command::Show { lesson, slide }) => {
+            let Some(content) = load_or_report(&source, &mut err) else {
+                return 1;
+            };
+            show(&content, &lesson, slide, &mut out, &mut err)
+        }
+        Some(Command::Progress { reset }) => {
+            let store = match Store::from_env() {
+                Ok(s) => s,
+                Err(e) => return fail(&mut err, &e.to_string()),
+            };
+            progress(&store, &source, reset, &mut out, &mut err)
+        }
+    }
+}
+
+fn fail(err: &mut dyn Write, msg: &str) -> i32 {
+    let _ = writeln!(err, "threadtutor: {msg}");
+    1
+}
+
+fn report(err: &mut dyn Write, diags: &[Diagnostic]) {
+    for d in diags {
+        let _ = writeln!(err, "{d}");
+    }
+    let _ = writeln!(
+        err,
+        "threadtutor: {} problem{} in the content",
+        diags.len(),
+        if diags.len() == 1 { "" } else { "s" }
+    );
+}
+
+/// Load content, or print its problems and return None.
+pub fn load_or_report(source: &Source, err: &mut dyn Write) -> Option<Content> {
+    match content::load(source) {
+        Ok(c) => Some(c),
+        Err(diags) => {
+            report(err, &diags);
+            None
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct LessonRow<'a> {
+    id: &'a str,
+    title: &'a str,
+    part: &'a str,
+    summary: &'a str,
+    slides: Vec<&'a str>,
+    seen: usize,
+    status: &'static str,
+}
+
+fn lessons(
+    content: &Content,
+    progress: &crate::progress::Progress,
+    json: bool,
+    out: &mut dyn Write,
+) -> i32 {
+    let rows: Vec<LessonRow> = content
+        .lessons
+        .iter()
+        .map(|l| {
+            let seen = progress.lessons.get(&l.id).map_or(0, |p| {
+                l.slides.iter().filter(|s| p.seen.contains(&s.id)).count()
+            });
+            LessonRow {
+                id: &l.id,
+                title: &l.title,
+                part: &l.part,
+                summary: &l.summary,
+                slides: l.slides.iter().map(|s| s.title.as_str()).collect(),
+                seen,
+                status: match seen {
+                    0 => "not-started",
+                    n if n >= l.slides.len() => "done",
+                    _ => "in-progress",
+                },
+            }
+        })
+        .collect();
+    if json {
+        let _ = serde_json::to_writer_pretty(&mut *out, &rows);
+        let _ = writeln!(out);
+        return 0;
+    }
+    let id_w = rows.iter().map(|r| r.id.len()).max().unwrap_or(0);
+    let mut part = "";
+    for r in &rows {
+        if r.part != part {
+            part = r.part;
+            let _ = writeln!(out, "{}", content::sanitize::inert(part));
+        }
+        let _ = writeln!(
+            out,
+            "  {:<id_w$}  {}  ({} slides, {}/{} seen)",
+            r.id,
+            content::sanitize::inert(r.title),
+            r.slides.len(),
+            r.seen,
+            r.slides.len()
+        );
+    }
+    0
+}
+
+fn show(
+    content: &Content,
+    id: &str,
+    slide: Option<usize>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let Some(lesson) = content.lesson(id) else {
+        let ids: Vec<&str> = content.lessons.iter().map(|l| l.id.as_str()).collect();
+        return fail(
+            err,
+            &format!("no lesson `{id}` (lessons: {})", ids.join(", ")),
+        );
+    };
+    let only = match slide {
+        None => None,
+        Some(n) if n >= 1 && n <= lesson.slides.len() => Some(n - 1),
+        Some(n) => {
+            return fail(
+                err,
+                &format!(
+                    "lesson `{id}` has slides 1 to {}, not {n}",
+                    lesson.slides.len()
+                ),
+            );
+        }
+    };
+    let _ = out.write_all(plain::render_lesson(lesson, only).as_bytes());
+    0
+}
+
+fn progress(
+    store: &Store,
+    source: &Source,
+    reset: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    if reset {
+        return match store.reset() {
+            Ok(Some(kept)) => {
+                let _ = writeln!(
+                    out,
+                    "progress reset; the old record is kept as {}",
+                    kept.display()
+                );
+                0
+            }
+            Ok(None) => {
+                let _ = writeln!(out, "no progress to reset ({})", store.path().display());
+                0
+            }
+            Err(e) => fail(err, &e.to_string()),
+        };
+    }
+    let loaded = store.load();
+    if let Some(w) = &loaded.warning {
+        let _ = writeln!(err, "threadtutor: warning: {w}");
+    }
+    let p = loaded.progress;
+    let _ = writeln!(out, "progress file: {}", store.path().display());
+    if let Some(last) = &p.last {
+        let _ = writeln!(
+            out,
+            "last position: lesson {}, slide {} (step {})",
+            last.lesson, last.slide, last.step
+        );
+    }
+    let content = content::load(source).ok();
+    for (id, lp) in &p.lessons {
+        let total = content
+            .as_ref()
+            .and_then(|c| c.lesson(id))
+            .map_or(String::new(), |l| format!("/{}", l.slides.len()));
+        let _ = writeln!(out, "lesson {id}: {}{total} slides seen", lp.seen.len());
+    }
+    for (id, q) in &p.quizzes {
+        let best = q
+            .best_fraction()
+            .map_or("-".to_string(), |f| format!("{:.0}%", f * 100.0));
+        let _ = writeln!(out, "quiz {id}: {} attempts, best {best}", q.attempts.len());
+    }
+    if p.lessons.is_empty() && p.quizzes.is_empty() {
+        let _ = writeln!(out, "nothing recorded yet");
+    }
+    0
+}

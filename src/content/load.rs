@@ -1,0 +1,284 @@
+//! Loading a whole content set — embedded in the binary or from a folder —
+//! and the checks that span files (duplicate ids, links to quizzes, example
+//! files). Every problem is collected; nothing panics, whatever the input.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::diagnostic::{Diagnostic, decode_utf8};
+use super::lesson::{Block, BlockKind, Lesson};
+use super::parse::{LessonSpans, parse_lesson};
+use super::quiz::{Quiz, parse_quiz};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// Where content comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The copy built into the binary.
+    Embedded,
+    /// A folder holding `lessons/`, `quizzes/` and optionally `examples/python/`.
+    Dir(PathBuf),
+}
+
+/// Everything the tutorial teaches with, checked.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    /// In file-name order.
+    pub lessons: Vec<Lesson>,
+    pub quizzes: Vec<Quiz>,
+    /// Example programs by path (`examples/python/x.py`) → source.
+    pub examples: BTreeMap<String, String>,
+}
+
+impl Content {
+    pub fn lesson(&self, id: &str) -> Option<&Lesson> {
+        self.lessons.iter().find(|l| l.id == id)
+    }
+
+    pub fn quiz(&self, id: &str) -> Option<&Quiz> {
+        self.quizzes.iter().find(|q| q.id == id)
+    }
+
+    /// The deck's parts in order, each with the indices of its lessons.
+    pub fn parts(&self) -> Vec<(String, Vec<usize>)> {
+        let mut parts: Vec<(String, Vec<usize>)> = Vec::new();
+        for (i, l) in self.lessons.iter().enumerate() {
+            match parts.iter_mut().find(|(p, _)| *p == l.part) {
+                Some((_, v)) => v.push(i),
+                None => parts.push((l.part.clone(), vec![i])),
+            }
+        }
+        parts
+    }
+}
+
+/// A file to load: its path as shown in messages, and its bytes (or why not).
+struct RawFile {
+    path: String,
+    bytes: Result<Vec<u8>, String>,
+}
+
+fn embedded_files(list: &[(&str, &[u8])]) -> Vec<RawFile> {
+    list.iter()
+        .map(|(p, b)| RawFile {
+            path: p.to_string(),
+            bytes: Ok(b.to_vec()),
+        })
+        .collect()
+}
+
+fn dir_files(dir: &Path, ext: &str, diags: &mut Vec<Diagnostic>, required: bool) -> Vec<RawFile> {
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            if required {
+                diags.push(Diagnostic::file(
+                    &dir.display().to_string(),
+                    format!("cannot read folder: {e}"),
+                ));
+            }
+            return Vec::new();
+        }
+    };
+    let mut paths: Vec<PathBuf> = rd
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == ext) && p.is_file())
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| RawFile {
+            path: p.display().to_string(),
+            bytes: fs::read(&p).map_err(|e| format!("cannot read file: {e}")),
+        })
+        .collect()
+}
+
+/// Largest file we read; bigger ones are reported, not parsed.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+fn decode(f: RawFile, diags: &mut Vec<Diagnostic>) -> Option<(String, String)> {
+    match f.bytes {
+        Err(e) => {
+            diags.push(Diagnostic::file(&f.path, e));
+            None
+        }
+        Ok(b) if b.len() > MAX_FILE_BYTES => {
+            diags.push(Diagnostic::file(
+                &f.path,
+                format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", b.len()),
+            ));
+            None
+        }
+        Ok(b) => match decode_utf8(&f.path, b) {
+            Ok(text) => Some((f.path, text)),
+            Err(d) => {
+                diags.push(d);
+                None
+            }
+        },
+    }
+}
+
+fn stem(path: &str) -> String {
+    Path::new(path)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Load and check a whole content set. Returns every problem found.
+pub fn load(source: &Source) -> Result<Content, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let (lesson_files, quiz_files, example_files) = match source {
+        Source::Embedded => (
+            embedded_files(embedded::LESSONS),
+            embedded_files(embedded::QUIZZES),
+            embedded_files(embedded::EXAMPLES),
+        ),
+        Source::Dir(dir) => (
+            dir_files(&dir.join("lessons"), "toml", &mut diags, true),
+            dir_files(&dir.join("quizzes"), "toml", &mut diags, false),
+            dir_files(
+                &dir.join("examples").join("python"),
+                "py",
+                &mut diags,
+                false,
+            ),
+        ),
+    };
+    let base = match source {
+        Source::Embedded => String::new(),
+        Source::Dir(d) => format!("{}/", d.display()),
+    };
+
+    let mut examples = BTreeMap::new();
+    for f in example_files {
+        if let Some((path, text)) = decode(f, &mut diags) {
+            let rel = path.strip_prefix(&base).unwrap_or(&path).to_string();
+            examples.insert(rel, text);
+        }
+    }
+
+    let mut quizzes: Vec<Quiz> = Vec::new();
+    for f in quiz_files {
+        if let Some((path, text)) = decode(f, &mut diags) {
+            let id = stem(&path);
+            match parse_quiz(&id, &path, &text) {
+                Ok(q) => quizzes.push(q),
+                Err(d) => diags.extend(d),
+            }
+        }
+    }
+
+    let mut lessons: Vec<Lesson> = Vec::new();
+    let mut lesson_texts: Vec<(String, LessonSpans)> = Vec::new();
+    for f in lesson_files {
+        let Some((path, text)) = decode(f, &mut diags) else {
+            continue;
+        };
+        match parse_lesson(&path, &text) {
+            Ok((mut lesson, spans)) => {
+                if let Some(first) = lessons.iter().find(|l| l.id == lesson.id) {
+                    diags.push(Diagnostic::at(
+                        &path,
+                        &text,
+                        spans.id,
+                        format!(
+                            "duplicate lesson id `{}` (also in {})",
+                            lesson.id, first.path
+                        ),
+                    ));
+                }
+                for (at, quiz, question) in &spans.quiz_refs {
+                    match (quizzes.iter().find(|q| &q.id == quiz), question) {
+                        (None, _) => diags.push(Diagnostic::at(
+                            &path,
+                            &text,
+                            *at,
+                            format!("unknown quiz `{quiz}`"),
+                        )),
+                        (Some(q), Some(question)) if !q.has_question(question) => {
+                            diags.push(Diagnostic::at(
+                                &path,
+                                &text,
+                                *at,
+                                format!("quiz `{quiz}` has no question `{question}`"),
+                            ))
+                        }
+                        _ => {}
+                    }
+                }
+                fill_example_sources(&path, &text, &mut lesson, &examples, &mut diags);
+                lesson_texts.push((text, spans));
+                lessons.push(lesson);
+            }
+            Err(d) => diags.extend(d),
+        }
+    }
+    if lessons.is_empty() && diags.is_empty() {
+        diags.push(Diagnostic::file(
+            &format!("{base}lessons"),
+            "no lessons found",
+        ));
+    }
+    if diags.is_empty() {
+        Ok(Content {
+            lessons,
+            quizzes,
+            examples,
+        })
+    } else {
+        diags.sort();
+        diags.dedup();
+        Err(diags)
+    }
+}
+
+/// Code blocks that name an example `file` take their source from it.
+fn fill_example_sources(
+    path: &str,
+    text: &str,
+    lesson: &mut Lesson,
+    examples: &BTreeMap<String, String>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    fn walk(blocks: &mut [Block], f: &mut dyn FnMut(&mut super::lesson::Code)) {
+        for b in blocks {
+            match &mut b.kind {
+                BlockKind::Code(c) => f(c),
+                BlockKind::Columns(cols) => {
+                    for c in cols {
+                        walk(&mut c.blocks, f);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    for slide in &mut lesson.slides {
+        walk(&mut slide.blocks, &mut |code| {
+            if let Some(file) = &code.file {
+                match examples.get(file) {
+                    Some(src) => code.source = src.trim_end_matches('\n').to_string(),
+                    None => {
+                        let at = text.find(file.as_str()).unwrap_or(0);
+                        diags.push(Diagnostic::at(
+                            path,
+                            text,
+                            at,
+                            format!(
+                                "example file `{file}` not found (expected under examples/python/)"
+                            ),
+                        ));
+                    }
+                }
+            }
+        });
+    }
+}

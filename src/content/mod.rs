@@ -1,0 +1,15 @@
+//! Content: the lesson and quiz model, loading (embedded or from a folder) and
+//! validation. Pure: no terminal here.
+
+pub mod diagnostic;
+pub mod lesson;
+pub mod load;
+pub mod markup;
+pub mod parse;
+pub mod plain;
+pub mod quiz;
+pub mod sanitize;
+
+pub use diagnostic::Diagnostic;
+pub use lesson::*;
+pub use load::{Content, Source, load};

@@ -1,0 +1,177 @@
+//! A lesson as plain text, for `threadtutor show`: linear, no escape codes,
+//! code indented, columns one after another, diagrams with their description.
+//! Screen readers and pipes read it well.
+
+use std::fmt::Write as _;
+
+use super::lesson::{Block, BlockKind, Bullet, Lesson, Slide};
+use super::markup::strip;
+use super::sanitize::inert;
+
+/// Width paragraphs are wrapped to.
+pub const WIDTH: usize = 78;
+
+/// The whole lesson, or just slide `only` (0-based).
+pub fn render_lesson(lesson: &Lesson, only: Option<usize>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", inert(&lesson.title));
+    let _ = writeln!(
+        out,
+        "{}",
+        "=".repeat(lesson.title.chars().count().min(WIDTH))
+    );
+    let _ = writeln!(out, "{}", inert(&lesson.part));
+    let _ = writeln!(out, "{}", inert(&lesson.summary));
+    for (i, slide) in lesson.slides.iter().enumerate() {
+        if only.is_some_and(|o| o != i) {
+            continue;
+        }
+        out.push('\n');
+        out.push_str(&render_slide(slide, i + 1, lesson.slides.len()));
+    }
+    out
+}
+
+/// One slide with every reveal step shown.
+pub fn render_slide(slide: &Slide, number: usize, total: usize) -> String {
+    let mut out = String::new();
+    let head = format!("Slide {number}/{total}: {}", inert(&slide.title));
+    let _ = writeln!(out, "{head}");
+    let _ = writeln!(out, "{}", "-".repeat(head.chars().count().min(WIDTH)));
+    blocks(&mut out, &slide.blocks, 0);
+    out
+}
+
+fn blocks(out: &mut String, bs: &[Block], indent: usize) {
+    for b in bs {
+        block(out, b, indent);
+    }
+}
+
+fn block(out: &mut String, b: &Block, indent: usize) {
+    let pad = " ".repeat(indent);
+    match &b.kind {
+        BlockKind::Paragraph(t) => {
+            wrap_into(out, &strip(t), &pad, &pad);
+            out.push('\n');
+        }
+        BlockKind::Bullets(items) => {
+            bullets(out, items, indent);
+            out.push('\n');
+        }
+        BlockKind::Code(c) => {
+            let lang = if c.language == "python2" {
+                "Python 2, as in the deck".to_string()
+            } else {
+                c.language.clone()
+            };
+            let mut head = format!("{pad}Code ({lang})");
+            if let Some(cap) = &c.caption {
+                let _ = write!(head, ": {}", inert(cap));
+            }
+            if let Some(f) = &c.file {
+                let _ = write!(head, " [{f}]");
+            }
+            let _ = writeln!(out, "{head}");
+            for line in c.source.lines() {
+                let _ = writeln!(out, "{}", format!("{pad}    {}", inert(line)).trim_end());
+            }
+            out.push('\n');
+        }
+        BlockKind::Columns(cols) => {
+            for col in cols {
+                let _ = writeln!(out, "{pad}{}:", inert(&col.heading));
+                blocks(out, &col.blocks, indent + 2);
+            }
+        }
+        BlockKind::Callout(c) => {
+            let mut head = c.kind.label().to_string();
+            if let Some(t) = &c.title {
+                head = format!("{head} ({})", strip(t));
+            }
+            wrap_into(
+                out,
+                &format!("{head}: {}", strip(&c.text)),
+                &pad,
+                &format!("{pad}  "),
+            );
+            out.push('\n');
+        }
+        BlockKind::Diagram { text, description } => {
+            wrap_into(out, &format!("Diagram: {}", strip(description)), &pad, &pad);
+            for line in text.trim_end_matches('\n').lines() {
+                let _ = writeln!(out, "{}", format!("{pad}    {}", inert(line)).trim_end());
+            }
+            out.push('\n');
+        }
+        BlockKind::Quote { text, by } => {
+            let by = by
+                .as_ref()
+                .map(|b| format!(" -- {}", strip(b)))
+                .unwrap_or_default();
+            wrap_into(
+                out,
+                &format!("\"{}\"{by}", strip(text)),
+                &format!("{pad}  "),
+                &format!("{pad}  "),
+            );
+            out.push('\n');
+        }
+        BlockKind::Demo { id, caption } => {
+            let cap = caption
+                .as_ref()
+                .map(|c| format!(": {}", strip(c)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{pad}Live demo `{id}`{cap} (run it: threadtutor demo {id})\n"
+            );
+        }
+        BlockKind::Quiz { quiz, questions } => {
+            let which = if questions.is_empty() {
+                String::new()
+            } else {
+                format!(", questions {}", questions.join(", "))
+            };
+            let _ = writeln!(
+                out,
+                "{pad}Check yourself: quiz `{quiz}`{which} (take it: threadtutor quiz {quiz})\n"
+            );
+        }
+    }
+}
+
+fn bullets(out: &mut String, items: &[Bullet], indent: usize) {
+    let pad = " ".repeat(indent);
+    for item in items {
+        wrap_into(
+            out,
+            &strip(&item.text),
+            &format!("{pad}- "),
+            &format!("{pad}  "),
+        );
+        bullets(out, &item.children, indent + 2);
+    }
+}
+
+/// Word-wrap `text` to [`WIDTH`], with a first-line and a continuation prefix.
+fn wrap_into(out: &mut String, text: &str, first: &str, rest: &str) {
+    let text = inert(text);
+    for (n, para) in text.split('\n').enumerate() {
+        let mut line = String::from(if n == 0 { first } else { rest });
+        let mut empty = true;
+        for word in para.split_whitespace() {
+            if !empty && line.chars().count() + 1 + word.chars().count() > WIDTH {
+                let _ = writeln!(out, "{}", line.trim_end());
+                line = rest.to_string();
+                empty = true;
+            }
+            if !empty {
+                line.push(' ');
+            }
+            line.push_str(word);
+            empty = false;
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}

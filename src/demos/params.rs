@@ -1,0 +1,282 @@
+//! Demo parameters: each demo declares its knobs (with defaults and limits);
+//! the CLI's `--param key=value` and the TUI's keys both go through here.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// One parameter a demo takes.
+#[derive(Debug, Clone, Copy)]
+pub struct ParamSpec {
+    pub key: &'static str,
+    pub help: &'static str,
+    pub kind: ParamKind,
+}
+
+/// The type, default and limits of a parameter.
+#[derive(Debug, Clone, Copy)]
+pub enum ParamKind {
+    Int {
+        default: i64,
+        min: i64,
+        max: i64,
+    },
+    Float {
+        default: f64,
+        min: f64,
+        max: f64,
+    },
+    Choice {
+        default: &'static str,
+        choices: &'static [&'static str],
+    },
+}
+
+/// A parameter's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x}"),
+            Value::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+impl ParamSpec {
+    pub fn default_value(&self) -> Value {
+        match self.kind {
+            ParamKind::Int { default, .. } => Value::Int(default),
+            ParamKind::Float { default, .. } => Value::Float(default),
+            ParamKind::Choice { default, .. } => Value::Text(default.to_string()),
+        }
+    }
+
+    /// Parse and range-check a value given as text.
+    pub fn parse(&self, text: &str) -> Result<Value, String> {
+        let key = self.key;
+        match self.kind {
+            ParamKind::Int { min, max, .. } => match text.trim().parse::<i64>() {
+                Ok(v) if (min..=max).contains(&v) => Ok(Value::Int(v)),
+                Ok(v) => Err(format!("{key}={v} is out of range ({min} to {max})")),
+                Err(_) => Err(format!(
+                    "{key} takes a whole number ({min} to {max}), not `{text}`"
+                )),
+            },
+            ParamKind::Float { min, max, .. } => match text.trim().parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= min && v <= max => Ok(Value::Float(v)),
+                Ok(v) => Err(format!("{key}={v} is out of range ({min} to {max})")),
+                Err(_) => Err(format!(
+                    "{key} takes a number ({min} to {max}), not `{text}`"
+                )),
+            },
+            ParamKind::Choice { choices, .. } => {
+                if choices.contains(&text) {
+                    Ok(Value::Text(text.to_string()))
+                } else {
+                    Err(format!(
+                        "{key} is one of {}, not `{text}`",
+                        choices.join(", ")
+                    ))
+                }
+            }
+        }
+    }
+
+    /// The value one step up or down (for the TUI's +/- keys).
+    pub fn step(&self, v: &Value, up: bool) -> Value {
+        match (self.kind, v) {
+            (ParamKind::Int { min, max, .. }, Value::Int(i)) => {
+                // Bigger steps for bigger numbers.
+                let step = (i.abs() / 10).max(1);
+                Value::Int(
+                    if up {
+                        i.saturating_add(step)
+                    } else {
+                        i.saturating_sub(step)
+                    }
+                    .clamp(min, max),
+                )
+            }
+            (ParamKind::Float { min, max, .. }, Value::Float(x)) => {
+                let step = if *x == 0.0 { 0.001 } else { x.abs() / 4.0 };
+                Value::Float((if up { x + step } else { x - step }).clamp(min, max))
+            }
+            (ParamKind::Choice { choices, .. }, Value::Text(t)) => {
+                let i = choices.iter().position(|c| c == t).unwrap_or(0);
+                let n = choices.len();
+                Value::Text(choices[if up { (i + 1) % n } else { (i + n - 1) % n }].to_string())
+            }
+            _ => self.default_value(),
+        }
+    }
+}
+
+/// A demo's parameter values, every key present.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Params {
+    values: BTreeMap<&'static str, Value>,
+}
+
+impl Params {
+    /// Defaults for every spec.
+    pub fn defaults(specs: &[ParamSpec]) -> Params {
+        Params {
+            values: specs.iter().map(|s| (s.key, s.default_value())).collect(),
+        }
+    }
+
+    /// Defaults overridden by `key=value` strings; errors name the problem.
+    pub fn parse(specs: &[ParamSpec], pairs: &[String]) -> Result<Params, String> {
+        let mut p = Params::defaults(specs);
+        for pair in pairs {
+            let Some((k, v)) = pair.split_once('=') else {
+                return Err(format!("--param takes key=value, not `{pair}`"));
+            };
+            let Some(spec) = specs.iter().find(|s| s.key == k.trim()) else {
+                let keys: Vec<_> = specs.iter().map(|s| s.key).collect();
+                return Err(if keys.is_empty() {
+                    format!("this demo takes no parameters (got `{k}`)")
+                } else {
+                    format!("unknown parameter `{k}` (known: {})", keys.join(", "))
+                });
+            };
+            p.values.insert(spec.key, spec.parse(v)?);
+        }
+        Ok(p)
+    }
+
+    pub fn set(&mut self, key: &'static str, v: Value) {
+        self.values.insert(key, v);
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.values.get(key)
+    }
+
+    /// An integer parameter (0 if missing or not an integer).
+    pub fn int(&self, key: &str) -> i64 {
+        match self.values.get(key) {
+            Some(Value::Int(i)) => *i,
+            Some(Value::Float(f)) => *f as i64,
+            _ => 0,
+        }
+    }
+
+    /// A count parameter as usize.
+    pub fn usize(&self, key: &str) -> usize {
+        self.int(key).max(0) as usize
+    }
+
+    pub fn float(&self, key: &str) -> f64 {
+        match self.values.get(key) {
+            Some(Value::Float(f)) => *f,
+            Some(Value::Int(i)) => *i as f64,
+            _ => 0.0,
+        }
+    }
+
+    pub fn text(&self, key: &str) -> &str {
+        match self.values.get(key) {
+            Some(Value::Text(t)) => t,
+            _ => "",
+        }
+    }
+
+    /// As a JSON object, for summaries.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::Value::Object(
+            self.values
+                .iter()
+                .map(|(k, v)| {
+                    let j = match v {
+                        Value::Int(i) => serde_json::json!(i),
+                        Value::Float(f) => serde_json::json!(f),
+                        Value::Text(t) => serde_json::json!(t),
+                    };
+                    (k.to_string(), j)
+                })
+                .collect(),
+        )
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Value)> {
+        self.values.iter().map(|(k, v)| (*k, v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPECS: &[ParamSpec] = &[
+        ParamSpec {
+            key: "threads",
+            help: "",
+            kind: ParamKind::Int {
+                default: 2,
+                min: 1,
+                max: 8,
+            },
+        },
+        ParamSpec {
+            key: "mode",
+            help: "",
+            kind: ParamKind::Choice {
+                default: "run",
+                choices: &["run", "enumerate"],
+            },
+        },
+        ParamSpec {
+            key: "interval",
+            help: "",
+            kind: ParamKind::Float {
+                default: 0.005,
+                min: 0.0,
+                max: 1.0,
+            },
+        },
+    ];
+
+    #[test]
+    fn parse_overrides_defaults_and_checks_ranges() {
+        let p = Params::parse(SPECS, &["threads=4".into(), "mode=enumerate".into()]).unwrap();
+        assert_eq!(
+            (p.int("threads"), p.text("mode"), p.float("interval")),
+            (4, "enumerate", 0.005)
+        );
+        assert_eq!(
+            Params::parse(SPECS, &["threads=9".into()]).unwrap_err(),
+            "threads=9 is out of range (1 to 8)"
+        );
+        assert_eq!(
+            Params::parse(SPECS, &["mode=x".into()]).unwrap_err(),
+            "mode is one of run, enumerate, not `x`"
+        );
+        assert_eq!(
+            Params::parse(SPECS, &["speed=1".into()]).unwrap_err(),
+            "unknown parameter `speed` (known: threads, mode, interval)"
+        );
+        assert_eq!(
+            Params::parse(SPECS, &["threads".into()]).unwrap_err(),
+            "--param takes key=value, not `threads`"
+        );
+    }
+
+    #[test]
+    fn steps_stay_in_range() {
+        let s = &SPECS[0];
+        assert_eq!(s.step(&Value::Int(8), true), Value::Int(8));
+        assert_eq!(s.step(&Value::Int(1), false), Value::Int(1));
+        assert_eq!(
+            SPECS[1].step(&Value::Text("run".into()), true),
+            Value::Text("enumerate".into())
+        );
+    }
+}

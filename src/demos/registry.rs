@@ -1,0 +1,14 @@
+//! Every live demo, by id. The ids match the ones lessons may link to
+//! (`content::DEMO_IDS`).
+
+use super::session::Demo;
+
+/// All demos, in the deck's order.
+pub fn all() -> Vec<&'static dyn Demo> {
+    vec![]
+}
+
+/// The demo with this id.
+pub fn find(id: &str) -> Option<&'static dyn Demo> {
+    all().into_iter().find(|d| d.info().id == id)
+}

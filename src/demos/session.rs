@@ -1,0 +1,259 @@
+//! Running one demo: its context (parameters, control, the event channel)
+//! and the session the UI or CLI holds. Events go over a bounded channel;
+//! a demo never waits for the UI — when the channel is full, display events
+//! are dropped and counted (the summary is always delivered).
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value};
+
+use super::control::{Cancelled, Control};
+use super::event::{DemoEvent, LaneState};
+use super::params::{ParamSpec, Params};
+
+/// What a demo is, for listings and the demo screen.
+#[derive(Debug)]
+pub struct DemoInfo {
+    pub id: &'static str,
+    pub title: &'static str,
+    /// One line for `demo --list`.
+    pub about: &'static str,
+    /// What to look for, tied to the lesson (shown in the explain pane).
+    pub explain: &'static str,
+    pub params: &'static [ParamSpec],
+}
+
+/// Why a run ended without a summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DemoFailure {
+    Cancelled,
+    Failed(String),
+}
+
+impl From<Cancelled> for DemoFailure {
+    fn from(_: Cancelled) -> Self {
+        DemoFailure::Cancelled
+    }
+}
+
+/// A live demo.
+pub trait Demo: Send + Sync + 'static {
+    fn info(&self) -> &'static DemoInfo;
+    /// Run to the end (or until cancelled), reporting through `ctx`; return
+    /// the summary's keys. Every thread the demo starts must be joined
+    /// before this returns.
+    fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure>;
+}
+
+/// What a running demo uses to report and to be controlled.
+pub struct Ctx {
+    pub params: Params,
+    pub control: Arc<Control>,
+    tx: SyncSender<DemoEvent>,
+    dropped: Arc<AtomicU64>,
+    start: Instant,
+}
+
+impl Ctx {
+    /// Milliseconds since the demo started.
+    pub fn t_ms(&self) -> f64 {
+        self.start.elapsed().as_secs_f64() * 1000.0
+    }
+
+    /// When the demo started.
+    pub fn start(&self) -> Instant {
+        self.start
+    }
+
+    /// Send a display event; never blocks (dropped and counted when full).
+    pub fn emit(&self, ev: DemoEvent) {
+        match self.tx.try_send(ev) {
+            Ok(()) | Err(TrySendError::Disconnected(_)) => {}
+            Err(TrySendError::Full(_)) => {
+                self.dropped.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    pub fn log(&self, text: impl Into<String>) {
+        self.emit(DemoEvent::Log {
+            t_ms: self.t_ms(),
+            text: text.into(),
+        });
+    }
+
+    pub fn lane(&self, thread: impl Into<String>, state: LaneState) {
+        self.emit(DemoEvent::Lane {
+            t_ms: self.t_ms(),
+            thread: thread.into(),
+            state,
+        });
+    }
+
+    pub fn gauge(&self, name: impl Into<String>, value: f64, max: f64) {
+        self.emit(DemoEvent::Gauge {
+            t_ms: self.t_ms(),
+            name: name.into(),
+            value,
+            max,
+        });
+    }
+
+    pub fn count(&self, name: impl Into<String>, value: f64) {
+        self.emit(DemoEvent::Count {
+            t_ms: self.t_ms(),
+            name: name.into(),
+            value,
+        });
+    }
+
+    pub fn histogram(&self, name: impl Into<String>, bars: Vec<(String, u64)>) {
+        self.emit(DemoEvent::Histogram {
+            t_ms: self.t_ms(),
+            name: name.into(),
+            bars,
+        });
+    }
+
+    pub fn phase(&self, name: impl Into<String>) {
+        self.emit(DemoEvent::Phase {
+            t_ms: self.t_ms(),
+            name: name.into(),
+        });
+    }
+
+    pub fn error(&self, text: impl Into<String>) {
+        self.emit(DemoEvent::Error {
+            t_ms: self.t_ms(),
+            text: text.into(),
+        });
+    }
+
+    /// See [`Control::checkpoint`].
+    pub fn checkpoint(&self) -> Result<(), Cancelled> {
+        self.control.checkpoint()
+    }
+
+    /// See [`Control::sleep`].
+    pub fn sleep(&self, d: Duration) -> Result<(), Cancelled> {
+        self.control.sleep(d)
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.control.is_cancelled()
+    }
+}
+
+/// A demo running on its own threads.
+pub struct Session {
+    pub id: &'static str,
+    pub control: Arc<Control>,
+    pub events: Receiver<DemoEvent>,
+    /// Display events dropped because the channel was full.
+    pub dropped: Arc<AtomicU64>,
+    handle: Option<JoinHandle<()>>,
+}
+
+/// Events buffered between a demo and its viewer.
+pub const CHANNEL_CAPACITY: usize = 4096;
+
+impl Session {
+    /// Start `demo` with `params` on a new thread.
+    pub fn start(demo: &'static dyn Demo, params: Params) -> Session {
+        Self::start_with_capacity(demo, params, CHANNEL_CAPACITY)
+    }
+
+    pub fn start_with_capacity(
+        demo: &'static dyn Demo,
+        params: Params,
+        capacity: usize,
+    ) -> Session {
+        let (tx, rx) = sync_channel(capacity);
+        let control = Arc::new(Control::new());
+        let dropped = Arc::new(AtomicU64::new(0));
+        let info = demo.info();
+        let ctx = Ctx {
+            params,
+            control: Arc::clone(&control),
+            tx: tx.clone(),
+            dropped: Arc::clone(&dropped),
+            start: Instant::now(),
+        };
+        let handle = thread::Builder::new()
+            .name(format!("demo-{}", info.id))
+            .spawn(move || {
+                let result = catch_unwind(AssertUnwindSafe(|| demo.run(&ctx)));
+                match result {
+                    Ok(Ok(mut map)) => {
+                        let mut summary = Map::new();
+                        summary.insert("demo".into(), Value::from(info.id));
+                        summary.append(&mut map);
+                        summary.insert("params".into(), ctx.params.to_json());
+                        // The summary must arrive: a blocking send (fails only
+                        // if nobody is listening any more).
+                        let _ = tx.send(DemoEvent::Summary {
+                            summary: Value::Object(summary),
+                        });
+                    }
+                    Ok(Err(DemoFailure::Cancelled)) => ctx.log("cancelled"),
+                    Ok(Err(DemoFailure::Failed(msg))) => ctx.error(msg),
+                    Err(panic) => {
+                        ctx.error(format!("the demo panicked: {}", panic_message(&panic)))
+                    }
+                }
+            })
+            .expect("spawn the demo's controller thread");
+        Session {
+            id: info.id,
+            control,
+            events: rx,
+            dropped,
+            handle: Some(handle),
+        }
+    }
+
+    /// Has the demo finished (summary sent, or cancelled, or failed)?
+    pub fn is_finished(&self) -> bool {
+        self.handle.as_ref().is_none_or(JoinHandle::is_finished)
+    }
+
+    /// Cancel and wait for every thread of the demo to end.
+    pub fn cancel_and_join(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        self.control.cancel();
+        if let Some(h) = self.handle.take() {
+            // The demo may be blocked sending its summary into a full channel:
+            // drain while waiting.
+            while !h.is_finished() {
+                while self.events.try_recv().is_ok() {}
+                thread::sleep(Duration::from_millis(1));
+            }
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The text of a panic payload.
+pub fn panic_message(p: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = p.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(no message)".into()
+    }
+}

@@ -1,0 +1,14 @@
+//! Progress: what the learner has seen and scored, kept across sittings.
+//!
+//! `model` is the plain data and how two copies merge; `store` reads and
+//! writes it safely (atomic replace, corrupt files moved aside, a lock so two
+//! instances merge instead of overwriting); `saver` runs the writes on a
+//! background thread so the UI never waits on the disk.
+
+pub mod model;
+pub mod saver;
+pub mod store;
+
+pub use model::{LessonProgress, Position, Progress, QuizAttempt, QuizProgress};
+pub use saver::{SaveReport, Saver};
+pub use store::{Loaded, Store, StoreError};

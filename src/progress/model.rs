@@ -1,0 +1,205 @@
+//! The progress record and the merge rule that lets two instances share it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+/// The file format version this build reads and writes.
+pub const VERSION: u32 = 1;
+
+/// Everything saved about one learner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Progress {
+    pub version: u32,
+    /// Where the learner was last, for "continue".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<Position>,
+    #[serde(default)]
+    pub lessons: BTreeMap<String, LessonProgress>,
+    #[serde(default)]
+    pub quizzes: BTreeMap<String, QuizProgress>,
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress {
+            version: VERSION,
+            last: None,
+            lessons: BTreeMap::new(),
+            quizzes: BTreeMap::new(),
+        }
+    }
+}
+
+/// A place in the tutorial.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    pub lesson: String,
+    /// Slide id (stable when slides are inserted before it).
+    pub slide: String,
+    /// Reveal step, from 1.
+    #[serde(default = "one")]
+    pub step: usize,
+    /// Milliseconds since the Unix epoch when it was recorded; the later one
+    /// wins a merge (a tie keeps the side merged into).
+    #[serde(default)]
+    pub at: u64,
+}
+
+fn one() -> usize {
+    1
+}
+
+/// One lesson's record.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LessonProgress {
+    /// Ids of the slides seen.
+    #[serde(default)]
+    pub seen: BTreeSet<String>,
+    /// The slide last shown in this lesson.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_slide: Option<String>,
+    #[serde(default)]
+    pub at: u64,
+}
+
+/// One quiz's record.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuizProgress {
+    #[serde(default)]
+    pub attempts: Vec<QuizAttempt>,
+}
+
+impl QuizProgress {
+    /// The best score as a fraction of the maximum, if any attempt was made.
+    pub fn best_fraction(&self) -> Option<f64> {
+        self.attempts
+            .iter()
+            .map(|a| if a.max > 0.0 { a.score / a.max } else { 0.0 })
+            .fold(None, |best, f| Some(best.map_or(f, |b: f64| b.max(f))))
+    }
+}
+
+/// One finished attempt at a quiz.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuizAttempt {
+    pub at: u64,
+    pub score: f64,
+    pub max: f64,
+    /// Ids of the questions not fully right.
+    #[serde(default)]
+    pub missed: Vec<String>,
+}
+
+impl Progress {
+    /// Note that a slide was shown, and make it the current position.
+    pub fn visit(&mut self, lesson: &str, slide: &str, step: usize, at: u64) {
+        let lp = self.lessons.entry(lesson.to_string()).or_default();
+        lp.seen.insert(slide.to_string());
+        lp.last_slide = Some(slide.to_string());
+        lp.at = at;
+        self.last = Some(Position {
+            lesson: lesson.to_string(),
+            slide: slide.to_string(),
+            step,
+            at,
+        });
+    }
+
+    /// Record a quiz attempt.
+    pub fn record_quiz(&mut self, quiz: &str, attempt: QuizAttempt) {
+        self.quizzes
+            .entry(quiz.to_string())
+            .or_default()
+            .attempts
+            .push(attempt);
+    }
+
+    /// Fold another copy into this one without losing anything either saw:
+    /// slides seen are united, quiz attempts united, the later position wins.
+    pub fn merge(&mut self, other: &Progress) {
+        if let Some(theirs) = &other.last
+            && self.last.as_ref().is_none_or(|ours| theirs.at > ours.at)
+        {
+            self.last = Some(theirs.clone());
+        }
+        for (id, theirs) in &other.lessons {
+            let ours = self.lessons.entry(id.clone()).or_default();
+            ours.seen.extend(theirs.seen.iter().cloned());
+            if theirs.at > ours.at || ours.last_slide.is_none() {
+                if theirs.last_slide.is_some() {
+                    ours.last_slide = theirs.last_slide.clone();
+                }
+                ours.at = ours.at.max(theirs.at);
+            }
+        }
+        for (id, theirs) in &other.quizzes {
+            let ours = self.quizzes.entry(id.clone()).or_default();
+            for a in &theirs.attempts {
+                if !ours.attempts.contains(a) {
+                    ours.attempts.push(a.clone());
+                }
+            }
+            ours.attempts
+                .sort_by(|a, b| a.at.cmp(&b.at).then(a.score.total_cmp(&b.score)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_keeps_both_sides() {
+        let mut a = Progress::default();
+        a.visit("intro", "s1", 1, 10);
+        a.record_quiz(
+            "q",
+            QuizAttempt {
+                at: 5,
+                score: 1.0,
+                max: 2.0,
+                missed: vec![],
+            },
+        );
+        let mut b = Progress::default();
+        b.visit("intro", "s2", 1, 20);
+        b.visit("part1", "x", 2, 21);
+        b.record_quiz(
+            "q",
+            QuizAttempt {
+                at: 6,
+                score: 2.0,
+                max: 2.0,
+                missed: vec![],
+            },
+        );
+        a.merge(&b);
+        assert_eq!(a.lessons["intro"].seen.len(), 2);
+        assert_eq!(a.lessons["intro"].last_slide.as_deref(), Some("s2"));
+        assert_eq!(a.last.as_ref().unwrap().lesson, "part1");
+        assert_eq!(a.quizzes["q"].attempts.len(), 2);
+        assert_eq!(a.quizzes["q"].best_fraction(), Some(1.0));
+        // Merging again changes nothing.
+        let before = a.clone();
+        a.merge(&b);
+        assert_eq!(a, before);
+    }
+
+    #[test]
+    fn older_position_does_not_win() {
+        let mut a = Progress::default();
+        a.visit("l", "new", 1, 100);
+        let mut b = Progress::default();
+        b.visit("l", "old", 1, 50);
+        a.merge(&b);
+        assert_eq!(a.last.unwrap().slide, "new");
+        assert_eq!(a.lessons["l"].last_slide.as_deref(), Some("new"));
+    }
+}

@@ -1,0 +1,202 @@
+//! The event loop: one channel carries every input — keys, mouse, resizes,
+//! signals, highlighted code, save reports — so the loop is a single
+//! receive-update-draw cycle. The UI thread never waits on the disk or on
+//! heavy work: those run on their own threads and report back here. A frame
+//! is drawn only when something changed.
+
+use std::io::{self, IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crossterm::event;
+use crossterm::execute;
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+
+use crate::content::Content;
+use crate::progress::{SaveReport, Saver, Store};
+use crate::runner::{self, RunHandle};
+
+use super::app::{App, AppEvent, Effect};
+use super::highlight::Highlighter;
+use super::terminal::{self, Tui};
+use super::theme::{ColorDepth, Theme, ThemeName};
+use super::view;
+
+/// How the TUI was asked to look.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    pub theme: ThemeName,
+    pub no_color: bool,
+}
+
+/// Run the tutorial until the learner quits. Errors are one-line messages.
+pub fn run(content: Content, store: Store, opts: Options) -> Result<(), String> {
+    if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+        return Err(
+            "the tutorial needs a terminal (stdin or stdout is not one); to read a lesson as text, try `threadtutor show LESSON` (see `threadtutor lessons`)"
+                .into(),
+        );
+    }
+    let loaded = store.load();
+    let theme = Theme::new(opts.theme, ColorDepth::from_env(opts.no_color));
+    let mut app = App::new(Arc::new(content), theme, loaded.progress);
+    app.banner = loaded.warning;
+
+    let mut tui = terminal::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
+    // First frame before anything that can wait.
+    let drawn = draw(&mut tui, &mut app);
+
+    let (tx, rx) = mpsc::channel::<AppEvent>();
+    spawn_input(tx.clone());
+    spawn_signals(tx.clone());
+    let hl_tx = tx.clone();
+    let highlighter = Highlighter::spawn(move |h| {
+        let _ = hl_tx.send(AppEvent::Highlighted(h));
+    });
+    let save_tx = tx.clone();
+    let saver = Saver::spawn(store, move |r: SaveReport| {
+        let _ = save_tx.send(AppEvent::Saved(r));
+    });
+    let mut workers = Workers {
+        highlighter,
+        saver,
+        events: tx,
+        run: None,
+    };
+
+    let result = drawn.and_then(|_| event_loop(&mut tui, &mut app, &rx, &mut workers));
+    terminal::restore();
+    if let Some(run) = workers.run.take() {
+        run.stop_and_wait();
+    }
+    // Write the last position before leaving.
+    workers.saver.save(&app.progress);
+    workers.saver.finish();
+    result.map_err(|e| format!("terminal error: {e}"))
+}
+
+/// The background workers the loop hands effects to.
+struct Workers {
+    highlighter: Highlighter,
+    saver: Saver,
+    /// For workers started later (code runs) to report back.
+    events: Sender<AppEvent>,
+    run: Option<RunHandle>,
+}
+
+/// Time between frames while a demo runs (about 30 a second).
+const TICK: Duration = Duration::from_millis(33);
+
+/// How long lesson code may run.
+const RUN_LIMIT: Duration = Duration::from_secs(15);
+
+/// Set this to make the first key press panic the UI thread: the tests use
+/// it to check that a panic restores the terminal and prints its message.
+pub const TEST_PANIC_ENV: &str = "THREADTUTOR_TEST_PANIC";
+
+fn event_loop(
+    tui: &mut Tui,
+    app: &mut App,
+    rx: &Receiver<AppEvent>,
+    workers: &mut Workers,
+) -> io::Result<()> {
+    let panic_on_key = std::env::var_os(TEST_PANIC_ENV).is_some();
+    let mut last_tick = Instant::now();
+    loop {
+        for effect in app.take_effects() {
+            match effect {
+                Effect::Save(p) => workers.saver.save(&p),
+                Effect::Highlight(job) => workers.highlighter.request(job),
+                Effect::StartRun { id, source } => {
+                    if let Some(old) = workers.run.take() {
+                        old.stop();
+                    }
+                    let tx = workers.events.clone();
+                    workers.run = Some(runner::start(
+                        &runner::python(),
+                        &source,
+                        RUN_LIMIT,
+                        move |event| {
+                            let _ = tx.send(AppEvent::Run { id, event });
+                        },
+                    ));
+                }
+                Effect::StopRun => {
+                    if let Some(old) = workers.run.take() {
+                        old.stop();
+                    }
+                }
+            }
+        }
+        if app.quit {
+            return Ok(());
+        }
+        // While a demo runs, take in its events ~30 times a second, even
+        // when keys keep arriving; otherwise sleep until something happens.
+        let first = if app.needs_tick() {
+            let wait = TICK.saturating_sub(last_tick.elapsed());
+            match rx.recv_timeout(wait) {
+                Ok(ev) => ev,
+                Err(mpsc::RecvTimeoutError::Timeout) => AppEvent::Tick,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        } else {
+            match rx.recv() {
+                Ok(ev) => ev,
+                Err(_) => return Ok(()),
+            }
+        };
+        if panic_on_key && matches!(first, AppEvent::Input(crossterm::event::Event::Key(_))) {
+            panic!("test panic requested by {TEST_PANIC_ENV}");
+        }
+        let mut dirty = app.update(first);
+        if last_tick.elapsed() >= TICK {
+            last_tick = Instant::now();
+            dirty |= app.update(AppEvent::Tick);
+        }
+        // Take everything already waiting before drawing once.
+        while let Ok(more) = rx.try_recv() {
+            dirty |= app.update(more);
+        }
+        if dirty && !app.quit {
+            draw(tui, app)?;
+        }
+    }
+}
+
+fn draw(tui: &mut Tui, app: &mut App) -> io::Result<()> {
+    let mut out = io::stdout();
+    let _ = execute!(out, BeginSynchronizedUpdate);
+    let r = tui.draw(|f| view::draw(f, app)).map(|_| ());
+    let _ = execute!(out, EndSynchronizedUpdate);
+    let _ = out.flush();
+    r
+}
+
+fn spawn_input(tx: Sender<AppEvent>) {
+    let _ = thread::Builder::new().name("input".into()).spawn(move || {
+        while let Ok(ev) = event::read() {
+            if tx.send(AppEvent::Input(ev)).is_err() {
+                break;
+            }
+        }
+    });
+}
+
+fn spawn_signals(tx: Sender<AppEvent>) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) else {
+        return;
+    };
+    let _ = thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            for sig in signals.forever() {
+                if tx.send(AppEvent::Signal(sig)).is_err() {
+                    break;
+                }
+            }
+        });
+}

@@ -1,0 +1,171 @@
+//! The home screen: the deck's title, its parts and lessons with progress
+//! marks and quiz scores.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use crate::content::sanitize::inert;
+use crate::content::{BlockKind, Lesson};
+
+use super::app::{App, HomeState};
+use super::layout::truncate;
+use super::view::footer;
+
+/// How far a learner is through a lesson.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    NotStarted,
+    InProgress,
+    Done,
+}
+
+/// (status, slides seen, slides in the lesson)
+pub fn lesson_status(app: &App, lesson: &Lesson) -> (Status, usize, usize) {
+    let total = lesson.slides.len();
+    let seen = app.progress.lessons.get(&lesson.id).map_or(0, |p| {
+        lesson
+            .slides
+            .iter()
+            .filter(|s| p.seen.contains(&s.id))
+            .count()
+    });
+    let status = match seen {
+        0 => Status::NotStarted,
+        n if n >= total => Status::Done,
+        _ => Status::InProgress,
+    };
+    (status, seen, total)
+}
+
+/// The best score of the quizzes a lesson links to, as a percentage.
+fn quiz_score(app: &App, lesson: &Lesson) -> Option<u32> {
+    let mut best: Option<f64> = None;
+    for slide in &lesson.slides {
+        for b in &slide.blocks {
+            if let BlockKind::Quiz { quiz, .. } = &b.kind
+                && let Some(f) = app
+                    .progress
+                    .quizzes
+                    .get(quiz)
+                    .and_then(|q| q.best_fraction())
+            {
+                best = Some(best.map_or(f, |b| b.max(f)));
+            }
+        }
+    }
+    best.map(|f| (f * 100.0).round() as u32)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
+    let t = &app.theme;
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(4),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let lessons = &app.content.lessons;
+    let done = lessons
+        .iter()
+        .filter(|l| lesson_status(app, l).0 == Status::Done)
+        .count();
+    let w = usize::from(area.width);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(Span::styled(" Python Threads", t.title)),
+            Line::from(Span::styled(
+                truncate(" an interactive tutorial after Aahz's deck: threads, the GIL and synchronisation", w),
+                t.dim,
+            )),
+            Line::from(Span::styled(
+                truncate(&format!(" {done} of {} lessons done", lessons.len()), w),
+                t.dim,
+            )),
+        ]),
+        head,
+    );
+
+    // Rows: part headings and lessons; keep the selection in view.
+    let mut rows: Vec<(Option<usize>, Line)> = Vec::new();
+    for (part, idxs) in app.content.parts() {
+        if !rows.is_empty() {
+            rows.push((None, Line::default()));
+        }
+        rows.push((
+            None,
+            Line::from(Span::styled(
+                truncate(&format!(" {}", inert(&part)), w),
+                t.heading,
+            )),
+        ));
+        for i in idxs {
+            let lesson = &lessons[i];
+            let (status, seen, total) = lesson_status(app, lesson);
+            let (mark, mark_style) = match status {
+                Status::NotStarted => ("○", t.dim),
+                Status::InProgress => ("◐", t.partial),
+                Status::Done => ("●", t.done),
+            };
+            let right = match quiz_score(app, lesson) {
+                Some(p) => format!("{seen}/{total}  quiz {p}%"),
+                None => format!("{seen}/{total}"),
+            };
+            let left_w = w.saturating_sub(right.width() + 7).max(1);
+            let title = truncate(&inert(&lesson.title), left_w);
+            let fill = left_w.saturating_sub(title.width());
+            let sel = i == state.selected;
+            let ts = if sel { t.selected } else { t.text };
+            rows.push((
+                Some(i),
+                Line::from(vec![
+                    Span::styled(if sel { " ▸ " } else { "   " }, t.accent),
+                    Span::styled(mark, mark_style),
+                    Span::raw(" "),
+                    Span::styled(title, ts),
+                    Span::raw(" ".repeat(fill + 1)),
+                    Span::styled(right, t.dim),
+                ]),
+            ));
+        }
+    }
+    let height = usize::from(body.height);
+    let sel_row = rows
+        .iter()
+        .position(|(i, _)| *i == Some(state.selected))
+        .unwrap_or(0);
+    let first = sel_row.saturating_sub(height.saturating_sub(2));
+    let mut lines: Vec<Line> = rows
+        .into_iter()
+        .skip(first)
+        .take(height)
+        .map(|(_, l)| l)
+        .collect();
+    // The selected lesson's summary under the list when there is room.
+    if let Some(lesson) = lessons.get(state.selected)
+        && lines.len() + 2 <= height
+    {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            truncate(&format!(" {}", inert(&lesson.summary)), w),
+            t.dim,
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), body);
+    footer(
+        frame,
+        foot,
+        app,
+        &[
+            ("↑↓", "choose"),
+            ("Enter", "open"),
+            ("c", "continue"),
+            ("/", "search"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        None,
+    );
+}

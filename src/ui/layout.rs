@@ -1,0 +1,467 @@
+//! Laying a slide out as lines for a given width: pure, so it is tested
+//! without a terminal. Wrapping, side-by-side columns (stacked when narrow),
+//! callouts, diagrams and code gutters all happen here; the lesson screen
+//! only scrolls and draws the result.
+
+use std::sync::Arc;
+
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::content::markup::{InlineStyle, parse_inline};
+use crate::content::sanitize::inert;
+use crate::content::{Block, BlockKind, Bullet, CalloutKind, Code, Slide};
+
+use super::theme::Theme;
+
+/// Something on the slide the learner can act on.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Link {
+    Demo(String),
+    Quiz {
+        quiz: String,
+        questions: Vec<String>,
+    },
+    /// A runnable code block.
+    Run(Code),
+}
+
+/// A laid-out slide.
+#[derive(Debug, Clone, Default)]
+pub struct Laid {
+    pub lines: Vec<Line<'static>>,
+    pub links: Vec<Link>,
+}
+
+/// Looks up highlighted lines for a code block, if they are ready.
+pub type HighlightLookup<'a> = &'a dyn Fn(&Code) -> Option<Arc<Vec<Line<'static>>>>;
+
+/// Narrowest column worth showing side by side.
+pub const MIN_COLUMN: usize = 30;
+
+/// Lay out the blocks visible at `step` (1-based) in `width` cells.
+pub fn lay_out(slide: &Slide, step: usize, width: u16, theme: &Theme, hl: HighlightLookup) -> Laid {
+    let mut laid = Laid::default();
+    let width = usize::from(width).max(1);
+    blocks(&mut laid, &slide.blocks, step, width, theme, hl);
+    while laid.lines.last().is_some_and(|l| l.width() == 0) {
+        laid.lines.pop();
+    }
+    laid
+}
+
+fn blocks(
+    out: &mut Laid,
+    bs: &[Block],
+    step: usize,
+    width: usize,
+    theme: &Theme,
+    hl: HighlightLookup,
+) {
+    for b in bs.iter().filter(|b| b.reveal <= step) {
+        block(out, b, step, width, theme, hl);
+        out.lines.push(Line::default());
+    }
+}
+
+fn block(out: &mut Laid, b: &Block, step: usize, width: usize, theme: &Theme, hl: HighlightLookup) {
+    match &b.kind {
+        BlockKind::Paragraph(text) => {
+            out.lines.extend(wrap(
+                &markup(text, theme.text, theme),
+                width,
+                vec![],
+                vec![],
+            ));
+        }
+        BlockKind::Bullets(items) => bullets(out, items, 0, width, theme),
+        BlockKind::Code(code) => {
+            code_block(out, code, width, theme, hl);
+            if code.runnable {
+                out.links.push(Link::Run(code.clone()));
+            }
+        }
+        BlockKind::Columns(cols) => {
+            let n = cols.len().max(1);
+            let sep = 3;
+            let col_w = (width.saturating_sub(sep * (n - 1))) / n;
+            if n > 1 && col_w >= MIN_COLUMN {
+                let mut laid_cols = Vec::new();
+                for col in cols {
+                    let mut inner = Laid::default();
+                    inner.lines.push(Line::from(Span::styled(
+                        truncate(&inert(&col.heading), col_w),
+                        theme.heading.add_modifier(Modifier::UNDERLINED),
+                    )));
+                    blocks(&mut inner, &col.blocks, step, col_w, theme, hl);
+                    while inner.lines.last().is_some_and(|l| l.width() == 0) {
+                        inner.lines.pop();
+                    }
+                    out.links.extend(inner.links);
+                    laid_cols.push(inner.lines);
+                }
+                let rows = laid_cols.iter().map(Vec::len).max().unwrap_or(0);
+                for r in 0..rows {
+                    let mut spans: Vec<Span<'static>> = Vec::new();
+                    for (c, col) in laid_cols.iter().enumerate() {
+                        if c > 0 {
+                            spans.push(Span::styled(" │ ", theme.border));
+                        }
+                        let line = col.get(r).cloned().unwrap_or_default();
+                        let w = line.width();
+                        spans.extend(line.spans);
+                        if c + 1 < n {
+                            spans.push(Span::raw(" ".repeat(col_w.saturating_sub(w))));
+                        }
+                    }
+                    out.lines.push(Line::from(spans));
+                }
+            } else {
+                for (i, col) in cols.iter().enumerate() {
+                    if i > 0 {
+                        out.lines.push(Line::default());
+                    }
+                    out.lines.push(Line::from(Span::styled(
+                        truncate(&inert(&col.heading), width),
+                        theme.heading.add_modifier(Modifier::UNDERLINED),
+                    )));
+                    blocks(out, &col.blocks, step, width, theme, hl);
+                    while out.lines.last().is_some_and(|l| l.width() == 0) {
+                        out.lines.pop();
+                    }
+                }
+            }
+        }
+        BlockKind::Callout(c) => {
+            let style = match c.kind {
+                CalloutKind::ModernPython => theme.modern,
+                CalloutKind::Warning => theme.warning,
+                CalloutKind::Tip => theme.tip,
+                CalloutKind::Note => theme.note,
+            };
+            let bar = vec![Span::styled("▌ ", style)];
+            let mut head = vec![Span::styled(c.kind.label().to_string(), style)];
+            if let Some(t) = &c.title {
+                head.push(Span::styled(" · ", theme.dim));
+                head.extend(markup(t, theme.bold, theme));
+            }
+            out.lines
+                .extend(wrap(&head, width, bar.clone(), bar.clone()));
+            for para in c.text.split("\n\n") {
+                out.lines.extend(wrap(
+                    &markup(para, theme.text, theme),
+                    width,
+                    bar.clone(),
+                    bar.clone(),
+                ));
+            }
+        }
+        BlockKind::Diagram { text, .. } => {
+            for line in text.trim_end_matches('\n').lines() {
+                out.lines.push(Line::from(Span::styled(
+                    truncate(&inert(line), width),
+                    theme.code,
+                )));
+            }
+        }
+        BlockKind::Quote { text, by } => {
+            let pad = vec![Span::raw("  ")];
+            let mut spans = vec![Span::styled("“", theme.dim)];
+            spans.extend(markup(text, theme.emphasis, theme));
+            spans.push(Span::styled("”", theme.dim));
+            out.lines
+                .extend(wrap(&spans, width, pad.clone(), pad.clone()));
+            if let Some(by) = by {
+                let pad = vec![Span::raw("    ")];
+                let mut spans = vec![Span::styled("— ", theme.dim)];
+                spans.extend(markup(by, theme.dim, theme));
+                out.lines.extend(wrap(&spans, width, pad.clone(), pad));
+            }
+        }
+        BlockKind::Demo { id, caption } => {
+            let mut spans = vec![
+                Span::styled("▶ Live demo ", theme.key),
+                Span::styled(id.clone(), theme.link),
+            ];
+            if let Some(c) = caption {
+                spans.push(Span::styled(" — ", theme.dim));
+                spans.extend(markup(c, theme.text, theme));
+            }
+            spans.push(Span::styled("  [Enter]", theme.dim));
+            out.lines
+                .extend(wrap(&spans, width, vec![], vec![Span::raw("  ")]));
+            out.links.push(Link::Demo(id.clone()));
+        }
+        BlockKind::Quiz { quiz, questions } => {
+            let which = match questions.len() {
+                0 => String::new(),
+                1 => " · 1 question".to_string(),
+                n => format!(" · {n} questions"),
+            };
+            let spans = vec![
+                Span::styled("✎ Check yourself: ", theme.key),
+                Span::styled(quiz.clone(), theme.link),
+                Span::styled(which, theme.text),
+                Span::styled("  [Enter]", theme.dim),
+            ];
+            out.lines
+                .extend(wrap(&spans, width, vec![], vec![Span::raw("  ")]));
+            out.links.push(Link::Quiz {
+                quiz: quiz.clone(),
+                questions: questions.clone(),
+            });
+        }
+    }
+}
+
+fn bullets(out: &mut Laid, items: &[Bullet], depth: usize, width: usize, theme: &Theme) {
+    let marks = ["•", "◦", "▪"];
+    for item in items {
+        let indent = "  ".repeat(depth);
+        let first = vec![
+            Span::raw(indent.clone()),
+            Span::styled(format!("{} ", marks[depth % marks.len()]), theme.accent),
+        ];
+        let rest = vec![Span::raw(format!("{indent}  "))];
+        out.lines.extend(wrap(
+            &markup(&item.text, theme.text, theme),
+            width,
+            first,
+            rest,
+        ));
+        bullets(out, &item.children, depth + 1, width, theme);
+    }
+}
+
+fn code_block(out: &mut Laid, code: &Code, width: usize, theme: &Theme, hl: HighlightLookup) {
+    let mut head = vec![Span::styled(
+        if code.language == "python2" {
+            "python 2 (the deck's text)".to_string()
+        } else {
+            code.language.clone()
+        },
+        theme.dim.add_modifier(Modifier::ITALIC),
+    )];
+    if let Some(c) = &code.caption {
+        head.push(Span::styled(" · ", theme.dim));
+        head.extend(markup(c, theme.dim, theme));
+    }
+    if let Some(f) = code.file.as_ref().filter(|f| {
+        !code
+            .caption
+            .as_ref()
+            .is_some_and(|c| c.contains(f.as_str()))
+    }) {
+        head.push(Span::styled(format!(" · {f}"), theme.dim));
+    }
+    if code.runnable {
+        head.push(Span::styled("  [r] run", theme.key));
+    }
+    out.lines.extend(wrap(
+        &head,
+        width,
+        vec![Span::styled("┌ ", theme.border)],
+        vec![Span::styled("│ ", theme.border)],
+    ));
+    let highlighted = hl(code);
+    let plain: Vec<Line<'static>>;
+    let lines: &[Line<'static>] = match &highlighted {
+        Some(h) => h,
+        None => {
+            plain = code
+                .source
+                .lines()
+                .map(|l| Line::from(Span::styled(l.to_string(), theme.code)))
+                .collect();
+            &plain
+        }
+    };
+    let avail = width.saturating_sub(2).max(1);
+    for line in lines {
+        let spans: Vec<Span<'static>> = line
+            .spans
+            .iter()
+            .map(|s| Span::styled(inert(&s.content).into_owned(), s.style))
+            .collect();
+        let mut pieces = split_at_width(spans, avail).into_iter();
+        if let Some(first) = pieces.next() {
+            let mut l = vec![Span::styled("│ ", theme.border)];
+            l.extend(first);
+            out.lines.push(Line::from(l));
+        }
+        for piece in pieces {
+            let mut l = vec![Span::styled("┆ ", theme.border)];
+            l.extend(piece);
+            out.lines.push(Line::from(l));
+        }
+    }
+    out.lines.push(Line::from(Span::styled("└", theme.border)));
+}
+
+/// Inline markup → styled spans, with `base` for plain runs.
+pub fn markup(text: &str, base: Style, theme: &Theme) -> Vec<Span<'static>> {
+    parse_inline(&inert(text))
+        .into_iter()
+        .map(|i| {
+            let style = match i.style {
+                InlineStyle::Plain => base,
+                InlineStyle::Code => theme.inline_code,
+                InlineStyle::Bold => base.patch(theme.bold),
+                InlineStyle::Emphasis => base.add_modifier(Modifier::ITALIC),
+            };
+            Span::styled(i.text, style)
+        })
+        .collect()
+}
+
+/// Word-wrap styled spans to `width`, starting lines with `first` then `rest`.
+/// Words longer than a line are broken; a `\n` in the text starts a new line.
+pub fn wrap(
+    spans: &[Span<'static>],
+    width: usize,
+    first: Vec<Span<'static>>,
+    rest: Vec<Span<'static>>,
+) -> Vec<Line<'static>> {
+    let mut w = Wrapper::new(width, first, rest);
+    let mut word: Vec<(char, Style)> = Vec::new();
+    for span in spans {
+        for c in span.content.chars() {
+            if c.is_whitespace() {
+                w.word(&std::mem::take(&mut word));
+                if c == '\n' {
+                    w.newline();
+                }
+            } else {
+                word.push((c, span.style));
+            }
+        }
+    }
+    w.word(&word);
+    w.finish()
+}
+
+/// The state of one wrapping run.
+struct Wrapper {
+    width: usize,
+    rest: Vec<Span<'static>>,
+    lines: Vec<Line<'static>>,
+    line: Vec<Span<'static>>,
+    /// How many spans at the start of `line` are its prefix.
+    prefix_len: usize,
+    /// Cells used on `line`, and how many of them are the prefix.
+    used: usize,
+    base: usize,
+}
+
+impl Wrapper {
+    fn new(width: usize, first: Vec<Span<'static>>, rest: Vec<Span<'static>>) -> Self {
+        let base = first.iter().map(Span::width).sum();
+        Wrapper {
+            width,
+            prefix_len: first.len(),
+            line: first,
+            rest,
+            lines: Vec::new(),
+            used: base,
+            base,
+        }
+    }
+
+    fn newline(&mut self) {
+        let next = self.rest.clone();
+        self.prefix_len = next.len();
+        self.base = next.iter().map(Span::width).sum();
+        self.used = self.base;
+        self.lines
+            .push(Line::from(std::mem::replace(&mut self.line, next)));
+    }
+
+    fn word(&mut self, word: &[(char, Style)]) {
+        if word.is_empty() {
+            return;
+        }
+        let ww: usize = word.iter().map(|(c, _)| c.width().unwrap_or(0)).sum();
+        let has_text = self.used > self.base;
+        if has_text && self.used + 1 + ww > self.width {
+            self.newline();
+        } else if has_text {
+            self.push(' ', Style::default());
+        }
+        for &(c, s) in word {
+            let cw = c.width().unwrap_or(0);
+            if self.used + cw > self.width && self.used > self.base {
+                self.newline();
+            }
+            self.push(c, s);
+        }
+    }
+
+    fn push(&mut self, c: char, s: Style) {
+        let own_span = self.line.len() > self.prefix_len;
+        match self.line.last_mut() {
+            Some(last) if own_span && last.style == s => last.content.to_mut().push(c),
+            _ => self.line.push(Span::styled(c.to_string(), s)),
+        }
+        self.used += c.width().unwrap_or(0);
+    }
+
+    fn finish(mut self) -> Vec<Line<'static>> {
+        if self.used > self.base || self.lines.is_empty() {
+            self.lines.push(Line::from(self.line));
+        }
+        self.lines
+    }
+}
+
+/// Split a line's spans into pieces of at most `width` cells (for code).
+fn split_at_width(spans: Vec<Span<'static>>, width: usize) -> Vec<Vec<Span<'static>>> {
+    let mut pieces = vec![Vec::new()];
+    let mut used = 0;
+    for span in spans {
+        let mut text = String::new();
+        for c in span.content.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > width && used > 0 {
+                if !text.is_empty() {
+                    pieces
+                        .last_mut()
+                        .unwrap()
+                        .push(Span::styled(std::mem::take(&mut text), span.style));
+                }
+                pieces.push(Vec::new());
+                used = 0;
+            }
+            text.push(c);
+            used += cw;
+        }
+        if !text.is_empty() {
+            pieces
+                .last_mut()
+                .unwrap()
+                .push(Span::styled(text, span.style));
+        }
+    }
+    pieces
+}
+
+/// Cut `s` to `width` cells, marking the cut with '…'.
+pub fn truncate(s: &str, width: usize) -> String {
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}

@@ -1,0 +1,20 @@
+//! The terminal user interface. Only this module (and main.rs) touch the
+//! terminal: `app` is the model and its update function, `view` and one
+//! module per screen draw it, `terminal` sets the terminal up and always
+//! restores it, `event_loop` ties input, background work and drawing together.
+
+pub mod app;
+pub mod demo;
+pub mod demo_list;
+pub mod event_loop;
+pub mod help;
+pub mod highlight;
+pub mod home;
+pub mod layout;
+pub mod lesson;
+pub mod search;
+pub mod terminal;
+pub mod theme;
+pub mod view;
+
+pub use event_loop::{Options, run};

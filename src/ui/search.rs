@@ -1,0 +1,278 @@
+//! Search across every lesson: `/` opens it, typing narrows the results,
+//! Enter jumps to the slide. Titles rank above text matches.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+use crate::content::markup::strip;
+use crate::content::sanitize::inert;
+use crate::content::{BlockKind, Content, Slide};
+
+use super::layout::truncate;
+use super::theme::Theme;
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub lesson: usize,
+    pub slide: usize,
+    pub title: String,
+    /// A piece of the slide's text around the match.
+    pub snippet: String,
+}
+
+/// The search panel's state.
+#[derive(Debug, Clone, Default)]
+pub struct SearchState {
+    pub query: String,
+    pub hits: Vec<Hit>,
+    pub selected: usize,
+}
+
+/// What a key did to the search panel.
+pub enum Outcome {
+    Stay,
+    Close,
+    Open { lesson: usize, slide: usize },
+}
+
+impl SearchState {
+    pub fn on_key(&mut self, key: KeyEvent, content: &Content) -> Outcome {
+        match key.code {
+            KeyCode::Esc => return Outcome::Close,
+            KeyCode::Enter => {
+                return match self.hits.get(self.selected) {
+                    Some(h) => Outcome::Open {
+                        lesson: h.lesson,
+                        slide: h.slide,
+                    },
+                    None => Outcome::Stay,
+                };
+            }
+            KeyCode::Down => {
+                self.selected = (self.selected + 1).min(self.hits.len().saturating_sub(1))
+            }
+            KeyCode::Up => self.selected = self.selected.saturating_sub(1),
+            KeyCode::Char('n') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.selected = (self.selected + 1).min(self.hits.len().saturating_sub(1))
+            }
+            KeyCode::Char('p') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.selected = self.selected.saturating_sub(1)
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.query.clear();
+                self.refresh(content);
+            }
+            KeyCode::Backspace => {
+                self.query.pop();
+                self.refresh(content);
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.query.push(c);
+                self.refresh(content);
+            }
+            _ => {}
+        }
+        Outcome::Stay
+    }
+
+    fn refresh(&mut self, content: &Content) {
+        self.hits = search(content, &self.query);
+        self.selected = 0;
+    }
+}
+
+/// All of a slide's words, markup stripped.
+pub fn slide_text(slide: &Slide) -> String {
+    fn walk(blocks: &[crate::content::Block], out: &mut String) {
+        for b in blocks {
+            match &b.kind {
+                BlockKind::Paragraph(t) => out.push_str(&strip(t)),
+                BlockKind::Bullets(items) => {
+                    fn bullets(items: &[crate::content::Bullet], out: &mut String) {
+                        for i in items {
+                            out.push_str(&strip(&i.text));
+                            out.push(' ');
+                            bullets(&i.children, out);
+                        }
+                    }
+                    bullets(items, out)
+                }
+                BlockKind::Code(c) => {
+                    out.push_str(&c.source);
+                    if let Some(cap) = &c.caption {
+                        out.push(' ');
+                        out.push_str(&strip(cap));
+                    }
+                }
+                BlockKind::Columns(cols) => {
+                    for c in cols {
+                        out.push_str(&c.heading);
+                        out.push(' ');
+                        walk(&c.blocks, out);
+                    }
+                }
+                BlockKind::Callout(c) => {
+                    out.push_str(c.kind.label());
+                    out.push(' ');
+                    if let Some(t) = &c.title {
+                        out.push_str(&strip(t));
+                        out.push(' ');
+                    }
+                    out.push_str(&strip(&c.text));
+                }
+                BlockKind::Diagram { text, description } => {
+                    out.push_str(&strip(description));
+                    out.push(' ');
+                    out.push_str(text);
+                }
+                BlockKind::Quote { text, by } => {
+                    out.push_str(&strip(text));
+                    if let Some(by) = by {
+                        out.push(' ');
+                        out.push_str(&strip(by));
+                    }
+                }
+                BlockKind::Demo { id, caption } => {
+                    out.push_str(id);
+                    if let Some(c) = caption {
+                        out.push(' ');
+                        out.push_str(&strip(c));
+                    }
+                }
+                BlockKind::Quiz { quiz, .. } => out.push_str(quiz),
+            }
+            out.push('\n');
+        }
+    }
+    let mut out = String::new();
+    walk(&slide.blocks, &mut out);
+    out
+}
+
+/// Every slide matching `query` (case-insensitive; every word must occur).
+pub fn search(content: &Content, query: &str) -> Vec<Hit> {
+    let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+    if words.is_empty() {
+        return Vec::new();
+    }
+    let mut title_hits = Vec::new();
+    let mut text_hits = Vec::new();
+    for (li, lesson) in content.lessons.iter().enumerate() {
+        for (si, slide) in lesson.slides.iter().enumerate() {
+            let title = slide.title.to_lowercase();
+            let text = slide_text(slide);
+            let lower = text.to_lowercase();
+            let all = |hay: &str| words.iter().all(|w| hay.contains(w.as_str()));
+            let in_title = all(&title);
+            if !in_title && !all(&format!("{title}\n{lower}")) {
+                continue;
+            }
+            let snippet = snippet(&text, &lower, &words[0]);
+            let hit = Hit {
+                lesson: li,
+                slide: si,
+                title: slide.title.clone(),
+                snippet,
+            };
+            if in_title {
+                title_hits.push(hit);
+            } else {
+                text_hits.push(hit);
+            }
+        }
+    }
+    title_hits.extend(text_hits);
+    title_hits
+}
+
+/// The line of `text` holding the first match, trimmed.
+fn snippet(text: &str, lower: &str, word: &str) -> String {
+    let at = lower.find(word).unwrap_or(0);
+    let start = lower[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = lower[at..].find('\n').map_or(lower.len(), |i| at + i);
+    // `lower` and `text` may differ in byte length for some scripts; fall
+    // back to the start of the text then.
+    text.get(start..end)
+        .unwrap_or_else(|| text.lines().next().unwrap_or(""))
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Draw the search panel over `area`.
+pub fn draw(frame: &mut Frame, area: Rect, state: &SearchState, content: &Content, theme: &Theme) {
+    let w = area.width.saturating_sub(4).clamp(1, 100);
+    let h = area.height.saturating_sub(2).max(1);
+    let panel = Rect::new(
+        area.x + (area.width.saturating_sub(w)) / 2,
+        area.y + 1.min(area.height),
+        w,
+        h,
+    );
+    frame.render_widget(Clear, panel);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(" Search all lessons ", theme.title));
+    let inner = block.inner(panel);
+    frame.render_widget(block, panel);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let [input, rest] = Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+    let iw = usize::from(inner.width);
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(vec![
+                Span::styled("/ ", theme.key),
+                Span::styled(
+                    truncate(&inert(&state.query), iw.saturating_sub(3)),
+                    theme.text,
+                ),
+                Span::styled("▏", theme.accent),
+            ]),
+            Line::from(Span::styled(
+                truncate(
+                    &match (state.query.trim().is_empty(), state.hits.len()) {
+                        (true, _) => {
+                            "type to search · ↑↓ choose · Enter open · Esc close".to_string()
+                        }
+                        (false, 0) => "no slide matches".to_string(),
+                        (false, 1) => "1 slide · Enter opens it".to_string(),
+                        (false, n) => format!("{n} slides · ↑↓ choose · Enter open"),
+                    },
+                    iw,
+                ),
+                theme.dim,
+            )),
+        ]),
+        input,
+    );
+    let rows = usize::from(rest.height / 2).max(1);
+    let first = state.selected.saturating_sub(rows.saturating_sub(1));
+    let mut lines = Vec::new();
+    for (i, hit) in state.hits.iter().enumerate().skip(first).take(rows) {
+        let lesson = &content.lessons[hit.lesson];
+        let style = if i == state.selected {
+            theme.selected
+        } else {
+            theme.bold
+        };
+        lines.push(Line::from(vec![Span::styled(
+            truncate(
+                &format!("{} › {}", inert(&lesson.title), inert(&hit.title)),
+                iw,
+            ),
+            style,
+        )]));
+        lines.push(Line::from(Span::styled(
+            truncate(&format!("  {}", inert(&hit.snippet)), iw),
+            theme.dim,
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), rest);
+}

@@ -1,0 +1,117 @@
+//! Drawing a whole frame: the screen, any overlay, the warning banner, and
+//! the "terminal too small" message; then colours brought down to what the
+//! terminal shows.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::app::{App, Overlay, Screen};
+use super::layout::truncate;
+use super::theme::downsample;
+use super::{demo, demo_list, help, home, lesson, search};
+
+/// Smallest terminal the tutorial draws in.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+
+/// Draw the app into a frame.
+pub fn draw(frame: &mut Frame, app: &mut App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, app);
+    } else {
+        let mut screen = std::mem::replace(&mut app.screen, Screen::Home(Default::default()));
+        match &mut screen {
+            Screen::Home(s) => home::draw(frame, area, app, s),
+            Screen::Lesson(s) => lesson::draw(frame, area, app, s),
+            Screen::DemoList(sel) => demo_list::draw(frame, area, app, *sel),
+            Screen::Demo(v) => demo::draw(frame, area, app, v),
+        }
+        app.screen = screen;
+        match &app.overlay {
+            Some(Overlay::Help) => help::draw(frame, area, &app.theme),
+            Some(Overlay::Search(s)) => search::draw(frame, area, s, &app.content, &app.theme),
+            None => {}
+        }
+        if let Some(msg) = &app.banner {
+            banner(frame, area, app, msg);
+        }
+    }
+    downsample(frame.buffer_mut(), app.theme.depth);
+}
+
+fn too_small(frame: &mut Frame, area: Rect, app: &App) {
+    let msg = format!(
+        "terminal too small: need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
+        area.width, area.height
+    );
+    frame.render_widget(
+        Paragraph::new(Span::styled(msg, app.theme.warning)).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn banner(frame: &mut Frame, area: Rect, app: &App, msg: &str) {
+    let w = area.width.saturating_sub(4).max(1);
+    let text = format!("{msg}  (any key to dismiss)");
+    let lines = (text.width() as u16 / w.saturating_sub(2).max(1)) + 3;
+    let r = Rect::new(
+        area.x + 2,
+        area.y + area.height.saturating_sub(lines + 1),
+        w,
+        lines.min(area.height),
+    );
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(Span::styled(text, app.theme.warning))
+            .wrap(Wrap { trim: true })
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(app.theme.warning),
+            ),
+        r,
+    );
+}
+
+/// The footer: the status message or `place` on the left, the keys on the
+/// right, as many as fit.
+pub fn footer(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    keys: &[(&str, &str)],
+    place: Option<String>,
+) {
+    let t = &app.theme;
+    let w = usize::from(area.width);
+    let left = match (&app.status, place) {
+        (Some(s), _) => Span::styled(format!(" {s}"), t.warning),
+        (None, Some(p)) => Span::styled(format!(" {p}"), t.text),
+        (None, None) => Span::raw(""),
+    };
+    let left_w = left.width();
+    let mut spans = vec![];
+    let mut used = left_w + 1;
+    let mut right: Vec<Span> = Vec::new();
+    for (k, what) in keys {
+        let piece = k.width() + what.width() + 3;
+        if used + piece > w {
+            break;
+        }
+        used += piece;
+        right.push(Span::styled(format!(" {k}"), t.key));
+        right.push(Span::styled(format!(" {what} "), t.footer));
+    }
+    if left_w > w {
+        spans.push(Span::styled(truncate(&left.content, w), left.style));
+    } else {
+        spans.push(left);
+        spans.push(Span::raw(" ".repeat(w.saturating_sub(used))));
+        spans.extend(right);
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,183 @@
+//! Driving the real binary in a pseudo-terminal and reading its screen
+//! through a terminal emulator (vt100), as a person would see it.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+pub struct Pty {
+    pub master: Box<dyn MasterPty + Send>,
+    pub child: Box<dyn Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    pub parser: Arc<Mutex<vt100::Parser>>,
+    /// Everything the program wrote, raw.
+    pub output: Arc<Mutex<Vec<u8>>>,
+}
+
+/// How long to wait for something to appear before failing.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+impl Pty {
+    /// Start the threadtutor binary with `args` in a `cols`×`rows` terminal.
+    pub fn spawn(args: &[&str], data_dir: &Path, cols: u16, rows: u16) -> Pty {
+        Self::spawn_env(args, data_dir, cols, rows, &[])
+    }
+
+    pub fn spawn_env(
+        args: &[&str],
+        data_dir: &Path,
+        cols: u16,
+        rows: u16,
+        env: &[(&str, &str)],
+    ) -> Pty {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_threadtutor"));
+        cmd.args(args);
+        cmd.env("THREADTUTOR_DATA_DIR", data_dir);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn threadtutor");
+        drop(pair.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let output = Arc::new(Mutex::new(Vec::new()));
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let (p, o) = (Arc::clone(&parser), Arc::clone(&output));
+        thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                o.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        let writer = pair.master.take_writer().unwrap();
+        Pty {
+            master: pair.master,
+            child,
+            writer,
+            parser,
+            output,
+        }
+    }
+
+    /// The screen's text now.
+    pub fn screen(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    /// Wait until the screen shows `text`; panics with the screen if not.
+    pub fn wait_for(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < TIMEOUT {
+            if self.screen().contains(text) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "timed out waiting for {text:?}; the screen shows:\n{}",
+            self.screen()
+        );
+    }
+
+    /// Wait until the screen no longer shows `text`.
+    pub fn wait_gone(&self, text: &str) {
+        let start = Instant::now();
+        while start.elapsed() < TIMEOUT {
+            if !self.screen().contains(text) {
+                return;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        panic!(
+            "timed out waiting for {text:?} to go; the screen shows:\n{}",
+            self.screen()
+        );
+    }
+
+    pub fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).unwrap();
+        self.writer.flush().unwrap();
+        // Let the app read one key at a time, as typing would.
+        thread::sleep(Duration::from_millis(30));
+    }
+
+    pub fn resize(&self, cols: u16, rows: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
+    }
+
+    /// Wait for the program to exit; returns its exit code.
+    pub fn wait_exit(&mut self) -> u32 {
+        let start = Instant::now();
+        while start.elapsed() < TIMEOUT {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Give the reader a moment to take the last bytes.
+                thread::sleep(Duration::from_millis(100));
+                return status.exit_code();
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        panic!(
+            "the program did not exit; the screen shows:\n{}",
+            self.screen()
+        );
+    }
+
+    /// Is the terminal back in cooked mode (canonical input with echo)?
+    pub fn cooked(&self) -> bool {
+        use nix::sys::termios::LocalFlags;
+        let t = self.master.get_termios().expect("termios");
+        t.local_flags.contains(LocalFlags::ICANON) && t.local_flags.contains(LocalFlags::ECHO)
+    }
+
+    /// After exit: main screen, cursor shown, mouse reporting off.
+    pub fn assert_restored(&self) {
+        let parser = self.parser.lock().unwrap();
+        let screen = parser.screen();
+        assert!(!screen.alternate_screen(), "still on the alternate screen");
+        assert!(!screen.hide_cursor(), "cursor still hidden");
+        assert_eq!(
+            screen.mouse_protocol_mode(),
+            vt100::MouseProtocolMode::None,
+            "mouse still captured"
+        );
+        drop(parser);
+        assert!(self.cooked(), "terminal left in raw mode");
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
