@@ -25,6 +25,8 @@
 //! assert!(ev.iter().any(|e| &*e.thread == "worker" && e.op == Op::Acquired));
 //! ```
 
+#![warn(missing_docs)]
+
 mod barrier;
 mod condition;
 mod error;
