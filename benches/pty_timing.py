@@ -140,12 +140,12 @@ def main():
         # A fresh data folder each run: "continue" state does not build up.
         shutil.rmtree(data, ignore_errors=True)
         os.makedirs(data)
-        r = measure("threadtutor", [tt], env, b"lessons done", b"\x1b[C", 0)
+        r = measure("threadtutor", [tt], env, b"quit", b"\x1b[C", 0)
         # Paging: open the first lesson and walk every slide and reveal.
         results.append(r)
     # Peak memory after paging through every lesson (separate run).
     pid, fd = spawn([tt], env)
-    read_until(fd, lambda b: b"lessons done" in b, quiet=0.05)
+    read_until(fd, lambda b: b"quit" in b, quiet=0.05)
     os.write(fd, b"\r")
     read_until(fd, lambda b: True, quiet=0.05)
     for _ in range(slides * 3):

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod content;
 pub mod demos;
 pub mod progress;
+pub mod pythreading;
 pub mod quiz;
 pub mod runner;
 pub mod ui;
