@@ -49,12 +49,35 @@ pub enum Command {
     },
     /// Check the lessons and quizzes; print every problem as path:line:col: message.
     Check,
+    /// Run a live demo without the TUI, or list them (--list).
+    Demo(DemoArgs),
+    /// Take a quiz in the TUI, print a blank answer sheet, or grade one.
+    Quiz(crate::quiz::cli::QuizArgs),
+    /// Grade a class's answer sheets into one table.
+    Grade(crate::quiz::cli::GradeArgs),
     /// Show where progress is kept and what it holds.
     Progress {
         /// Start over (the old file is kept beside it as progress.toml.reset-<time>).
         #[arg(long)]
         reset: bool,
     },
+}
+
+/// `threadtutor demo --list` / `threadtutor demo ID [--param key=value ...] [--json]`
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// The demo's id (see --list).
+    #[arg(value_name = "ID", required_unless_present = "list")]
+    pub id: Option<String>,
+    /// List the demos: id and a one-line description.
+    #[arg(long)]
+    pub list: bool,
+    /// Set a parameter (repeatable), e.g. --param runs=500.
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
+    /// Print one JSON object per line; the last is the summary.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Run the parsed command line; returns the exit code.
@@ -114,6 +137,27 @@ pub fn run(cli: Cli) -> i32 {
                 return 1;
             };
             show(&content, &lesson, slide, &mut out, &mut err)
+        }
+        Some(Command::Demo(args)) => demo(&args, &mut out, &mut err),
+        Some(Command::Quiz(args)) => {
+            let Some(content) = load_or_report(&source, &mut err) else {
+                return 1;
+            };
+            if let Some(code) =
+                crate::quiz::cli::run_quiz(&args, &content.quizzes, &mut out, &mut err)
+            {
+                return code;
+            }
+            fail(
+                &mut err,
+                "taking a quiz in the TUI is not wired up yet; use --template and --answers",
+            )
+        }
+        Some(Command::Grade(args)) => {
+            let Some(content) = load_or_report(&source, &mut err) else {
+                return 1;
+            };
+            crate::quiz::cli::run_grade(&args, &content.quizzes, &mut out, &mut err)
         }
         Some(Command::Progress { reset }) => {
             let store = match Store::from_env() {
@@ -303,4 +347,29 @@ fn progress(
         let _ = writeln!(out, "nothing recorded yet");
     }
     0
+}
+
+fn demo(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    use crate::demos::{Params, headless, registry};
+    if args.list {
+        let demos = registry::all();
+        let w = demos.iter().map(|d| d.info().id.len()).max().unwrap_or(0);
+        for d in demos {
+            let _ = writeln!(out, "{:<w$}  {}", d.info().id, d.info().about);
+        }
+        return 0;
+    }
+    let id = args.id.as_deref().unwrap_or_default();
+    let Some(demo) = registry::find(id) else {
+        let ids: Vec<&str> = registry::all().iter().map(|d| d.info().id).collect();
+        return fail(err, &format!("no demo `{id}` (demos: {})", ids.join(", ")));
+    };
+    let params = match Params::parse(demo.info().params, &args.params) {
+        Ok(p) => p,
+        Err(msg) => return fail(err, &msg),
+    };
+    match headless::run(demo, params, args.json, out) {
+        Some(_) => 0,
+        None => fail(err, &format!("demo `{id}` failed")),
+    }
 }

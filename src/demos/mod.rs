@@ -11,8 +11,9 @@ pub mod model;
 pub mod params;
 pub mod registry;
 pub mod session;
+pub mod trace;
 
 pub use control::{Cancelled, Control};
 pub use event::{DemoEvent, LaneState};
 pub use params::{ParamKind, ParamSpec, Params, Value};
-pub use session::{Ctx, Demo, DemoFailure, DemoInfo, Session};
+pub use session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink, Session};

@@ -50,27 +50,27 @@ pub trait Demo: Send + Sync + 'static {
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure>;
 }
 
-/// What a running demo uses to report and to be controlled.
-pub struct Ctx {
-    pub params: Params,
-    pub control: Arc<Control>,
+/// A cloneable handle for reporting events from any of a demo's threads
+/// (and from pythreading observers). Never blocks.
+#[derive(Clone)]
+pub struct EventSink {
     tx: SyncSender<DemoEvent>,
     dropped: Arc<AtomicU64>,
     start: Instant,
 }
 
-impl Ctx {
+impl EventSink {
     /// Milliseconds since the demo started.
     pub fn t_ms(&self) -> f64 {
         self.start.elapsed().as_secs_f64() * 1000.0
     }
 
-    /// When the demo started.
-    pub fn start(&self) -> Instant {
-        self.start
+    /// Milliseconds from the demo's start to `at`.
+    pub fn ms_at(&self, at: Instant) -> f64 {
+        at.saturating_duration_since(self.start).as_secs_f64() * 1000.0
     }
 
-    /// Send a display event; never blocks (dropped and counted when full).
+    /// Send a display event; dropped (and counted) when the channel is full.
     pub fn emit(&self, ev: DemoEvent) {
         match self.tx.try_send(ev) {
             Ok(()) | Err(TrySendError::Disconnected(_)) => {}
@@ -112,6 +112,63 @@ impl Ctx {
         });
     }
 
+    pub fn error(&self, text: impl Into<String>) {
+        self.emit(DemoEvent::Error {
+            t_ms: self.t_ms(),
+            text: text.into(),
+        });
+    }
+
+    /// Display events dropped so far because the viewer was behind.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+}
+
+/// What a running demo uses to report and to be controlled.
+pub struct Ctx {
+    pub params: Params,
+    pub control: Arc<Control>,
+    sink: EventSink,
+}
+
+impl Ctx {
+    /// A handle to report from other threads.
+    pub fn sink(&self) -> EventSink {
+        self.sink.clone()
+    }
+
+    /// Milliseconds since the demo started.
+    pub fn t_ms(&self) -> f64 {
+        self.sink.t_ms()
+    }
+
+    /// When the demo started.
+    pub fn start(&self) -> Instant {
+        self.sink.start
+    }
+
+    /// Send a display event; never blocks (dropped and counted when full).
+    pub fn emit(&self, ev: DemoEvent) {
+        self.sink.emit(ev);
+    }
+
+    pub fn log(&self, text: impl Into<String>) {
+        self.sink.log(text);
+    }
+
+    pub fn lane(&self, thread: impl Into<String>, state: LaneState) {
+        self.sink.lane(thread, state);
+    }
+
+    pub fn gauge(&self, name: impl Into<String>, value: f64, max: f64) {
+        self.sink.gauge(name, value, max);
+    }
+
+    pub fn count(&self, name: impl Into<String>, value: f64) {
+        self.sink.count(name, value);
+    }
+
     pub fn histogram(&self, name: impl Into<String>, bars: Vec<(String, u64)>) {
         self.emit(DemoEvent::Histogram {
             t_ms: self.t_ms(),
@@ -128,10 +185,7 @@ impl Ctx {
     }
 
     pub fn error(&self, text: impl Into<String>) {
-        self.emit(DemoEvent::Error {
-            t_ms: self.t_ms(),
-            text: text.into(),
-        });
+        self.sink.error(text);
     }
 
     /// See [`Control::checkpoint`].
@@ -180,9 +234,11 @@ impl Session {
         let ctx = Ctx {
             params,
             control: Arc::clone(&control),
-            tx: tx.clone(),
-            dropped: Arc::clone(&dropped),
-            start: Instant::now(),
+            sink: EventSink {
+                tx: tx.clone(),
+                dropped: Arc::clone(&dropped),
+                start: Instant::now(),
+            },
         };
         let handle = thread::Builder::new()
             .name(format!("demo-{}", info.id))
