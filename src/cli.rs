@@ -148,10 +148,29 @@ pub fn run(cli: Cli) -> i32 {
             {
                 return code;
             }
-            fail(
-                &mut err,
-                "taking a quiz in the TUI is not wired up yet; use --template and --answers",
-            )
+            let quiz = match crate::quiz::cli::resolve_quiz(&args.quiz, &content.quizzes) {
+                Ok(q) => q.into_owned(),
+                Err(lines) => {
+                    for l in lines {
+                        let _ = writeln!(err, "{l}");
+                    }
+                    return 1;
+                }
+            };
+            let store = match Store::from_env() {
+                Ok(s) => s,
+                Err(e) => return fail(&mut err, &e.to_string()),
+            };
+            drop(out);
+            drop(err);
+            let opts = ui::Options {
+                theme: cli.theme,
+                no_color: cli.no_color,
+            };
+            match ui::run_quiz(content, quiz, args.seed, store, opts) {
+                Ok(()) => 0,
+                Err(msg) => fail(&mut io::stderr(), &msg),
+            }
         }
         Some(Command::Grade(args)) => {
             let Some(content) = load_or_report(&source, &mut err) else {

@@ -16,6 +16,7 @@ use crate::runner::RunEvent;
 use super::demo::{Back, DemoOutcome, DemoView};
 use super::highlight::{self, Highlighted, Job};
 use super::layout::Link;
+use super::quiz::{QuizOutcome, QuizView};
 use super::search::SearchState;
 use super::theme::Theme;
 
@@ -70,6 +71,7 @@ pub enum Screen {
     /// The list of live demos (selected index).
     DemoList(usize),
     Demo(Box<DemoView>),
+    Quiz(Box<QuizView>),
 }
 
 /// Panels drawn over the screen.
@@ -122,6 +124,8 @@ pub struct App {
     next_run_id: u64,
     /// The slide the last visit was on (lesson, slide).
     run_slide: Option<(usize, usize)>,
+    /// Quit when the first screen is left (`threadtutor quiz ID`).
+    pub quit_on_leave: bool,
 }
 
 impl App {
@@ -142,6 +146,7 @@ impl App {
             run: None,
             next_run_id: 1,
             run_slide: None,
+            quit_on_leave: false,
         }
     }
 
@@ -163,6 +168,13 @@ impl App {
                 _ => false,
             },
             AppEvent::Input(Event::Resize(..)) => true,
+            AppEvent::Input(Event::Paste(text)) => match &mut self.screen {
+                Screen::Quiz(q) => {
+                    q.on_paste(&text);
+                    true
+                }
+                _ => false,
+            },
             AppEvent::Input(_) => false,
             AppEvent::Highlighted(h) => {
                 self.highlights.insert(h.key, Arc::new(h.lines));
@@ -243,6 +255,7 @@ impl App {
                     self.open_lesson_at(lesson, slide, 1)
                 }
             },
+            None if matches!(self.screen, Screen::Quiz(_)) => self.quiz_key(key),
             None => match key.code {
                 KeyCode::Char('?') => self.overlay = Some(Overlay::Help),
                 KeyCode::Char('/') => self.overlay = Some(Overlay::Search(SearchState::default())),
@@ -252,6 +265,7 @@ impl App {
                     Screen::Lesson(_) => self.lesson_key(key),
                     Screen::DemoList(_) => self.demo_list_key(key),
                     Screen::Demo(_) => self.demo_key(key),
+                    Screen::Quiz(_) => self.quiz_key(key),
                 },
             },
         }
@@ -261,7 +275,9 @@ impl App {
         let Screen::Home(home) = &mut self.screen else {
             return;
         };
-        let n = self.content.lessons.len();
+        let lessons = self.content.lessons.len();
+        let quizzes = home_quizzes(&self.content);
+        let n = lessons + quizzes.len();
         match key.code {
             KeyCode::Down | KeyCode::Char('j') => {
                 home.selected = (home.selected + 1).min(n.saturating_sub(1))
@@ -273,7 +289,12 @@ impl App {
             KeyCode::PageUp => home.selected = home.selected.saturating_sub(10),
             KeyCode::Enter | KeyCode::Right | KeyCode::Char('l') => {
                 let i = home.selected;
-                self.open_lesson(i);
+                if i < lessons {
+                    self.open_lesson(i);
+                } else if let Some(&q) = quizzes.get(i - lessons) {
+                    let id = self.content.quizzes[q].id.clone();
+                    self.open_quiz(&id, &[], Back::HomeAt(i));
+                }
             }
             KeyCode::Char('c') => self.continue_where_left(),
             KeyCode::Char('d') => self.screen = Screen::DemoList(0),
@@ -485,10 +506,12 @@ impl App {
                 let back = Back::Lesson(st.clone());
                 self.open_demo(id, back);
             }
-            Some(Link::Quiz { quiz, .. }) => {
-                self.status = Some(format!(
-                    "Quiz `{quiz}`: take it with `threadtutor quiz {quiz}`"
-                ))
+            Some(Link::Quiz { quiz, questions }) => {
+                let Screen::Lesson(st) = &self.screen else {
+                    return;
+                };
+                let back = Back::Lesson(st.clone());
+                self.open_quiz(quiz, questions, back);
             }
             _ => self.status = Some("Nothing to open on this slide.".into()),
         }
@@ -503,6 +526,57 @@ impl App {
             }
             None => self.status = Some(format!("There is no live demo `{id}` in this build.")),
         }
+    }
+
+    /// Open a quiz (only `questions` by id, or all of it).
+    pub fn open_quiz(&mut self, id: &str, questions: &[String], back: Back) {
+        match self.content.quiz(id).cloned() {
+            Some(quiz) => {
+                self.close_run();
+                let seed = (self.clock)() ^ 0x5eed;
+                self.screen = Screen::Quiz(Box::new(QuizView::new(quiz, questions, seed, back)));
+            }
+            None => self.status = Some(format!("There is no quiz `{id}`.")),
+        }
+    }
+
+    fn quiz_key(&mut self, key: KeyEvent) {
+        let Screen::Quiz(view) = &mut self.screen else {
+            return;
+        };
+        match view.on_key(key) {
+            QuizOutcome::Stay => {}
+            QuizOutcome::Leave => {
+                let back = view.back.clone();
+                self.go_back(back);
+            }
+            QuizOutcome::Finished { score, max, missed } => {
+                let quiz = view.quiz.id.clone();
+                let at = (self.clock)();
+                self.progress.record_quiz(
+                    &quiz,
+                    crate::progress::QuizAttempt {
+                        at,
+                        score,
+                        max,
+                        missed,
+                    },
+                );
+                self.effects.push(Effect::Save(self.progress.clone()));
+            }
+        }
+    }
+
+    fn go_back(&mut self, back: Back) {
+        if self.quit_on_leave {
+            self.quit = true;
+        }
+        self.screen = match back {
+            Back::Home => Screen::Home(HomeState::default()),
+            Back::HomeAt(i) => Screen::Home(HomeState { selected: i }),
+            Back::DemoList(i) => Screen::DemoList(i),
+            Back::Lesson(st) => Screen::Lesson(st),
+        };
     }
 
     fn demo_list_key(&mut self, key: KeyEvent) {
@@ -532,11 +606,7 @@ impl App {
         };
         if let DemoOutcome::Leave = view.on_key(key) {
             let back = view.back.clone();
-            self.screen = match back {
-                Back::Home => Screen::Home(HomeState::default()),
-                Back::DemoList(i) => Screen::DemoList(i),
-                Back::Lesson(st) => Screen::Lesson(st),
-            };
+            self.go_back(back);
         }
     }
 
@@ -629,4 +699,12 @@ impl App {
     pub fn take_effects(&mut self) -> Vec<Effect> {
         std::mem::take(&mut self.effects)
     }
+}
+
+/// The quizzes listed on the home screen, as indices into `content.quizzes`:
+/// the pop quizzes first, then the rest in file order.
+pub fn home_quizzes(content: &Content) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..content.quizzes.len()).collect();
+    v.sort_by_key(|&i| !content.quizzes[i].id.starts_with("pop-quiz"));
+    v
 }

@@ -26,6 +26,8 @@ use super::view::footer;
 #[derive(Debug, Clone)]
 pub enum Back {
     Home,
+    /// Home with this row selected.
+    HomeAt(usize),
     DemoList(usize),
     Lesson(LessonState),
 }

@@ -18,11 +18,14 @@ use crate::content::Content;
 use crate::progress::{SaveReport, Saver, Store};
 use crate::runner::{self, RunHandle};
 
-use super::app::{App, AppEvent, Effect};
+use super::app::{App, AppEvent, Effect, Screen};
+use super::demo::Back;
 use super::highlight::Highlighter;
+use super::quiz::QuizView;
 use super::terminal::{self, Tui};
 use super::theme::{ColorDepth, Theme, ThemeName};
 use super::view;
+use crate::content::quiz::Quiz;
 
 /// How the TUI was asked to look.
 #[derive(Debug, Clone, Copy, Default)]
@@ -33,6 +36,31 @@ pub struct Options {
 
 /// Run the tutorial until the learner quits. Errors are one-line messages.
 pub fn run(content: Content, store: Store, opts: Options) -> Result<(), String> {
+    run_with(content, store, opts, |_| {})
+}
+
+/// Take one quiz (`threadtutor quiz ID`), then quit.
+pub fn run_quiz(
+    content: Content,
+    quiz: Quiz,
+    seed: Option<u64>,
+    store: Store,
+    opts: Options,
+) -> Result<(), String> {
+    run_with(content, store, opts, move |app| {
+        let seed = seed.unwrap_or_else(crate::quiz::shuffle::fresh_seed);
+        app.screen = Screen::Quiz(Box::new(QuizView::new(quiz, &[], seed, Back::Home)));
+        app.quit_on_leave = true;
+    })
+}
+
+/// Run with the app set up by `setup` before the first frame.
+fn run_with(
+    content: Content,
+    store: Store,
+    opts: Options,
+    setup: impl FnOnce(&mut App),
+) -> Result<(), String> {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
         return Err(
             "the tutorial needs a terminal (stdin or stdout is not one); to read a lesson as text, try `threadtutor show LESSON` (see `threadtutor lessons`)"
@@ -43,6 +71,7 @@ pub fn run(content: Content, store: Store, opts: Options) -> Result<(), String> 
     let theme = Theme::new(opts.theme, ColorDepth::from_env(opts.no_color));
     let mut app = App::new(Arc::new(content), theme, loaded.progress);
     app.banner = loaded.warning;
+    setup(&mut app);
 
     let mut tui = terminal::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     // First frame before anything that can wait.

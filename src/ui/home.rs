@@ -131,6 +131,45 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
             ));
         }
     }
+    // Then the quizzes, after the lessons in the selection order.
+    let quizzes = super::app::home_quizzes(&app.content);
+    if !quizzes.is_empty() {
+        rows.push((None, Line::default()));
+        rows.push((None, Line::from(Span::styled(" Quizzes", t.heading))));
+    }
+    for (k, &qi) in quizzes.iter().enumerate() {
+        let quiz = &app.content.quizzes[qi];
+        let i = lessons.len() + k;
+        let best = app
+            .progress
+            .quizzes
+            .get(&quiz.id)
+            .and_then(|q| q.best_fraction());
+        let (mark, mark_style) = match best {
+            None => ("○", t.dim),
+            Some(f) if f >= 1.0 => ("●", t.done),
+            Some(_) => ("◐", t.partial),
+        };
+        let right = match best {
+            Some(f) => format!("{} questions  best {:.0}%", quiz.questions.len(), f * 100.0),
+            None => format!("{} questions", quiz.questions.len()),
+        };
+        let left_w = w.saturating_sub(right.width() + 7).max(1);
+        let title = truncate(&inert(quiz.title()), left_w);
+        let fill = left_w.saturating_sub(title.width());
+        let sel = i == state.selected;
+        rows.push((
+            Some(i),
+            Line::from(vec![
+                Span::styled(if sel { " ▸ " } else { "   " }, t.accent),
+                Span::styled(mark, mark_style),
+                Span::raw(" "),
+                Span::styled(title, if sel { t.selected } else { t.text }),
+                Span::raw(" ".repeat(fill + 1)),
+                Span::styled(right, t.dim),
+            ]),
+        ));
+    }
     let height = usize::from(body.height);
     let sel_row = rows
         .iter()
@@ -144,12 +183,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
         .map(|(_, l)| l)
         .collect();
     // The selected lesson's summary under the list when there is room.
-    if let Some(lesson) = lessons.get(state.selected)
+    let summary = match lessons.get(state.selected) {
+        Some(l) => Some(l.summary.clone()),
+        None => quizzes
+            .get(state.selected.saturating_sub(lessons.len()))
+            .map(|&qi| format!("Quiz: {}", app.content.quizzes[qi].title())),
+    };
+    if let Some(summary) = summary
         && lines.len() + 2 <= height
     {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
-            truncate(&format!(" {}", inert(&lesson.summary)), w),
+            truncate(&format!(" {}", inert(&summary)), w),
             t.dim,
         )));
     }
@@ -162,6 +207,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
             ("↑↓", "choose"),
             ("Enter", "open"),
             ("c", "continue"),
+            ("d", "demos"),
             ("/", "search"),
             ("?", "help"),
             ("q", "quit"),

@@ -12,9 +12,11 @@ pub mod highlight;
 pub mod home;
 pub mod layout;
 pub mod lesson;
+pub mod quiz;
 pub mod search;
 pub mod terminal;
+pub mod textarea;
 pub mod theme;
 pub mod view;
 
-pub use event_loop::{Options, run};
+pub use event_loop::{Options, run, run_quiz};

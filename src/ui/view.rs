@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use super::app::{App, Overlay, Screen};
 use super::layout::truncate;
 use super::theme::downsample;
-use super::{demo, demo_list, help, home, lesson, search};
+use super::{demo, demo_list, help, home, lesson, quiz, search};
 
 /// Smallest terminal the tutorial draws in.
 pub const MIN_WIDTH: u16 = 40;
@@ -29,6 +29,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
             Screen::Lesson(s) => lesson::draw(frame, area, app, s),
             Screen::DemoList(sel) => demo_list::draw(frame, area, app, *sel),
             Screen::Demo(v) => demo::draw(frame, area, app, v),
+            Screen::Quiz(q) => quiz::draw(frame, area, app, q),
         }
         app.screen = screen;
         match &app.overlay {
