@@ -64,7 +64,12 @@ def vm_hwm_kb(pid):
     return 0
 
 
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
 def measure(name, argv, env, first_marker, key, pages, settle_marker=None):
+    log(f"measuring {name} ...")
     t0 = time.perf_counter()
     pid, fd = spawn(argv, env)
     buf, t_first = read_until(fd, lambda b: first_marker in b, quiet=0.05)
@@ -84,6 +89,7 @@ def measure(name, argv, env, first_marker, key, pages, settle_marker=None):
         os.write(fd, key)
         read_until(fd, lambda b: len(b) > 0, timeout=2.0, quiet=0.005)
     peak = vm_hwm_kb(pid)
+    log(f"  {name}: first frame {first_ms:.1f} ms, key {statistics.median(lat):.2f} ms, peak {peak} kB")
     os.kill(pid, signal.SIGTERM)
     try:
         os.waitpid(pid, 0)
@@ -161,8 +167,8 @@ def main():
         n = presenterm_deck(tt, deck)
         pr = []
         for _ in range(a.runs):
-            pr.append(measure("presenterm", [a.presenterm, deck], env, b"Python Threads", b"\x1b[C", 0))
-        r = measure("presenterm", [a.presenterm, deck], env, b"Python Threads", b"\x1b[C", n + 5)
+            pr.append(measure("presenterm", [a.presenterm, deck], env, b"Threads", b"\x1b[C", 0))
+        r = measure("presenterm", [a.presenterm, deck], env, b"Threads", b"\x1b[C", n + 5)
         rows.append(("presenterm", pr, r["peak_kb"]))
     print(f"| program | first frame (ms, median of {a.runs}) | key -> frame (ms, median) | peak RSS after paging all (MB) |")
     print("| --- | --- | --- | --- |")

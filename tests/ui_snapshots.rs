@@ -95,6 +95,15 @@ fn help_overlay() {
     let mut app = app(ColorDepth::TrueColor);
     press(&mut app, KeyCode::Char('?'));
     insta::assert_snapshot!(screen(&mut app, 80, 26));
+    // A help taller than the screen scrolls to its last section.
+    for _ in 0..20 {
+        press(&mut app, KeyCode::Down);
+    }
+    let end = screen(&mut app, 80, 26);
+    assert!(
+        end.contains("narrow the results") && !end.contains("↓ more"),
+        "{end}"
+    );
     press(&mut app, KeyCode::Char('x'));
     assert!(!screen(&mut app, 80, 26).contains("Keys"));
 }

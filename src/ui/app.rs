@@ -77,7 +77,8 @@ pub enum Screen {
 /// Panels drawn over the screen.
 #[derive(Debug, Clone)]
 pub enum Overlay {
-    Help,
+    /// The keys, scrolled by this many rows.
+    Help(usize),
     Search(SearchState),
 }
 
@@ -242,12 +243,20 @@ impl App {
             return;
         }
         match self.overlay.take() {
-            Some(Overlay::Help) => {
-                if matches!(key.code, KeyCode::Char('q')) {
-                    self.quit = true;
+            Some(Overlay::Help(scroll)) => match key.code {
+                KeyCode::Char('q') => self.quit = true,
+                // Arrows scroll a help longer than the screen.
+                KeyCode::Down | KeyCode::Char('j') => {
+                    self.overlay = Some(Overlay::Help(scroll + 1))
                 }
+                KeyCode::Up | KeyCode::Char('k') => {
+                    self.overlay = Some(Overlay::Help(scroll.saturating_sub(1)))
+                }
+                KeyCode::PageDown => self.overlay = Some(Overlay::Help(scroll + 10)),
+                KeyCode::PageUp => self.overlay = Some(Overlay::Help(scroll.saturating_sub(10))),
                 // Any other key just closes help.
-            }
+                _ => {}
+            },
             Some(Overlay::Search(mut s)) => match s.on_key(key, &self.content) {
                 super::search::Outcome::Stay => self.overlay = Some(Overlay::Search(s)),
                 super::search::Outcome::Close => {}
@@ -257,7 +266,7 @@ impl App {
             },
             None if matches!(self.screen, Screen::Quiz(_)) => self.quiz_key(key),
             None => match key.code {
-                KeyCode::Char('?') => self.overlay = Some(Overlay::Help),
+                KeyCode::Char('?') => self.overlay = Some(Overlay::Help(0)),
                 KeyCode::Char('/') => self.overlay = Some(Overlay::Search(SearchState::default())),
                 KeyCode::Char('q') => self.quit = true,
                 _ => match &self.screen {

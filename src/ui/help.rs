@@ -17,6 +17,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("↑ ↓  j k", "choose a lesson"),
     ("Enter", "open it where you left it"),
     ("c", "continue where you left off"),
+    ("d", "live demos"),
     ("", "Lesson"),
     ("→ l Space n", "next: reveal more, then the next slide"),
     ("← h p", "previous (steps back through reveals)"),
@@ -26,21 +27,47 @@ pub const KEYS: &[(&str, &str)] = &[
     ("Enter", "open the slide's demo or quiz"),
     ("r", "run the slide's runnable code"),
     ("Esc", "back to home"),
+    ("", "Demo"),
+    ("s  Space  .", "start · pause · one step"),
+    ("Tab +/-", "choose and change a parameter"),
+    ("x  e  Esc", "stop · explain · back"),
+    ("", "Quiz"),
+    ("Enter / Ctrl-S", "submit (Ctrl-S in long answers)"),
+    ("Space ←→ Tab", "tick, match, move between fields"),
+    ("r", "on the results: retry the ones you missed"),
     ("", "Search"),
     ("type", "narrow the results"),
     ("↑ ↓  Enter", "choose and open"),
     ("Esc", "close"),
 ];
 
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
+/// Draw the keys; `scroll` rows are skipped when they do not all fit.
+pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, scroll: usize) {
     let key_w = KEYS
         .iter()
         .map(|(k, _)| k.chars().count())
         .max()
-        .unwrap_or(0) as u16;
-    let want_w = key_w + 44;
-    let w = want_w.min(area.width);
-    let h = (KEYS.len() as u16 + 2).min(area.height);
+        .unwrap_or(0);
+    let what_w = KEYS
+        .iter()
+        .map(|(_, w)| w.chars().count())
+        .max()
+        .unwrap_or(0);
+    let col_w = key_w + what_w + 3;
+    // One column when it fits the height; else two, split at a heading.
+    let two = KEYS.len() as u16 + 2 > area.height && area.width as usize >= 2 * col_w + 3;
+    let columns: Vec<&[(&str, &str)]> = if two {
+        let half = KEYS.len() / 2;
+        let split = (half..KEYS.len())
+            .find(|&i| KEYS[i].0.is_empty())
+            .unwrap_or(half);
+        vec![&KEYS[..split], &KEYS[split..]]
+    } else {
+        vec![KEYS]
+    };
+    let rows = columns.iter().map(|c| c.len()).max().unwrap_or(0) as u16;
+    let w = ((col_w * columns.len() + 2 * columns.len()) as u16).min(area.width);
+    let h = (rows + 2).min(area.height);
     let panel = Rect::new(
         area.x + (area.width - w) / 2,
         area.y + (area.height - h) / 2,
@@ -48,29 +75,43 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme) {
         h,
     );
     frame.render_widget(Clear, panel);
-    let lines: Vec<Line> = KEYS
-        .iter()
-        .map(|(k, what)| {
-            if k.is_empty() {
-                Line::from(Span::styled(*what, theme.heading))
-            } else {
-                Line::from(vec![
-                    Span::styled(
-                        format!(" {k:<width$} ", width = usize::from(key_w)),
-                        theme.key,
-                    ),
-                    Span::styled(*what, theme.text),
-                ])
-            }
-        })
-        .collect();
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border)
-                .title(Span::styled(" Keys ", theme.title)),
-        ),
-        panel,
-    );
+    let visible = usize::from(h.saturating_sub(2));
+    let scroll = scroll.min(usize::from(rows).saturating_sub(visible));
+    let more = usize::from(rows) > visible + scroll;
+    let mut block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border)
+        .title(Span::styled(" Keys (any key closes) ", theme.title));
+    if more {
+        block = block.title_bottom(Span::styled(" ↓ more ", theme.key));
+    }
+    let inner = block.inner(panel);
+    frame.render_widget(block, panel);
+    for (i, col) in columns.iter().enumerate() {
+        let x = inner.x + (i * (col_w + 2)) as u16;
+        if x >= inner.right() {
+            break;
+        }
+        let r = Rect::new(
+            x,
+            inner.y,
+            (col_w as u16 + 1).min(inner.right() - x),
+            inner.height,
+        );
+        let lines: Vec<Line> = col
+            .iter()
+            .skip(scroll)
+            .map(|(k, what)| {
+                if k.is_empty() {
+                    Line::from(Span::styled(*what, theme.heading))
+                } else {
+                    Line::from(vec![
+                        Span::styled(format!(" {k:<key_w$} "), theme.key),
+                        Span::styled(*what, theme.text),
+                    ])
+                }
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), r);
+    }
 }

@@ -150,9 +150,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
             Some(f) if f >= 1.0 => ("●", t.done),
             Some(_) => ("◐", t.partial),
         };
+        let n = quiz.questions.len();
+        let count = format!("{n} question{}", if n == 1 { "" } else { "s" });
         let right = match best {
-            Some(f) => format!("{} questions  best {:.0}%", quiz.questions.len(), f * 100.0),
-            None => format!("{} questions", quiz.questions.len()),
+            Some(f) => format!("{count}  best {:.0}%", f * 100.0),
+            None => count,
         };
         let left_w = w.saturating_sub(right.width() + 7).max(1);
         let title = truncate(&inert(quiz.title()), left_w);

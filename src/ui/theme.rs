@@ -91,7 +91,7 @@ pub struct Theme {
     pub tip: Style,
     pub note: Style,
     pub link: Style,
-    /// The syntect theme used for code.
+    /// The code colours (see `highlight::syntax_theme`).
     pub syntax_theme: &'static str,
 }
 
@@ -173,8 +173,9 @@ impl Theme {
             note: s().fg(magenta).add_modifier(b),
             link: s().fg(accent).add_modifier(Modifier::UNDERLINED),
             syntax_theme: match name {
-                ThemeName::Light => "InspiredGitHub",
-                _ => "base16-ocean.dark",
+                ThemeName::Dark => "dark",
+                ThemeName::Light => "light",
+                ThemeName::HighContrast => "high-contrast",
             },
         }
     }

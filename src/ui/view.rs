@@ -33,7 +33,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         }
         app.screen = screen;
         match &app.overlay {
-            Some(Overlay::Help) => help::draw(frame, area, &app.theme),
+            Some(Overlay::Help(scroll)) => help::draw(frame, area, &app.theme, *scroll),
             Some(Overlay::Search(s)) => search::draw(frame, area, s, &app.content, &app.theme),
             None => {}
         }
