@@ -28,6 +28,26 @@ def spawn(argv, env):
     return pid, fd
 
 
+# Queries a terminal answers at once; a pseudo-terminal with nobody on the
+# other side would leave a program waiting for its own time-out (presenterm
+# waits a second for the answer to "who are you?").
+ANSWERS = [
+    (b"\x1b[c", b"\x1b[?62;22c"),
+    (b"\x1b[0c", b"\x1b[?62;22c"),
+    (b"\x1b[5n", b"\x1b[0n"),
+    (b"\x1b[6n", b"\x1b[1;1R"),
+    (b"\x1b[14t", b"\x1b[4;800;1200t"),
+    (b"\x1b[16t", b"\x1b[6;20;10t"),
+    (b"\x1b[18t", b"\x1b[8;40;120t"),
+]
+
+
+def answer_queries(fd, chunk):
+    for q, a in ANSWERS:
+        for _ in range(chunk.count(q)):
+            os.write(fd, a)
+
+
 def read_until(fd, pred, timeout=10.0, quiet=0.0):
     """Read until pred(buffer) holds, then until the output is quiet for `quiet` s.
     Returns (buffer, time the last byte arrived)."""
@@ -47,6 +67,7 @@ def read_until(fd, pred, timeout=10.0, quiet=0.0):
             break
         if not chunk:
             break
+        answer_queries(fd, chunk)
         buf += chunk
         last = time.perf_counter()
         if not done and pred(buf):

@@ -4,15 +4,15 @@
 //! heavy work: those run on their own threads and report back here. A frame
 //! is drawn only when something changed.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use crossterm::event;
-use crossterm::execute;
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use crossterm::{execute, queue};
 
 use crate::content::Content;
 use crate::progress::{SaveReport, Saver, Store};
@@ -93,6 +93,8 @@ fn run_with(
         saver,
         events: tx,
         run: None,
+        pending_save: None,
+        save_due: Instant::now(),
     };
 
     let result = drawn.and_then(|_| event_loop(&mut tui, &mut app, &rx, &mut workers));
@@ -101,6 +103,7 @@ fn run_with(
         run.stop_and_wait();
     }
     // Write the last position before leaving.
+    workers.pending_save = None;
     workers.saver.save(&app.progress);
     workers.saver.finish();
     result.map_err(|e| format!("terminal error: {e}"))
@@ -113,7 +116,13 @@ struct Workers {
     /// For workers started later (code runs) to report back.
     events: Sender<AppEvent>,
     run: Option<RunHandle>,
+    /// The newest progress not yet handed to the saver, and when it is due.
+    pending_save: Option<crate::progress::Progress>,
+    save_due: Instant,
 }
+
+/// How long a progress change may wait before it is written.
+const SAVE_EVERY: Duration = Duration::from_secs(1);
 
 /// Time between frames while a demo runs (about 30 a second).
 const TICK: Duration = Duration::from_millis(33);
@@ -136,7 +145,14 @@ fn event_loop(
     loop {
         for effect in app.take_effects() {
             match effect {
-                Effect::Save(p) => workers.saver.save(&p),
+                // Saves are gathered: at most one write a second while
+                // the learner pages, and always one on the way out.
+                Effect::Save(p) => {
+                    if workers.pending_save.is_none() {
+                        workers.save_due = Instant::now() + SAVE_EVERY;
+                    }
+                    workers.pending_save = Some(p);
+                }
                 Effect::Highlight(job) => workers.highlighter.request(job),
                 Effect::StartRun { id, source } => {
                     if let Some(old) = workers.run.take() {
@@ -164,18 +180,31 @@ fn event_loop(
         }
         // While a demo runs, take in its events ~30 times a second, even
         // when keys keep arriving; otherwise sleep until something happens.
-        let first = if app.needs_tick() {
-            let wait = TICK.saturating_sub(last_tick.elapsed());
-            match rx.recv_timeout(wait) {
-                Ok(ev) => ev,
-                Err(mpsc::RecvTimeoutError::Timeout) => AppEvent::Tick,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+        if workers.pending_save.is_some() && Instant::now() >= workers.save_due {
+            if let Some(p) = workers.pending_save.take() {
+                workers.saver.save(&p);
             }
-        } else {
-            match rx.recv() {
+        }
+        // Sleep until an event, the next demo tick, or a due save.
+        let mut deadline = None;
+        if app.needs_tick() {
+            deadline = Some(last_tick + TICK);
+        }
+        if workers.pending_save.is_some() {
+            deadline =
+                Some(deadline.map_or(workers.save_due, |d: Instant| d.min(workers.save_due)));
+        }
+        let first = match deadline {
+            Some(d) => match rx.recv_timeout(d.saturating_duration_since(Instant::now())) {
+                Ok(ev) => ev,
+                Err(mpsc::RecvTimeoutError::Timeout) if app.needs_tick() => AppEvent::Tick,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+            },
+            None => match rx.recv() {
                 Ok(ev) => ev,
                 Err(_) => return Ok(()),
-            }
+            },
         };
         if panic_on_key && matches!(first, AppEvent::Input(crossterm::event::Event::Key(_))) {
             panic!("test panic requested by {TEST_PANIC_ENV}");
@@ -195,12 +224,12 @@ fn event_loop(
     }
 }
 
+/// Draw one frame inside a synchronized update, so the terminal shows it
+/// whole (no flicker); the frame goes out in one buffered write.
 fn draw(tui: &mut Tui, app: &mut App) -> io::Result<()> {
-    let mut out = io::stdout();
-    let _ = execute!(out, BeginSynchronizedUpdate);
+    queue!(tui.backend_mut(), BeginSynchronizedUpdate)?;
     let r = tui.draw(|f| view::draw(f, app)).map(|_| ());
-    let _ = execute!(out, EndSynchronizedUpdate);
-    let _ = out.flush();
+    let _ = execute!(tui.backend_mut(), EndSynchronizedUpdate);
     r
 }
 

@@ -2,7 +2,7 @@
 //! restored on every way out: quit, panic (the message is printed after
 //! restoring), and signals (handled by the event loop).
 
-use std::io::{self, Stdout, Write};
+use std::io::{self, BufWriter, Stdout, Write};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::{self, ThreadId};
@@ -17,8 +17,9 @@ use crossterm::{cursor, execute};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 
-/// The terminal type the app draws on.
-pub type Tui = Terminal<CrosstermBackend<Stdout>>;
+/// The terminal type the app draws on: a frame's escape sequences are
+/// gathered in one buffer and written with one call.
+pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
@@ -40,7 +41,11 @@ pub fn enter() -> io::Result<Tui> {
         restore();
         return Err(e);
     }
-    Terminal::new(CrosstermBackend::new(io::stdout())).inspect_err(|_| restore())
+    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+        1 << 16,
+        io::stdout(),
+    )))
+    .inspect_err(|_| restore())
 }
 
 /// Leave full-screen mode: main screen, cooked mode, cursor shown. Safe to
