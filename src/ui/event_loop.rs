@@ -180,10 +180,11 @@ fn event_loop(
         }
         // While a demo runs, take in its events ~30 times a second, even
         // when keys keep arriving; otherwise sleep until something happens.
-        if workers.pending_save.is_some() && Instant::now() >= workers.save_due {
-            if let Some(p) = workers.pending_save.take() {
-                workers.saver.save(&p);
-            }
+        if workers.pending_save.is_some()
+            && Instant::now() >= workers.save_due
+            && let Some(p) = workers.pending_save.take()
+        {
+            workers.saver.save(&p);
         }
         // Sleep until an event, the next demo tick, or a due save.
         let mut deadline = None;
