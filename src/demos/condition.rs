@@ -16,10 +16,10 @@ use serde_json::{Map, Value, json};
 use crate::pythreading::{Condition, Lock};
 
 use super::control::Control;
-use super::crew::{Crew, ms, secs, thread_cpu};
+use super::crew::{Crew, condition_lane_observer, ms, secs, thread_cpu};
+use super::event::LaneState;
 use super::params::{ParamKind, ParamSpec};
 use super::session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink};
-use super::trace::lane_observer;
 
 /// The demo, for the registry.
 pub static DEMO: ConditionDemo = ConditionDemo;
@@ -86,8 +86,9 @@ False on a timeout (since 3.2).",
 };
 
 /// How long a notified waiter waits before looking anyway: a safety net
-/// only (the producer notifies on every item and on shutdown), far longer
-/// than the gap between items.
+/// only, far longer than the gap between items. The producer notifies on
+/// every item, and on shutdown or cancel it sets `done` and calls
+/// `notify_all()`, so cancel reaches the waiters at once.
 const SAFETY_TIMEOUT: Duration = Duration::from_millis(250);
 
 /// One buffer: a list guarded by a Condition, and what its consumers saw.
@@ -112,8 +113,10 @@ impl Buffer {
     fn new(label: &'static str, sink: &EventSink) -> Buffer {
         Buffer {
             label,
-            cond: Condition::with_lock(Lock::new())
-                .observed(format!("cond ({label})"), lane_observer(sink.clone())),
+            cond: Condition::with_lock(Lock::new()).observed(
+                format!("cond ({label})"),
+                condition_lane_observer(sink.clone()),
+            ),
             items: Mutex::new(VecDeque::new()),
             done: AtomicBool::new(false),
             wakeups: AtomicU64::new(0),
@@ -233,7 +236,12 @@ impl Demo for ConditionDemo {
         // The producer (this thread): the same items into both buffers;
         // only the waiters' buffer is notified.
         let produced = (|| -> Result<(), DemoFailure> {
+            let me = std::thread::current()
+                .name()
+                .unwrap_or("producer")
+                .to_string();
             for i in 0..items {
+                ctx.lane(me.as_str(), LaneState::Sleeping);
                 ctx.sleep(gap)?;
                 ctx.checkpoint()?;
                 let now = Instant::now();

@@ -2,11 +2,12 @@
 //! on every way out of a demo (so cancel leaves no thread behind), and
 //! [`thread_cpu`], the CPU time the calling thread has used so far.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use crate::pythreading::{
-    BaseQueue, ExceptHookArgs, Observer, Op, Store, Thread, ThreadBuilder, TraceEvent,
+    BaseQueue, ExceptHookArgs, Kind, Observer, Op, Store, Thread, ThreadBuilder, TraceEvent,
 };
 
 use super::control::{Cancelled, Control};
@@ -152,6 +153,31 @@ pub fn queue_observer(sink: EventSink, max: f64) -> Arc<dyn Observer> {
                 max,
             });
         }
+    })
+}
+
+/// Lanes for a Condition (and its lock): as [`lane_observer`], except that
+/// inside `Condition.wait` the lock's own release and re-acquire are not
+/// shown — so the lane says "waiting" for the whole wait instead of
+/// "running" (the release comes after the Wait event).
+pub fn condition_lane_observer(sink: EventSink) -> Arc<dyn Observer> {
+    let inner = lane_observer(sink);
+    let in_wait: Mutex<HashSet<u64>> = Mutex::new(HashSet::new());
+    Arc::new(move |ev: &TraceEvent| {
+        {
+            let mut waiting = in_wait.lock().unwrap_or_else(PoisonError::into_inner);
+            match (ev.kind, ev.op) {
+                (Kind::Condition, Op::Wait) => {
+                    waiting.insert(ev.ident);
+                }
+                (Kind::Condition, Op::Woken { .. }) => {
+                    waiting.remove(&ev.ident);
+                }
+                (Kind::Lock | Kind::RLock, _) if waiting.contains(&ev.ident) => return,
+                _ => {}
+            }
+        }
+        inner.observe(ev);
     })
 }
 

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use crate::pythreading::{Condition, Event, Lock};
 
-use super::crew::{Crew, ms};
+use super::crew::{Crew, condition_lane_observer, ms};
 use super::params::{ParamKind, ParamSpec};
 use super::session::{Ctx, Demo, DemoFailure, DemoInfo};
 use super::trace::lane_observer;
@@ -123,7 +123,7 @@ impl Demo for EventDemo {
 
         // Phase 1: threading.Event.
         ctx.phase("Event: one set() wakes every waiter");
-        let ev = Arc::new(Event::with_observer("event", obs.clone()));
+        let ev = Arc::new(Event::with_observer("event", obs));
         let mut per_round = Vec::new();
         let mut max_delay = Duration::ZERO;
         let mut all_delays = Vec::new();
@@ -192,7 +192,8 @@ impl Demo for EventDemo {
         // Phase 2: the same event, built by hand from a Condition.
         ctx.phase("the same, by hand: a flag and a Condition(Lock())");
         let hand = Arc::new(HandEvent {
-            cond: Condition::with_lock(Lock::new()).observed("cond", obs.clone()),
+            cond: Condition::with_lock(Lock::new())
+                .observed("cond", condition_lane_observer(ctx.sink())),
             flag: AtomicBool::new(false),
             tokens: AtomicUsize::new(0),
         });

@@ -237,7 +237,9 @@ fn workers_run(
     let mut crew = Crew::new(ctx);
     for w in 1..=n {
         let (shop, control) = (Arc::clone(&shop), Arc::clone(&ctx.control));
-        let builder = Thread::builder().excepthook(hook(ctx.sink(), hooked));
+        let builder = Thread::builder()
+            .daemon(false)
+            .excepthook(hook(ctx.sink(), hooked));
         crew.spawn_with(builder, format!("worker-{w}"), move || {
             worker(&shop, w, items, item_ms, fail_at, guarded, &control)
         })?;

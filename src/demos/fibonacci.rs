@@ -297,10 +297,11 @@ fn start_meter(
         ctx.start(),
     );
     crew.spawn("stall meter", move || {
+        sink.lane("stall meter", LaneState::Sleeping);
         while !stop.load(Ordering::SeqCst) && control.sleep(Duration::from_millis(10)).is_ok() {
             let since =
                 (start.elapsed().as_nanos() as u64).saturating_sub(last.load(Ordering::SeqCst));
-            sink.gauge("UI stall (ms since last tick)", since as f64 / 1e6, 250.0);
+            sink.gauge("UI stall (ms)", since as f64 / 1e6, 250.0);
         }
     })?;
     Ok(())

@@ -173,7 +173,7 @@ fn retriever(
         Arc::clone(&links),
         Arc::clone(&ctx.control),
     );
-    let thread = crew.spawn(format!("Retriever {}", Web::url(page)), move || {
+    let thread = crew.spawn(format!("Retriever-{page}"), move || {
         if let Ok(l) = web2.fetch(page, &control) {
             let _ = slot.set(l);
         }
