@@ -9,7 +9,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 use threadtutor::demos::fibonacci::{BigUint, describe, fib, parse_n};
 use threadtutor::demos::web::Web;
-use threadtutor::demos::{Params, Session, headless, registry};
+use threadtutor::demos::{DemoEvent, Params, Session, headless, registry};
 
 const MINE: [&str; 7] = [
     "condition",
@@ -334,42 +334,91 @@ fn exceptions_hang_without_guard_and_finish_with_it() {
     );
 }
 
-/// Each demo, cancelled mid-run at its default parameters, stops (all its
-/// threads joined) well within a second; the figures are printed.
+/// Start `id`, wait for its `k`-th phase (0-based) plus `delay`, cancel and
+/// time `cancel_and_join` (every thread joined). None if the demo had no
+/// such phase or was already finished.
+fn cancel_in_phase(id: &str, params: &[&str], k: usize, delay: u64) -> Option<Duration> {
+    let demo = registry::find(id).unwrap();
+    let pairs: Vec<String> = params.iter().map(|s| s.to_string()).collect();
+    let session = Session::start(demo, Params::parse(demo.info().params, &pairs).unwrap());
+    let mut phases = 0;
+    let t = Instant::now();
+    loop {
+        assert!(t.elapsed() < Duration::from_secs(20), "{id}: no phase {k}");
+        match session.events.recv_timeout(Duration::from_millis(20)) {
+            Ok(DemoEvent::Phase { .. }) => {
+                phases += 1;
+                if phases == k + 1 {
+                    break;
+                }
+            }
+            Ok(DemoEvent::Summary { .. }) => {
+                session.cancel_and_join();
+                return None;
+            }
+            Ok(_) => {}
+            Err(_) if session.is_finished() => {
+                session.cancel_and_join();
+                return None;
+            }
+            Err(_) => {}
+        }
+    }
+    std::thread::sleep(Duration::from_millis(delay));
+    if session.is_finished() {
+        session.cancel_and_join();
+        return None;
+    }
+    let c = Instant::now();
+    session.cancel_and_join();
+    Some(c.elapsed())
+}
+
+/// Every phase of every demo, cancelled just as it begins and a little
+/// later, stops (all its threads joined) well within a second; the figures
+/// are printed (`--nocapture`).
 #[test]
-fn cancel_mid_run_stops_promptly() {
+fn cancel_in_every_phase_stops_promptly() {
+    let runs: [(&str, &[&str], usize); 8] = [
+        ("condition", &[], 1),
+        ("event", &["hold_ms=30"], 3),
+        ("queue", &[], 1),
+        ("factory", &[], 1),
+        ("factory", &["design=locks"], 1),
+        ("spider", &["latency_ms=3"], 3),
+        ("fibonacci", &["n=8000", "tick_ms=5"], 5),
+        ("exceptions", &["hang_ms=100", "item_ms=5"], 3),
+    ];
     let mut worst = Duration::ZERO;
     let mut report = Vec::new();
-    for id in MINE {
-        let demo = registry::find(id).unwrap();
-        let variants: Vec<Vec<String>> = if id == "factory" {
-            vec![vec![], vec!["design=locks".into()]]
-        } else {
-            vec![vec![]]
-        };
-        for extra in variants {
-            for after in [40u64, 170] {
-                let params = Params::parse(demo.info().params, &extra).unwrap();
-                let session = Session::start(demo, params);
-                std::thread::sleep(Duration::from_millis(after));
-                assert!(
-                    !session.is_finished(),
-                    "{id} {extra:?} finished before {after} ms: nothing to cancel"
-                );
-                let t = Instant::now();
-                session.cancel_and_join();
-                let took = t.elapsed();
+    let mut cancelled = 0;
+    for (id, params, phases) in runs {
+        for k in 0..phases {
+            for delay in [0, 30] {
+                let Some(took) = cancel_in_phase(id, params, k, delay) else {
+                    // Only the instant last phase of fibonacci may end first.
+                    assert!(
+                        id == "fibonacci" && k == phases - 1,
+                        "{id} {params:?}: phase {k} + {delay} ms never came or ended the run"
+                    );
+                    continue;
+                };
+                cancelled += 1;
                 worst = worst.max(took);
                 report.push(format!(
-                    "{id}{extra:?}@{after}ms: {:.1} ms",
+                    "{id}{params:?} phase {k}+{delay}ms: {:.1} ms",
                     took.as_secs_f64() * 1e3
                 ));
                 assert!(took < Duration::from_secs(1), "{id}: cancel took {took:?}");
             }
         }
     }
+    assert!(cancelled >= 30, "only {cancelled} cancels tested");
     eprintln!("cancel latency: {}", report.join(", "));
-    eprintln!("worst cancel latency: {:.1} ms", worst.as_secs_f64() * 1e3);
+    eprintln!(
+        "worst cancel latency: {:.1} ms over {cancelled} cancels",
+        worst.as_secs_f64() * 1e3
+    );
 }
 
 #[test]

@@ -125,6 +125,8 @@ impl Demo for EventDemo {
         ctx.phase("Event: one set() wakes every waiter");
         let ev = Arc::new(Event::with_observer("event", obs));
         let mut per_round = Vec::new();
+        // Safety-net timeouts (SLICE) of the waiters' waits, phases 1 and 2.
+        let mut timeouts = 0;
         let mut max_delay = Duration::ZERO;
         let mut all_delays = Vec::new();
         for r in 1..=rounds {
@@ -187,6 +189,7 @@ impl Demo for EventDemo {
             );
             ctx.histogram("wake-up delay after set()", buckets(&all_delays));
             per_round.push(woken);
+            timeouts += round.timeouts.load(Ordering::SeqCst);
         }
 
         // Phase 2: the same event, built by hand from a Condition.
@@ -296,6 +299,7 @@ impl Demo for EventDemo {
         ));
 
         let woken = per_round.iter().copied().min().unwrap_or(0);
+        let wait_timeouts = timeouts + round.timeouts.load(Ordering::SeqCst);
         let mut m = Map::new();
         m.insert("waiters".into(), json!(n));
         m.insert("woken".into(), json!(woken));
@@ -305,6 +309,7 @@ impl Demo for EventDemo {
         m.insert("by_hand_woken".into(), json!(by_hand));
         m.insert("notify_one_woke".into(), json!(one_woke));
         m.insert("notify_one_still_waiting".into(), json!(still_waiting));
+        m.insert("wait_timeouts".into(), json!(wait_timeouts));
         Ok(m)
     }
 }

@@ -155,6 +155,8 @@ struct Shop {
     shared: Mutex<Vec<(usize, usize)>>,
     progress: AtomicU64,
     finished: Vec<AtomicBool>,
+    /// Workers inside `lock.acquire()` right now.
+    waiting: AtomicU64,
 }
 
 /// What a worker does; `guarded` chooses `with lock:` over bare
@@ -189,11 +191,14 @@ fn worker(
             critical();
         } else {
             // lock.acquire() — timed, so the outer handler can stop us.
+            shop.waiting.fetch_add(1, Ordering::SeqCst);
             while !shop.lock.acquire_timeout(TICK) {
                 if shop.stop.is_set() || control.is_cancelled() {
+                    shop.waiting.fetch_sub(1, Ordering::SeqCst);
                     return;
                 }
             }
+            shop.waiting.fetch_sub(1, Ordering::SeqCst);
             critical(); // a raise here skips the release
             let _ = shop.lock.release();
         }
@@ -233,6 +238,7 @@ fn workers_run(
         shared: Mutex::new(Vec::new()),
         progress: AtomicU64::new(0),
         finished: (0..n).map(|_| AtomicBool::new(false)).collect(),
+        waiting: AtomicU64::new(0),
     });
     let mut crew = Crew::new(ctx);
     for w in 1..=n {
@@ -258,7 +264,9 @@ fn workers_run(
             break;
         }
     }
-    let stuck = crew.alive();
+    // Threads waiting for the lock (not the one that raised, which may
+    // still be busy in Rust's panic hook).
+    let stuck = shop.waiting.load(Ordering::SeqCst) as usize;
     let lock_held = shop.lock.locked();
     if hung {
         ctx.log(format!(

@@ -321,6 +321,10 @@ fn steps(n: u64, mut each: impl FnMut(u64, &BigUint) -> bool) -> Option<BigUint>
     Some(a)
 }
 
+/// How long the quitting UI waits for the calculator before calling it a
+/// deadlock, in ticks (320 ms at the default 16 ms).
+const JOIN_TICKS: u32 = 20;
+
 /// A result offered to the UI: (i, F(i), done).
 type Offer = (u64, BigUint, bool);
 
@@ -399,7 +403,7 @@ fn calculator(
     control: &Control,
 ) {
     let value = steps(n, |i, a| {
-        if i % 256 == 0 && (stop.is_set() || control.is_cancelled()) {
+        if i % 256 == 0 && (stop.is_set() || control.checkpoint().is_err()) {
             return false;
         }
         if i % every == 0 {
@@ -414,7 +418,7 @@ fn calculator(
     // The final result must arrive, but never block forever.
     let mut offer = (n, value, true);
     while !stop.is_set() && !control.is_cancelled() {
-        match q.put_timeout(offer, Duration::from_millis(100)) {
+        match q.put_timeout(offer, TICK) {
             Ok(()) => return,
             Err(Full(o)) => offer = o,
         }
@@ -521,7 +525,7 @@ fn quit(
             Arc::clone(&ctx.control),
         );
         crew.spawn("calculator", move || {
-            let pulled = || plug.load(Ordering::SeqCst) || control.is_cancelled();
+            let pulled = || plug.load(Ordering::SeqCst) || control.checkpoint().is_err();
             // Runs "forever" (F(1), F(2), ... until stopped).
             let _ = steps(u64::MAX, |i, a| {
                 if i % 256 == 0 && (pulled() || (fixed && stop.is_set())) {
@@ -536,16 +540,10 @@ fn quit(
                         if pulled() {
                             return false;
                         }
-                        // Bug: a put that waits as long as it takes.
+                        // Bug: a put that waits as long as it takes (timed
+                        // only so that the demo can end it afterwards).
                         // Fix: put(timeout=...), then look at the stop Event.
-                        match q.put_timeout(
-                            offer,
-                            if fixed {
-                                Duration::from_millis(100)
-                            } else {
-                                TICK
-                            },
-                        ) {
+                        match q.put_timeout(offer, TICK) {
                             Ok(()) => break,
                             Err(Full(o)) => offer = o,
                         }
@@ -577,10 +575,20 @@ fn quit(
     if fixed {
         stop.set();
     }
+    // join(timeout=20 ticks), in short slices so that a cancel is noticed.
     let began = Instant::now();
-    let joined = calc
-        .join_timeout(Duration::from_millis(300))
-        .unwrap_or(false);
+    let joined = loop {
+        if calc.join_timeout(TICK).unwrap_or(false) {
+            break true;
+        }
+        if ctx.is_cancelled() {
+            plug.store(true, Ordering::SeqCst);
+            return Err(DemoFailure::Cancelled);
+        }
+        if began.elapsed() >= period * JOIN_TICKS {
+            break false;
+        }
+    };
     let took = began.elapsed();
     if joined {
         ctx.log(format!("join() returned after {:.1} ms", ms(took)));
