@@ -174,7 +174,13 @@ fn consume(buf: &Buffer, timeout: Duration, control: &Control, sink: &EventSink)
         }
         let g = buf.cond.guard();
         let mut item = buf.list().pop_front();
-        while item.is_none() && !buf.done.load(Ordering::SeqCst) && !control.is_cancelled() {
+        // (While the demo is paused, leave the loop to wait at the
+        // checkpoint above, with the lock released.)
+        while item.is_none()
+            && !buf.done.load(Ordering::SeqCst)
+            && !control.is_cancelled()
+            && !control.is_paused()
+        {
             let notified = g.wait_timeout(timeout);
             buf.wakeups.fetch_add(1, Ordering::SeqCst);
             if !notified {
@@ -186,7 +192,12 @@ fn consume(buf: &Buffer, timeout: Duration, control: &Control, sink: &EventSink)
             }
         }
         drop(g);
-        let Some(made) = item else { break };
+        let Some(made) = item else {
+            if buf.done.load(Ordering::SeqCst) || control.is_cancelled() {
+                break;
+            }
+            continue; // paused
+        };
         let waited = made.elapsed();
         buf.latency_ns
             .fetch_add(waited.as_nanos() as u64, Ordering::SeqCst);

@@ -42,7 +42,8 @@ there are none yet (counted). \"Raises exception non-blocking\", as the deck say
 queue1 is unbounded on purpose: if both directions were bounded, Thread 1 could block \
 putting on a full queue2 while Thread 2 blocks putting on a full queue1, each waiting for \
 the other to drain — a deadlock. The module was `Queue` in the deck's Python 2 \
-(`Queue.Queue`); it is `queue` today, with `put(item, timeout=...)`, task_done() and join().",
+(`Queue.Queue`); it is `queue` in Python 3. Since the deck, put() and get() gained \
+timeouts (2.3), and task_done() and join() arrived (2.5).",
     params: &[
         ParamSpec {
             key: "items",
