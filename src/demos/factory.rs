@@ -532,8 +532,9 @@ fn start_locks(
 
 // ------------------------------------------------------------------ run
 
-/// Parts missing from, or counted twice in, `widgets + leftovers` compared
-/// with the parts made (numbered 1..=made).
+/// Parts made (numbered 1..=made) that are not accounted for exactly once
+/// in `used` (widgets + leftovers): each missing part counts one, each
+/// extra copy one, each number that was never made one.
 fn lost(made: u64, used: impl Iterator<Item = u64>) -> u64 {
     let mut seen = vec![0u32; made as usize + 1];
     let mut strays = 0u64;
