@@ -4,14 +4,23 @@
 //! `threadtutor demo ID --json`. One demo, one file; the framework is in
 //! `session` (running), `control` (pause/step/cancel), `params` and `event`.
 
+pub mod condition;
 pub mod control;
+pub mod crew;
 pub mod event;
+pub mod event_demo;
+pub mod exceptions;
+pub mod factory;
+pub mod fibonacci;
 pub mod headless;
 pub mod model;
 pub mod params;
+pub mod queue_demo;
 pub mod registry;
 pub mod session;
+pub mod spider;
 pub mod trace;
+pub mod web;
 
 pub use control::{Cancelled, Control};
 pub use event::{DemoEvent, LaneState};
