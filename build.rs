@@ -49,7 +49,10 @@ fn main() {
         writeln!(out, "];").unwrap();
     }
     // A short digest of every embedded file: the content's version.
-    println!("cargo:rustc-env=THREADTUTOR_CONTENT_VERSION={:016x}", digest);
+    println!(
+        "cargo:rustc-env=THREADTUTOR_CONTENT_VERSION={:016x}",
+        digest
+    );
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded.rs");
     fs::write(dest, out).unwrap();
 }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyModifiers};
 use proptest::prelude::*;
 use serde_json::{Map, Value};
-use threadtutor::content::{load, Source};
+use threadtutor::content::{Source, load};
 use threadtutor::demos::{Ctx, Demo, DemoEvent, DemoFailure, DemoInfo, LaneState};
 use threadtutor::progress::Progress;
 use threadtutor::ui::app::{App, Screen};
@@ -18,7 +18,13 @@ use threadtutor::ui::theme::{ColorDepth, Theme, ThemeName};
 
 use common::{draw, press, press_mod, type_str};
 
-static INFO: DemoInfo = DemoInfo { id: "sizes", title: "t", about: "a", explain: "e\n\nf", params: &[] };
+static INFO: DemoInfo = DemoInfo {
+    id: "sizes",
+    title: "t",
+    about: "a",
+    explain: "e\n\nf",
+    params: &[],
+};
 struct Nothing;
 impl Demo for Nothing {
     fn info(&self) -> &'static DemoInfo {
@@ -33,7 +39,13 @@ static NOTHING: Nothing = Nothing;
 /// Each screen, set up as a learner would reach it.
 fn screens() -> Vec<(&'static str, App)> {
     let content = Arc::new(load(&Source::Embedded).unwrap());
-    let new = || App::new(Arc::clone(&content), Theme::new(ThemeName::Dark, ColorDepth::Ansi16), Progress::default());
+    let new = || {
+        App::new(
+            Arc::clone(&content),
+            Theme::new(ThemeName::Dark, ColorDepth::Ansi16),
+            Progress::default(),
+        )
+    };
     let mut out = Vec::new();
     out.push(("home", new()));
     let mut lesson = new();
@@ -55,12 +67,32 @@ fn screens() -> Vec<(&'static str, App)> {
     let mut demo = new();
     let mut view = DemoView::new(&NOTHING, Back::Home);
     for t in 0..50 {
-        view.model.apply(DemoEvent::Lane { t_ms: t as f64, thread: format!("T{}", t % 3), state: LaneState::Running });
-        view.model.apply(DemoEvent::Gauge { t_ms: 1.0, name: "q".into(), value: 2.0, max: 5.0 });
-        view.model.apply(DemoEvent::Count { t_ms: 1.0, name: "n".into(), value: t as f64 });
+        view.model.apply(DemoEvent::Lane {
+            t_ms: t as f64,
+            thread: format!("T{}", t % 3),
+            state: LaneState::Running,
+        });
+        view.model.apply(DemoEvent::Gauge {
+            t_ms: 1.0,
+            name: "q".into(),
+            value: 2.0,
+            max: 5.0,
+        });
+        view.model.apply(DemoEvent::Count {
+            t_ms: 1.0,
+            name: "n".into(),
+            value: t as f64,
+        });
     }
-    view.model.apply(DemoEvent::Histogram { t_ms: 1.0, name: "h".into(), bars: vec![("a".into(), 3), ("b".into(), 1)] });
-    view.model.apply(DemoEvent::Log { t_ms: 1.0, text: "x".into() });
+    view.model.apply(DemoEvent::Histogram {
+        t_ms: 1.0,
+        name: "h".into(),
+        bars: vec![("a".into(), 3), ("b".into(), 1)],
+    });
+    view.model.apply(DemoEvent::Log {
+        t_ms: 1.0,
+        text: "x".into(),
+    });
     demo.screen = Screen::Demo(Box::new(view));
     out.push(("demo", demo));
     let quiz = content.quiz("pop-quiz-2").unwrap().clone();
@@ -73,7 +105,12 @@ fn screens() -> Vec<(&'static str, App)> {
     press_mod(&mut fb, KeyCode::Char('s'), KeyModifiers::CONTROL);
     out.push(("feedback", fb));
     let mut results = new();
-    results.screen = Screen::Quiz(Box::new(QuizView::new(quiz, &["why-queues".into()], 1, Back::Home)));
+    results.screen = Screen::Quiz(Box::new(QuizView::new(
+        quiz,
+        &["why-queues".into()],
+        1,
+        Back::Home,
+    )));
     press_mod(&mut results, KeyCode::Char('s'), KeyModifiers::CONTROL);
     press(&mut results, KeyCode::Enter);
     out.push(("results", results));
@@ -83,7 +120,17 @@ fn screens() -> Vec<(&'static str, App)> {
 #[test]
 fn corners_and_zero() {
     for (name, mut app) in screens() {
-        for (w, h) in [(0, 0), (1, 1), (0, 40), (120, 0), (1, 100), (300, 1), (300, 100), (39, 11), (40, 12)] {
+        for (w, h) in [
+            (0, 0),
+            (1, 1),
+            (0, 40),
+            (120, 0),
+            (1, 100),
+            (300, 1),
+            (300, 100),
+            (39, 11),
+            (40, 12),
+        ] {
             let _ = name;
             draw(&mut app, w, h);
         }

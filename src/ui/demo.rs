@@ -597,7 +597,11 @@ fn log(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
         lines.drain(..extra);
     }
     if lines.is_empty() && !view.is_running() {
-        lines.push(Line::from(Span::styled(view.demo.info().about, t.dim)));
+        let about = format!(
+            "{} — press s to start, . to step through it.",
+            view.demo.info().about
+        );
+        lines = super::layout::wrap(&[Span::styled(about, t.dim)], w, vec![], vec![]);
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
