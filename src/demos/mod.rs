@@ -13,6 +13,15 @@ pub mod registry;
 pub mod session;
 pub mod trace;
 
+// Demos (deck order) and what they share.
+pub mod gil;
+pub mod kit;
+pub mod lock;
+pub mod race;
+pub mod rlock;
+pub mod semaphore;
+pub mod thread_order;
+
 pub use control::{Cancelled, Control};
 pub use event::{DemoEvent, LaneState};
 pub use params::{ParamKind, ParamSpec, Params, Value};

@@ -2,10 +2,18 @@
 //! (`content::DEMO_IDS`).
 
 use super::session::Demo;
+use super::{gil, lock, race, rlock, semaphore, thread_order};
 
 /// All demos, in the deck's order.
 pub fn all() -> Vec<&'static dyn Demo> {
-    vec![]
+    vec![
+        &thread_order::DEMO,
+        &gil::DEMO,
+        &race::DEMO,
+        &lock::DEMO,
+        &rlock::DEMO,
+        &semaphore::DEMO,
+    ]
 }
 
 /// The demo with this id.
