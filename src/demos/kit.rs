@@ -5,6 +5,8 @@
 //! observer that draws lanes for the crew's threads without the joiner's
 //! own bookkeeping ([`crew_lanes`]).
 
+#![warn(missing_docs)]
+
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 

@@ -18,6 +18,8 @@
 //!    `acquire_timeout`, so nothing is ever stuck for good). Then the same
 //!    with an [`RLock`]: the second acquire just counts, and it completes.
 
+#![warn(missing_docs)]
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -304,12 +306,10 @@ fn wait_for_edges(events: &[TraceEvent]) -> Vec<(String, String, String)> {
                 waiting.remove(&thread);
                 holder.insert(lock, thread);
             }
-            Op::Released => {
-                // An RLock release may only lower the depth; its next
-                // Acquired/Blocked event tells the rest.
-                if e.kind == Kind::Lock {
-                    holder.remove(&lock);
-                }
+            // An RLock release may only lower the depth; its next
+            // Acquired/Blocked event tells the rest.
+            Op::Released if e.kind == Kind::Lock => {
+                holder.remove(&lock);
             }
             _ => {}
         }

@@ -16,6 +16,8 @@
 //! pop raises IndexError; with the deck's `mutex.acquire()` … `release()`
 //! around both, it never does.
 
+#![warn(missing_docs)]
+
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -116,14 +118,12 @@ fn count(ctx: &Ctx, threads: usize, n: u64, window: u64, locked: bool) -> Result
         let sink = ctx.sink();
         let name = format!("Thread-{t}");
         crew.spawn(name.clone(), move || {
-            if locked {
-                sink.lane(name.as_str(), LaneState::Holding("lock".into()));
-            } else {
-                sink.lane(name.as_str(), LaneState::Running);
-            }
+            // One lane state per run: the threads switch far too often
+            // (every increment) for a picture of each hand-over.
+            sink.lane(name.as_str(), LaneState::Running);
             let body = || -> Result<(), Cancelled> {
                 for i in 0..n {
-                    if i % CHECK_EVERY == 0 {
+                    if i.is_multiple_of(CHECK_EVERY) {
                         control.checkpoint()?;
                     }
                     if locked {
@@ -197,7 +197,7 @@ impl PopShared {
     /// Threads 1 and 4: `myList.append(work)`, `share` times.
     fn produce(&self, control: &Control, share: u64) {
         for i in 0..share {
-            if i % 256 == 0 && control.checkpoint().is_err() {
+            if i.is_multiple_of(256) && control.checkpoint().is_err() {
                 break;
             }
             self.list.append(i);
@@ -214,7 +214,7 @@ impl PopShared {
         let mut i = 0u64;
         loop {
             i += 1;
-            if i % 256 == 0 {
+            if i.is_multiple_of(256) {
                 control.checkpoint()?;
             }
             // Read before looking at the list: if no producer is left and

@@ -13,6 +13,8 @@
 //!    un-acquired lock". For contrast, Thread 2 releasing a plain Lock that
 //!    Thread 1 acquired succeeds.
 
+#![warn(missing_docs)]
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;

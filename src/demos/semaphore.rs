@@ -6,6 +6,8 @@
 //! the most ever inside. At the end, one release too many shows what the
 //! *Bounded* semaphore is for.
 
+#![warn(missing_docs)]
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;

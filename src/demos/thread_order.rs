@@ -16,6 +16,8 @@
 //! so each of the C(6,3) = 20 schedules is executed exactly once. The TUI
 //! can use [`Turns`] to let the learner pick the next thread.
 
+#![warn(missing_docs)]
+
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -371,7 +373,7 @@ impl Demo for ThreadOrder {
                 }
                 ctx.count("runs", runs as f64);
                 ctx.count("distinct", counts.len() as f64);
-                if new || runs % 10 == 0 || runs == n {
+                if new || runs.is_multiple_of(10) || runs == n {
                     ctx.histogram("interleavings", bars(&counts));
                 }
             }

@@ -393,7 +393,7 @@ fn execute(code: &Code, env: &Env, cx: &Ctx<'_>, stats: &mut ThreadStats) -> Res
     // Whether this thread holds the program's `lock`.
     let mut holding_lock = false;
     loop {
-        if stats.instructions % CHECKPOINT_EVERY == 0 {
+        if stats.instructions.is_multiple_of(CHECKPOINT_EVERY) {
             cx.control.checkpoint()?;
         }
         let ins = code

@@ -21,6 +21,8 @@
 //! 4. I/O: `time.sleep()` releases the GIL, so two threads sleeping k times
 //!    each take about half as long as one thread sleeping 2k times.
 
+#![warn(missing_docs)]
+
 pub mod bytecode;
 pub mod interp;
 
