@@ -5,6 +5,10 @@
 //! operations (a load, then a store of the value plus one): exactly the
 //! read–modify–write of `total += 1`, a real race with no undefined
 //! behaviour. Updates are lost whenever two threads read the same value.
+//! On a busy machine threads seldom run at the same moment, so every
+//! `yield_every` increments a thread yields the CPU between its read and
+//! its write — a switch at the worst moment, which the scheduler (or a GIL
+//! hand-over) may make at any time; the race then shows on any machine.
 //! The locked version does the same under a pythreading [`Lock`].
 //!
 //! Part 2: the deck's "GIL example". Threads 1 and 4 `myList.append(work)`;
@@ -14,12 +18,15 @@
 //! the `Vec` plays that part). The check and the pop are two operations, so
 //! without a mutex another consumer can empty the list in between and the
 //! pop raises IndexError; with the deck's `mutex.acquire()` … `release()`
-//! around both, it never does.
+//! around both, it never does. Producers take a moment per item (so the
+//! consumers compete for each one) and consumers yield between the check
+//! and the pop, again so the window shows however loaded the machine is.
 
 #![warn(missing_docs)]
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
@@ -45,7 +52,11 @@ pub static INFO: DemoInfo = DemoInfo {
     explain: "`total += 1` is a read, an add and a write. When two threads read the same value, \
 both write value + 1 and one update is lost — the unlocked total falls short of threads × n, \
 by a different amount each run. The threads here are real OS threads on all cores, reading and \
-writing the counter as separate operations, so this is a genuine race. Under a Lock the read \
+writing the counter as separate operations, so this is a genuine race. Two threads seldom run \
+at exactly the same moment on a busy machine, so now and then (`yield_every`) a thread gives \
+up the CPU between its read and its write — a switch at the worst moment, which the OS or a \
+GIL hand-over can make at any time; one such switch can wipe out everything the others did \
+meanwhile. Under a Lock the read \
 and the write happen as one step and the total is exact, at the price of the threads taking \
 turns.\n\n\
 The second part is the deck's \"GIL example\": producers append to a list, consumers do \
@@ -77,21 +88,21 @@ they are here.",
             },
         },
         ParamSpec {
-            key: "window",
-            help: "extra spins between reading and writing the counter (widens the race window)",
+            key: "yield_every",
+            help: "every so many increments, yield the CPU between the read and the write (0: never)",
             kind: ParamKind::Int {
-                default: 0,
+                default: 100,
                 min: 0,
-                max: 10_000,
+                max: 1_000_000,
             },
         },
         ParamSpec {
             key: "items",
             help: "work items appended to the shared list (split between threads 1 and 4)",
             kind: ParamKind::Int {
-                default: 20_000,
+                default: 2_000,
                 min: 0,
-                max: 10_000_000,
+                max: 1_000_000,
             },
         },
     ],
@@ -100,24 +111,32 @@ they are here.",
 /// How often (in loop iterations) the worker threads pass a checkpoint.
 const CHECK_EVERY: u64 = 1024;
 
-fn spin(n: u64) {
-    for _ in 0..n {
-        std::hint::spin_loop();
-    }
-}
-
 /// Part 1: `threads` threads add 1 `n` times each; returns the final total.
-fn count(ctx: &Ctx, threads: usize, n: u64, window: u64, locked: bool) -> Result<u64, DemoFailure> {
+fn count(
+    ctx: &Ctx,
+    threads: usize,
+    n: u64,
+    yield_every: u64,
+    locked: bool,
+) -> Result<u64, DemoFailure> {
     let counter = Arc::new(AtomicU64::new(0));
     let lock = Arc::new(Lock::new());
+    let go = Arc::new(AtomicBool::new(false));
     let mut crew = Crew::new(ctx);
     let label = if locked { "with Lock" } else { "no lock" };
     for t in 1..=threads {
-        let (counter, lock) = (Arc::clone(&counter), Arc::clone(&lock));
+        let (counter, lock, go) = (Arc::clone(&counter), Arc::clone(&lock), Arc::clone(&go));
         let control = Arc::clone(&ctx.control);
         let sink = ctx.sink();
         let name = format!("Thread-{t}");
         crew.spawn(name.clone(), move || {
+            // Start together, so the threads overlap.
+            while !go.load(Ordering::Acquire) {
+                if control.is_cancelled() {
+                    return;
+                }
+                std::thread::yield_now();
+            }
             // One lane state per run: the threads switch far too often
             // (every increment) for a picture of each hand-over.
             sink.lane(name.as_str(), LaneState::Running);
@@ -131,7 +150,11 @@ fn count(ctx: &Ctx, threads: usize, n: u64, window: u64, locked: bool) -> Result
                     }
                     // total += 1, as a separate read and write.
                     let v = counter.load(Ordering::Relaxed);
-                    spin(window);
+                    if yield_every > 0 && i % yield_every == yield_every - 1 {
+                        // A switch right here, as the scheduler (or a GIL
+                        // hand-over) may make at any time.
+                        std::thread::yield_now();
+                    }
                     counter.store(v + 1, Ordering::Relaxed);
                     if locked {
                         let _ = lock.release();
@@ -143,6 +166,7 @@ fn count(ctx: &Ctx, threads: usize, n: u64, window: u64, locked: bool) -> Result
             sink.lane(name.as_str(), LaneState::Done);
         })?;
     }
+    go.store(true, Ordering::Release);
     let sink = ctx.sink();
     let expected = threads as u64 * n;
     crew.join_while(|| {
@@ -197,13 +221,13 @@ impl PopShared {
     /// Threads 1 and 4: `myList.append(work)`, `share` times.
     fn produce(&self, control: &Control, share: u64) {
         for i in 0..share {
-            if i.is_multiple_of(256) && control.checkpoint().is_err() {
+            if control.checkpoint().is_err() {
                 break;
             }
             self.list.append(i);
             // Making the next piece of work takes a moment, so the
             // consumers keep the list nearly empty and compete for items.
-            std::thread::yield_now();
+            std::thread::sleep(Duration::from_micros(20));
         }
         self.producers_left.fetch_sub(1, Ordering::Release);
     }
@@ -225,6 +249,10 @@ impl PopShared {
             }
             let mut took = false;
             if self.list.len() > 0 {
+                // Give up the CPU between the check and the pop, as a GIL
+                // switch between those bytecodes would: the window is then
+                // wide enough to show on any machine, however loaded.
+                std::thread::yield_now();
                 match self.list.pop() {
                     Some(_) => {
                         self.consumed.fetch_add(1, Ordering::Relaxed);
@@ -317,18 +345,18 @@ impl Demo for Race {
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
         let threads = ctx.params.usize("threads").max(2);
         let n = ctx.params.int("n").max(1) as u64;
-        let window = ctx.params.int("window").max(0) as u64;
+        let yield_every = ctx.params.int("yield_every").max(0) as u64;
         let items = ctx.params.int("items").max(0) as u64;
         let expected = threads as u64 * n;
 
         ctx.phase(format!("{threads} threads × {n} increments, no lock"));
-        let unlocked = count(ctx, threads, n, window, false)?;
+        let unlocked = count(ctx, threads, n, yield_every, false)?;
         ctx.log(format!(
             "no lock: total {unlocked} of {expected} ({} updates lost)",
             expected - unlocked
         ));
         ctx.phase(format!("{threads} threads × {n} increments, with Lock"));
-        let locked = count(ctx, threads, n, window, true)?;
+        let locked = count(ctx, threads, n, yield_every, true)?;
         ctx.log(format!("with Lock: total {locked} of {expected}"));
 
         ctx.phase(format!(

@@ -37,7 +37,7 @@ pub static INFO: DemoInfo = DemoInfo {
 release() gives one back and wakes a waiter. Started at k, it lets at most k threads past \
 acquire() at once — watch the gauge: it reaches the limit and never passes it, while the \
 other workers' lanes wait (░) for a turn.\n\n\
-A Lock is a semaphore of 1 without the counting. The deck calls Semaphore \"primarily useful \
+A Lock behaves much like Semaphore(1). The deck calls Semaphore \"primarily useful \
 for simulations\" in Python; the everyday use today is limiting concurrency — at most k \
 downloads, connections or subprocesses at a time.\n\n\
 Prefer BoundedSemaphore: a release() without a matching acquire() is a bug, and a bounded \

@@ -65,8 +65,8 @@ at the same time.\n\n\
 When may a switch happen? In the deck's Python 2, sys.setcheckinterval(n) let the interpreter \
 switch every n bytecodes (default 10, later 100), between any two: `check_at=any`. Python 3.2 \
 replaced it with sys.setswitchinterval (a time, default 0.005 s; setcheckinterval was removed \
-in 3.9), and since 3.10 the interpreter only honours a switch request at certain points — \
-backward jumps and calls: `check_at=jumps`. That is why a plain `total += 1` loop on ints \
+in 3.9), and since 3.10 the interpreter only honours a switch request at certain instructions, \
+such as backward jumps and calls: `check_at=jumps`. That is why a plain `total += 1` loop on ints \
 rarely loses updates in today's CPython (try it), yet it is still not atomic: a method written \
 in Python, a property or a free-threaded build (3.13+, PEP 703) brings the race back.\n\n\
 Blocking I/O releases the GIL (so does time.sleep): in the I/O phase two sleeping threads \
