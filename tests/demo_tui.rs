@@ -50,3 +50,49 @@ fn every_demo_starts_pauses_steps_and_cancels_in_the_tui() {
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_restored();
 }
+
+#[test]
+fn the_learner_schedules_thread_order() {
+    use crossterm::event::KeyCode;
+    use std::time::{Duration, Instant};
+    use threadtutor::demos::Value;
+    let demo = registry::find("thread-order").unwrap();
+    let mut view = DemoView::new(demo, Back::Home);
+    view.params.set("mode", Value::Text("choose".into()));
+    view.start();
+    // Thread 2 three times, then Thread 1 three times.
+    for pick in ['2', '2', '2', '1', '1', '1'] {
+        let t = Instant::now();
+        while view.model.prompt.is_none() {
+            assert!(
+                t.elapsed() < Duration::from_secs(20),
+                "no prompt; log: {:?}",
+                view.model.log
+            );
+            view.tick();
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let (question, options) = view.model.prompt.clone().unwrap();
+        assert_eq!(question, "Which thread runs next?");
+        assert!(!options.is_empty() && options.len() <= 2);
+        // When one thread is done, only the other is offered, as option 1.
+        let key = if options.len() == 1 { '1' } else { pick };
+        view.on_key(KeyCode::Char(key).into());
+    }
+    let t = Instant::now();
+    while view.model.summary.is_none() {
+        assert!(t.elapsed() < Duration::from_secs(20), "no summary");
+        view.tick();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let summary = view.model.summary.clone().unwrap();
+    assert_eq!(summary["mode"], "choose");
+    assert_eq!(summary["respects_program_order"], true);
+    let seq: Vec<&String> = summary["interleavings"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
+    assert_eq!(seq.len(), 1);
+    assert!(seq[0].starts_with('1') && seq[0].ends_with('c'), "{seq:?}");
+}

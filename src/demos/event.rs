@@ -50,6 +50,13 @@ pub enum DemoEvent {
     },
     /// The demo moved to a new phase (e.g. "two threads, with the GIL").
     Phase { t_ms: f64, name: String },
+    /// The demo waits for the learner to pick one of `options` (keys 1, 2, …;
+    /// headless runs pick the first).
+    Prompt {
+        t_ms: f64,
+        question: String,
+        options: Vec<String>,
+    },
     /// Something went wrong in the demo (e.g. a thread panicked); it may go on.
     Error { t_ms: f64, text: String },
     /// The final result: the summary object (holds `"demo": ID`).
@@ -66,6 +73,7 @@ impl DemoEvent {
             | DemoEvent::Count { t_ms, .. }
             | DemoEvent::Histogram { t_ms, .. }
             | DemoEvent::Phase { t_ms, .. }
+            | DemoEvent::Prompt { t_ms, .. }
             | DemoEvent::Error { t_ms, .. } => Some(*t_ms),
             DemoEvent::Summary { .. } => None,
         }

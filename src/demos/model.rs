@@ -42,6 +42,8 @@ pub struct DemoModel {
     pub phase: Option<String>,
     pub errors: Vec<String>,
     pub summary: Option<serde_json::Value>,
+    /// The question the demo is waiting on, with its options.
+    pub prompt: Option<(String, Vec<String>)>,
     /// The latest time stamp seen.
     pub now_ms: f64,
     /// Events taken in so far.
@@ -100,7 +102,13 @@ impl DemoModel {
                 self.push_log(format!("{t_ms:>8.1} ms  error: {text}"));
                 self.errors.push(text);
             }
-            DemoEvent::Summary { summary } => self.summary = Some(summary),
+            DemoEvent::Prompt {
+                question, options, ..
+            } => self.prompt = Some((question, options)),
+            DemoEvent::Summary { summary } => {
+                self.prompt = None;
+                self.summary = Some(summary);
+            }
         }
     }
 

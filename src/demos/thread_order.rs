@@ -28,7 +28,7 @@ use serde_json::{Map, Value, json};
 use crate::pythreading::{Condition, Event, Lock, Observer};
 
 use super::control::{Cancelled, Control};
-use super::event::LaneState;
+use super::event::{DemoEvent, LaneState};
 use super::kit::{Crew, POLL, Rng, crew_lanes, wait_until};
 use super::params::{ParamKind, ParamSpec};
 use super::session::{Ctx, Demo, DemoFailure, DemoInfo};
@@ -77,10 +77,10 @@ unlocked prints from two threads can even mix inside one line.",
         },
         ParamSpec {
             key: "mode",
-            help: "run: let the OS schedule; enumerate: walk every interleaving",
+            help: "run: let the OS schedule; enumerate: walk every interleaving; choose: you pick the thread for each statement",
             kind: ParamKind::Choice {
                 default: "run",
-                choices: &["run", "enumerate"],
+                choices: &["run", "enumerate", "choose"],
             },
         },
         ParamSpec {
@@ -195,7 +195,8 @@ pub fn keeps_program_order(seq: &[&str]) -> bool {
 /// its statement and [`Turns::pass`] after it.
 pub struct Turns {
     cond: Condition,
-    schedule: Vec<u8>,
+    /// Grows while it runs in `mode=choose` (the learner adds each step).
+    schedule: Mutex<Vec<u8>>,
     pos: AtomicUsize,
 }
 
@@ -204,7 +205,7 @@ impl Turns {
     pub fn new(schedule: Vec<u8>) -> Turns {
         Turns {
             cond: Condition::with_lock(Lock::new()),
-            schedule,
+            schedule: Mutex::new(schedule),
             pos: AtomicUsize::new(0),
         }
     }
@@ -214,7 +215,13 @@ impl Turns {
         wait_until(control, || self.cond.acquire_timeout(POLL))?;
         let result = loop {
             let pos = self.pos.load(Ordering::Relaxed);
-            if self.schedule.get(pos) == Some(&me) {
+            let next = self
+                .schedule
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(pos)
+                .copied();
+            if next == Some(me) {
                 break Ok(());
             }
             if control.is_cancelled() {
@@ -224,6 +231,23 @@ impl Turns {
         };
         let _ = self.cond.release();
         result
+    }
+
+    /// Add a step to the schedule (the learner chose `me` to run next).
+    pub fn push(&self, me: u8, control: &Control) -> Result<(), Cancelled> {
+        wait_until(control, || self.cond.acquire_timeout(POLL))?;
+        self.schedule
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(me);
+        let _ = self.cond.notify_all();
+        let _ = self.cond.release();
+        Ok(())
+    }
+
+    /// How many steps have run.
+    pub fn done(&self) -> usize {
+        self.pos.load(Ordering::Relaxed)
     }
 
     /// The current step is done: the next one may run.
@@ -295,6 +319,70 @@ fn run_once(ctx: &Ctx, driver: Driver) -> Result<Vec<&'static str>, DemoFailure>
     Ok(out.take())
 }
 
+/// `mode=choose`: the learner is the scheduler (as in The Deadlock Empire).
+/// Before each statement the demo asks which thread runs it; the two real
+/// threads wait for their turn and print when given it.
+fn choose(ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
+    ctx.phase("you are the scheduler: pick the thread that runs the next statement");
+    let turns = Arc::new(Turns::new(Vec::new()));
+    let seq = std::thread::scope(|s| -> Result<Vec<&'static str>, DemoFailure> {
+        let runner = s.spawn(|| run_once(ctx, Driver::Schedule(Arc::clone(&turns))));
+        let mut next = [0usize, 0usize];
+        let result = (|| -> Result<(), DemoFailure> {
+            while next[0] < LETTERS.len() || next[1] < DIGITS.len() {
+                let mut threads = Vec::new();
+                let mut options = Vec::new();
+                for (t, tokens) in [(0usize, LETTERS), (1, DIGITS)] {
+                    if let Some(tok) = tokens.get(next[t]) {
+                        threads.push(t);
+                        options.push(format!("Thread-{}: print \"{tok},\"", t + 1));
+                    }
+                }
+                ctx.emit(DemoEvent::Prompt {
+                    t_ms: ctx.t_ms(),
+                    question: "Which thread runs next?".into(),
+                    options,
+                });
+                let choice = ctx.control.next_choice()?;
+                let Some(&t) = threads.get(choice) else {
+                    continue;
+                };
+                let step = turns.done();
+                turns.push(t as u8 + 1, &ctx.control)?;
+                // Wait for that statement to run before asking again.
+                while turns.done() == step {
+                    ctx.control.sleep(Duration::from_millis(2))?;
+                }
+                next[t] += 1;
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            ctx.control.cancel();
+        }
+        let seq = runner
+            .join()
+            .map_err(|_| DemoFailure::Failed("a thread panicked".into()))??;
+        result.map(|_| seq)
+    })?;
+    let label = seq.join(" ");
+    ctx.log(format!("you scheduled: {label}"));
+    let mut counts = BTreeMap::new();
+    counts.insert(label, 1u64);
+    ctx.histogram("interleavings", bars(&counts));
+    let mut summary = Map::new();
+    summary.insert("mode".into(), json!("choose"));
+    summary.insert("runs".into(), json!(1));
+    summary.insert("distinct".into(), json!(1));
+    summary.insert("possible".into(), json!(schedules(3, 3).len()));
+    summary.insert("interleavings".into(), json!(counts));
+    summary.insert(
+        "respects_program_order".into(),
+        json!(keeps_program_order(&seq)),
+    );
+    Ok(summary)
+}
+
 fn bars(counts: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
     let mut bars: Vec<(String, u64)> = counts.iter().map(|(k, v)| (k.clone(), *v)).collect();
     bars.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
@@ -308,6 +396,9 @@ impl Demo for ThreadOrder {
 
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
         let enumerate = ctx.params.text("mode") == "enumerate";
+        if ctx.params.text("mode") == "choose" {
+            return choose(ctx);
+        }
         let mut counts: BTreeMap<String, u64> = BTreeMap::new();
         let mut in_order = true;
         let mut runs = 0u64;

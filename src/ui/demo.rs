@@ -155,6 +155,15 @@ impl DemoView {
                 }
             }
             KeyCode::Char('e') => self.show_explain = !self.show_explain,
+            // The demo asked the learner something (e.g. which thread runs next).
+            KeyCode::Char(c @ '1'..='9') if self.model.prompt.is_some() => {
+                let i = c as usize - '1' as usize;
+                let n = self.model.prompt.as_ref().map_or(0, |(_, o)| o.len());
+                if let (Some(s), true) = (&self.session, i < n) {
+                    s.control.push_choice(i);
+                    self.model.prompt = None;
+                }
+            }
             KeyCode::Tab | KeyCode::Down | KeyCode::Char('j') if !specs.is_empty() => {
                 self.selected_param = (self.selected_param + 1) % specs.len();
             }
@@ -568,8 +577,28 @@ fn log(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
         },
         t,
     );
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
+    // A question for the learner goes above the log, where it is seen.
+    if let Some((question, options)) = &m.prompt {
+        let mut spans = vec![Span::styled(format!("{} ", inert(question)), t.warning)];
+        for (i, o) in options.iter().enumerate() {
+            spans.push(Span::styled(format!(" {} ", i + 1), t.selected));
+            spans.push(Span::styled(format!(" {}  ", inert(o)), t.text));
+        }
+        let lines = super::layout::wrap(
+            &spans,
+            usize::from(inner.width),
+            vec![],
+            vec![Span::raw("  ")],
+        );
+        let ph = (lines.len() as u16).min(inner.height);
+        frame.render_widget(
+            Paragraph::new(lines),
+            Rect::new(inner.x, inner.y, inner.width, ph),
+        );
+        inner = Rect::new(inner.x, inner.y + ph, inner.width, inner.height - ph);
+    }
     let h = usize::from(inner.height);
     let w = usize::from(inner.width);
     let mut lines: Vec<Line> = m
