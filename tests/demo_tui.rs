@@ -96,3 +96,31 @@ fn the_learner_schedules_thread_order() {
     assert_eq!(seq.len(), 1);
     assert!(seq[0].starts_with('1') && seq[0].ends_with('c'), "{seq:?}");
 }
+
+#[test]
+fn gil_shows_each_threads_current_instruction() {
+    use threadtutor::demos::{DemoEvent, Params, Session};
+    let demo = registry::find("gil").unwrap();
+    let session = Session::start(demo, Params::defaults(demo.info().params));
+    let mut panel = None;
+    let t = std::time::Instant::now();
+    while !session.is_finished() || session.events.try_recv().is_ok() {
+        assert!(t.elapsed() < std::time::Duration::from_secs(60));
+        while let Ok(ev) = session.events.try_recv() {
+            if let DemoEvent::Panel { title, lines, .. } = ev {
+                assert_eq!(title, "dis this");
+                if lines.iter().any(|l| l.contains('▶')) {
+                    panel = Some(lines);
+                }
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let lines = panel.expect("a dis-this panel with a thread's marker");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("BINARY_OP") && l.contains("(+=)")),
+        "{lines:?}"
+    );
+}

@@ -50,6 +50,13 @@ pub enum DemoEvent {
     },
     /// The demo moved to a new phase (e.g. "two threads, with the GIL").
     Phase { t_ms: f64, name: String },
+    /// A small text view kept up to date (the newest per title is shown),
+    /// e.g. the bytecode with each thread's current instruction marked.
+    Panel {
+        t_ms: f64,
+        title: String,
+        lines: Vec<String>,
+    },
     /// The demo waits for the learner to pick one of `options` (keys 1, 2, …;
     /// headless runs pick the first).
     Prompt {
@@ -74,6 +81,7 @@ impl DemoEvent {
             | DemoEvent::Histogram { t_ms, .. }
             | DemoEvent::Phase { t_ms, .. }
             | DemoEvent::Prompt { t_ms, .. }
+            | DemoEvent::Panel { t_ms, .. }
             | DemoEvent::Error { t_ms, .. } => Some(*t_ms),
             DemoEvent::Summary { .. } => None,
         }

@@ -89,6 +89,9 @@ pub fn describe(ev: &DemoEvent) -> Option<String> {
             "{t_ms:>9.1} ms  {question} {}",
             options.join(" / ")
         )),
-        DemoEvent::Lane { .. } | DemoEvent::Gauge { .. } | DemoEvent::Count { .. } => None,
+        DemoEvent::Lane { .. }
+        | DemoEvent::Gauge { .. }
+        | DemoEvent::Count { .. }
+        | DemoEvent::Panel { .. } => None,
     }
 }

@@ -42,6 +42,8 @@ pub struct DemoModel {
     pub phase: Option<String>,
     pub errors: Vec<String>,
     pub summary: Option<serde_json::Value>,
+    /// Text views by title (the newest of each).
+    pub panels: BTreeMap<String, Vec<String>>,
     /// The question the demo is waiting on, with its options.
     pub prompt: Option<(String, Vec<String>)>,
     /// The latest time stamp seen.
@@ -105,6 +107,9 @@ impl DemoModel {
             DemoEvent::Prompt {
                 question, options, ..
             } => self.prompt = Some((question, options)),
+            DemoEvent::Panel { title, lines, .. } => {
+                self.panels.insert(title, lines);
+            }
             DemoEvent::Summary { summary } => {
                 self.prompt = None;
                 self.summary = Some(summary);

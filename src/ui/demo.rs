@@ -347,13 +347,23 @@ fn pictures(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
     } else {
         (hist_n as u16 + 1).min(area.height / 3).max(2)
     };
-    let [lanes_a, stats_a, hist_a, log_a] = Layout::vertical([
+    let panel_n: usize = m.panels.values().map(|l| l.len() + 1).sum();
+    let panel_h = if panel_n == 0 {
+        0
+    } else {
+        (panel_n as u16).min(area.height / 3).max(2)
+    };
+    let [lanes_a, stats_a, hist_a, panel_a, log_a] = Layout::vertical([
         Constraint::Length(lanes_h),
         Constraint::Length(stats_h),
         Constraint::Length(hist_h),
+        Constraint::Length(panel_h),
         Constraint::Min(2),
     ])
     .areas(area);
+    if panel_h > 0 {
+        panels(frame, panel_a, t, m);
+    }
     if lanes_h > 0 {
         lanes(frame, lanes_a, t, m);
     }
@@ -364,6 +374,32 @@ fn pictures(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
         histograms(frame, hist_a, t, m);
     }
     log(frame, log_a, t, view);
+}
+
+/// Text views the demo keeps up to date (e.g. "dis this"); the lines with a
+/// thread's marker stand out.
+fn panels(frame: &mut Frame, area: Rect, t: &Theme, m: &DemoModel) {
+    let mut y = area.y;
+    for (title, lines) in &m.panels {
+        let h = (lines.len() as u16 + 1).min(area.bottom().saturating_sub(y));
+        if h == 0 {
+            break;
+        }
+        let r = Rect::new(area.x, y, area.width, h);
+        let block = boxed(title, t);
+        let inner = block.inner(r);
+        frame.render_widget(block, r);
+        let w = usize::from(inner.width);
+        let shown: Vec<Line> = lines
+            .iter()
+            .map(|l| {
+                let style = if l.contains('▶') { t.key } else { t.code };
+                Line::from(Span::styled(truncate(&inert(l), w), style))
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(shown), inner);
+        y += h;
+    }
 }
 
 /// The cell for a lane state, and its style.

@@ -345,6 +345,78 @@ pub struct Ctx<'a> {
     pub sink: &'a EventSink,
     /// Risky switches logged so far in this run (shared, to log only a few).
     pub logged: &'a AtomicU64,
+    /// The "dis this" view: where each thread is in the bytecode.
+    pub dis: &'a DisView,
+}
+
+/// "dis this": the bytecode listing with each thread's current instruction
+/// marked, sent as a panel at most every [`DIS_EVERY_MS`] while threads switch.
+pub struct DisView {
+    listing: Vec<(usize, String)>,
+    pcs: Vec<std::sync::atomic::AtomicUsize>,
+    last_ms: AtomicU64,
+}
+
+/// Least time between two "dis this" panels.
+pub const DIS_EVERY_MS: u64 = 50;
+
+impl DisView {
+    /// A view of `code` for `threads` threads (none started yet).
+    pub fn new(code: &Code, threads: usize) -> DisView {
+        DisView {
+            listing: code
+                .instrs
+                .iter()
+                .zip(code.listing())
+                .map(|(i, line)| (i.offset, line))
+                .collect(),
+            pcs: (0..threads)
+                .map(|_| std::sync::atomic::AtomicUsize::new(usize::MAX))
+                .collect(),
+            last_ms: AtomicU64::new(0),
+        }
+    }
+
+    /// Thread `me` (1-based) is about to run instruction index `pc`; sends
+    /// the panel when it is due.
+    pub fn at(&self, me: usize, pc: usize, sink: &EventSink) {
+        if let Some(slot) = self.pcs.get(me.wrapping_sub(1)) {
+            slot.store(pc, Ordering::Relaxed);
+        }
+        let now = sink.t_ms() as u64;
+        let last = self.last_ms.load(Ordering::Relaxed);
+        if now >= last + DIS_EVERY_MS
+            && self
+                .last_ms
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+        {
+            sink.emit(crate::demos::DemoEvent::Panel {
+                t_ms: sink.t_ms(),
+                title: "dis this".into(),
+                lines: self.lines(),
+            });
+        }
+    }
+
+    /// The listing with `T1▶`, `T2▶` … before each thread's instruction.
+    pub fn lines(&self) -> Vec<String> {
+        let pcs: Vec<usize> = self.pcs.iter().map(|p| p.load(Ordering::Relaxed)).collect();
+        self.listing
+            .iter()
+            .enumerate()
+            .map(|(i, (_, line))| {
+                let marks: String = pcs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, pc)| **pc == i)
+                    .map(|(t, _)| format!("T{}▶", t + 1))
+                    .collect::<Vec<_>>()
+                    .join("");
+                format!("{marks:>6} {line}")
+            })
+            .collect()
+    }
 }
 
 /// Instructions between two pause/cancel checkpoints.
@@ -538,6 +610,7 @@ not stored; whatever the others add meanwhile will be overwritten",
                             });
                         }
                     }
+                    cx.dis.at(cx.me, pc, cx.sink);
                     cx.sink.lane(cx.name, LaneState::Waiting("GIL".into()));
                     g.switch(cx.me, cx.control)?;
                     cx.sink.lane(cx.name, LaneState::Running);

@@ -156,6 +156,7 @@ pub fn run_program(
     let results: Arc<Mutex<Vec<ThreadStats>>> = Arc::new(Mutex::new(Vec::new()));
     let failure: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
     let logged = Arc::new(AtomicU64::new(0));
+    let dis = Arc::new(interp::DisView::new(&code, threads));
     let mut crew = Crew::new(ctx);
     for t in 1..=threads {
         let (code, env, gil, go) = (
@@ -164,10 +165,11 @@ pub fn run_program(
             gil.clone(),
             Arc::clone(&go),
         );
-        let (results, failure, logged) = (
+        let (results, failure, logged, dis) = (
             Arc::clone(&results),
             Arc::clone(&failure),
             Arc::clone(&logged),
+            Arc::clone(&dis),
         );
         let (control, sink) = (Arc::clone(&ctx.control), ctx.sink());
         let name = format!("Thread-{t}");
@@ -188,6 +190,7 @@ pub fn run_program(
                 control: &control,
                 sink: &sink,
                 logged: &logged,
+                dis: &dis,
             };
             match interp::run(&code, &env, &cx) {
                 Ok(stats) => results
