@@ -7,8 +7,8 @@
 
 use proptest::prelude::*;
 use threadtutor::content::quiz::parse_quiz;
-use threadtutor::content::{load, markdown, markup, parse::parse_lesson, Source};
-use threadtutor::quiz::grade::{grade_answer, Response};
+use threadtutor::content::{Source, load, markdown, markup, parse::parse_lesson};
+use threadtutor::quiz::grade::{Response, grade_answer};
 use threadtutor::quiz::sheet::parse_sheet;
 
 /// Near-TOML: the characters TOML is made of, and a few others.
@@ -18,11 +18,18 @@ fn tomlish() -> impl Strategy<Value = String> {
 
 /// Text with markup, Markdown and hostile characters.
 fn marked() -> impl Strategy<Value = String> {
-    proptest::string::string_regex("[`*_#>\\-\\[\\]()!a-z0-9 \\n\\t\\\\\u{1b}\u{9b}\u{202e}é日]{0,300}").unwrap()
+    proptest::string::string_regex(
+        "[`*_#>\\-\\[\\]()!a-z0-9 \\n\\t\\\\\u{1b}\u{9b}\u{202e}é日]{0,300}",
+    )
+    .unwrap()
 }
 
 fn pop_quiz_1() -> threadtutor::content::quiz::Quiz {
-    load(&Source::Embedded).unwrap().quiz("pop-quiz-1").unwrap().clone()
+    load(&Source::Embedded)
+        .unwrap()
+        .quiz("pop-quiz-1")
+        .unwrap()
+        .clone()
 }
 
 proptest! {
@@ -81,11 +88,31 @@ proptest! {
 /// Inputs kept from earlier crashes or near-misses.
 #[test]
 fn regressions() {
-    for text in ["[[", "a = [[[[[[", "x = {a={a={", "'''", "\"\\u", "[a]\n[a]", "questions = 1", "[[questions]]\ntype = 3"] {
+    for text in [
+        "[[",
+        "a = [[[[[[",
+        "x = {a={a={",
+        "'''",
+        "\"\\u",
+        "[a]\n[a]",
+        "questions = 1",
+        "[[questions]]\ntype = 3",
+    ] {
         let _ = parse_lesson("x.toml", text);
         let _ = parse_quiz("q", "q.toml", text);
     }
-    for text in ["`", "**", "*a**b*", "\\", "```", "```python\n", "* * *", "> >", "1. ", "[]()"] {
+    for text in [
+        "`",
+        "**",
+        "*a**b*",
+        "\\",
+        "```",
+        "```python\n",
+        "* * *",
+        "> >",
+        "1. ",
+        "[]()",
+    ] {
         let _ = markup::parse_inline(text);
         let _ = markdown::render(text);
     }
