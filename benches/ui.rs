@@ -71,6 +71,24 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    let mut home = App::new(Arc::clone(&content), theme.clone(), Progress::default());
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    c.bench_function("frame/home_key_then_draw_120x40", |b| {
+        let mut down = true;
+        b.iter(|| {
+            key(
+                &mut home,
+                if down {
+                    KeyCode::Char('j')
+                } else {
+                    KeyCode::Char('k')
+                },
+            );
+            down = !down;
+            term.draw(|f| view::draw(f, &mut home)).unwrap();
+        })
+    });
+
     let mut group = c.benchmark_group("highlight");
     group.sample_size(10);
     group.bench_function("engine_load", |b| b.iter(Engine::load));

@@ -89,10 +89,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
     );
 
     // Rows: part headings and lessons; keep the selection in view.
-    let mut rows: Vec<(Option<usize>, Line)> = Vec::new();
+    // Each row: its selectable index, the left part, and a right-aligned
+    // part drawn separately (no padding cells to render).
+    let mut rows: Vec<(Option<usize>, Line, Option<Span>)> = Vec::new();
     for (part, idxs) in app.content.parts() {
         if !rows.is_empty() {
-            rows.push((None, Line::default()));
+            rows.push((None, Line::default(), None));
         }
         rows.push((
             None,
@@ -100,6 +102,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
                 truncate(&format!(" {}", inert(&part)), w),
                 t.heading,
             )),
+            None,
         ));
         for i in idxs {
             let lesson = &lessons[i];
@@ -115,7 +118,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
             };
             let left_w = w.saturating_sub(right.width() + 7).max(1);
             let title = truncate(&inert(&lesson.title), left_w);
-            let fill = left_w.saturating_sub(title.width());
             let sel = i == state.selected;
             let ts = if sel { t.selected } else { t.text };
             rows.push((
@@ -125,17 +127,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
                     Span::styled(mark, mark_style),
                     Span::raw(" "),
                     Span::styled(title, ts),
-                    Span::raw(" ".repeat(fill + 1)),
-                    Span::styled(right, t.dim),
                 ]),
+                Some(Span::styled(format!("{right} "), t.dim)),
             ));
         }
     }
     // Then the quizzes, after the lessons in the selection order.
     let quizzes = super::app::home_quizzes(&app.content);
     if !quizzes.is_empty() {
-        rows.push((None, Line::default()));
-        rows.push((None, Line::from(Span::styled(" Quizzes", t.heading))));
+        rows.push((None, Line::default(), None));
+        rows.push((None, Line::from(Span::styled(" Quizzes", t.heading)), None));
     }
     for (k, &qi) in quizzes.iter().enumerate() {
         let quiz = &app.content.quizzes[qi];
@@ -158,7 +159,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
         };
         let left_w = w.saturating_sub(right.width() + 7).max(1);
         let title = truncate(&inert(quiz.title()), left_w);
-        let fill = left_w.saturating_sub(title.width());
         let sel = i == state.selected;
         rows.push((
             Some(i),
@@ -167,23 +167,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
                 Span::styled(mark, mark_style),
                 Span::raw(" "),
                 Span::styled(title, if sel { t.selected } else { t.text }),
-                Span::raw(" ".repeat(fill + 1)),
-                Span::styled(right, t.dim),
             ]),
+            Some(Span::styled(format!("{right} "), t.dim)),
         ));
     }
     let height = usize::from(body.height);
     let sel_row = rows
         .iter()
-        .position(|(i, _)| *i == Some(state.selected))
+        .position(|(i, _, _)| *i == Some(state.selected))
         .unwrap_or(0);
     let first = sel_row.saturating_sub(height.saturating_sub(2));
-    let mut lines: Vec<Line> = rows
+    let (mut lines, rights): (Vec<Line>, Vec<Line>) = rows
         .into_iter()
         .skip(first)
         .take(height)
-        .map(|(_, l)| l)
-        .collect();
+        .map(|(_, l, r)| (l, r.map(Line::from).unwrap_or_default()))
+        .unzip();
+    frame.render_widget(
+        Paragraph::new(rights).alignment(ratatui::layout::Alignment::Right),
+        body,
+    );
     // The selected lesson's summary under the list when there is room.
     let summary = match lessons.get(state.selected) {
         Some(l) => Some(l.summary.clone()),

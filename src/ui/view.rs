@@ -95,7 +95,7 @@ pub fn footer(
         (None, None) => Span::raw(""),
     };
     let left_w = left.width();
-    let mut spans = vec![];
+    // The keys are drawn right-aligned on their own: no padding cells.
     let mut used = left_w + 1;
     let mut right: Vec<Span> = Vec::new();
     for (k, what) in keys {
@@ -107,12 +107,14 @@ pub fn footer(
         right.push(Span::styled(format!(" {k}"), t.key));
         right.push(Span::styled(format!(" {what} "), t.footer));
     }
-    if left_w > w {
-        spans.push(Span::styled(truncate(&left.content, w), left.style));
+    let spans = if left_w > w {
+        vec![Span::styled(truncate(&left.content, w), left.style)]
     } else {
-        spans.push(left);
-        spans.push(Span::raw(" ".repeat(w.saturating_sub(used))));
-        spans.extend(right);
-    }
+        frame.render_widget(
+            Paragraph::new(Line::from(right)).alignment(ratatui::layout::Alignment::Right),
+            area,
+        );
+        vec![left]
+    };
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
