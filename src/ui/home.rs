@@ -203,7 +203,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
             t.dim,
         )));
     }
-    frame.render_widget(Paragraph::new(lines), body);
+    super::view::put_lines(frame, body, &lines);
     footer(
         frame,
         foot,

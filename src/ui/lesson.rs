@@ -100,7 +100,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
         .skip(state.scroll)
         .take(state.body_height)
         .collect();
-    frame.render_widget(Paragraph::new(visible), inner);
+    super::view::put_lines(frame, inner, &visible);
     // Say when there is more above or below.
     if state.body_lines > state.body_height && inner.width >= 10 {
         let more_below = state.scroll + state.body_height < state.body_lines;

@@ -78,6 +78,15 @@ fn banner(frame: &mut Frame, area: Rect, app: &App, msg: &str) {
     );
 }
 
+/// Write lines straight into the frame, one per row, cut at the area's
+/// width. Cheaper than a `Paragraph` for text that is already laid out.
+pub fn put_lines(frame: &mut Frame, area: Rect, lines: &[Line]) {
+    let buf = frame.buffer_mut();
+    for (i, line) in lines.iter().take(usize::from(area.height)).enumerate() {
+        buf.set_line(area.x, area.y + i as u16, line, area.width);
+    }
+}
+
 /// The footer: the status message or `place` on the left, the keys on the
 /// right, as many as fit.
 pub fn footer(
