@@ -241,15 +241,9 @@ pub fn run(cli: Cli) -> i32 {
                 Err(e) => return fail(&mut err, &e.to_string()),
             };
             // Speaker notes are a bonus: presenting works without the socket.
-            let presenter = match crate::classroom::socket_path()
+            let presenter = crate::classroom::socket_path()
                 .and_then(|p| crate::classroom::Presenter::start(&p))
-            {
-                Ok(p) => Some(p),
-                Err(e) => {
-                    let _ = writeln!(err, "threadtutor: warning: no speaker notes: {e}");
-                    None
-                }
-            };
+                .map_err(|e| e.to_string());
             drop(out);
             drop(err);
             match ui::run_present(content, index, store, opts, presenter) {

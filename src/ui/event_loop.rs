@@ -46,17 +46,25 @@ pub fn run(content: Content, store: Store, opts: Options) -> Result<(), String> 
 }
 
 /// Present mode (`threadtutor present [LESSON]`): full-screen slides from
-/// `lesson` (an index), publishing each move on the speaker-notes socket.
+/// `lesson` (an index), publishing each move on the speaker-notes socket
+/// (or, when it could not be opened, saying so in a banner).
 pub fn run_present(
     content: Content,
     lesson: usize,
     store: Store,
     opts: Options,
-    presenter: Option<Presenter>,
+    presenter: Result<Presenter, String>,
 ) -> Result<(), String> {
+    let (presenter, warning) = match presenter {
+        Ok(p) => (Some(p), None),
+        Err(e) => (None, Some(format!("No speaker notes this time: {e}"))),
+    };
     run_with(content, store, opts, presenter, move |app| {
         app.present = Some(super::present::Present::new());
         app.open_lesson_at(lesson, 0, 1);
+        if warning.is_some() {
+            app.banner = warning;
+        }
     })
 }
 
