@@ -110,3 +110,79 @@ fn notes_follow_the_presenter_over_a_private_socket() {
     notes2.send(b"q");
     assert_eq!(notes2.wait_exit(), 0);
 }
+
+/// Lines a child prints, read on a thread so a test can wait with a timeout.
+fn lines_of(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines() {
+            let Ok(l) = line else { break };
+            if tx.send(l).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn wait_line(rx: &std::sync::mpsc::Receiver<String>, want: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut seen = Vec::new();
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(l) if l.contains(want) => return l,
+            Ok(l) => seen.push(l),
+            Err(_) => break,
+        }
+    }
+    panic!("no line with {want:?}; saw {seen:#?}");
+}
+
+#[test]
+fn plain_notes_without_a_runtime_dir_use_a_private_temp_folder() {
+    use threadtutor::classroom::{Notes, Presenter};
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_threadtutor"))
+        .args(["notes", "--plain"])
+        .env_remove("XDG_RUNTIME_DIR")
+        .env("TMPDIR", tmp.path())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let rx = lines_of(&mut child);
+    let waiting = wait_line(&rx, "Waiting for a presenter at ");
+    let path = waiting
+        .strip_prefix("Waiting for a presenter at ")
+        .unwrap()
+        .trim_end_matches('.');
+    let path = std::path::PathBuf::from(path);
+    let dir = path.parent().unwrap();
+    assert_eq!(dir.parent().unwrap(), tmp.path());
+    let mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "folder mode {mode:o}");
+
+    // A presenter (in this process) at that place is followed, in text.
+    let p = Presenter::start(&path).unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    wait_line(&rx, "Connected to the presenter.");
+    p.publish(&Notes {
+        lesson: "gil".into(),
+        lesson_title: "The GIL".into(),
+        slide: 2,
+        slides: 5,
+        title: "Why a GIL?".into(),
+        step: 1,
+        steps: 2,
+        notes: Some("Mention reference counting.".into()),
+        next_title: Some("Releasing the GIL".into()),
+        elapsed_s: 75,
+    });
+    wait_line(&rx, "Slide 2 of 5: Why a GIL?. Step 1 of 2. Elapsed 01:15.");
+    wait_line(&rx, "Notes: Mention reference counting.");
+    wait_line(&rx, "Next: Releasing the GIL");
+    let _ = child.kill();
+    let _ = child.wait();
+}

@@ -141,3 +141,28 @@ fn moves_are_published_and_clock_ticks_are_not() {
         Some("Synch Two Threads")
     );
 }
+
+#[test]
+fn a_demo_opens_full_screen_and_esc_returns_to_the_slide() {
+    let mut a = presenting();
+    a.open_lesson_at(1, 1, 1);
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("Locks · slide 2/2"), "{s}");
+    published(&mut a);
+    press(&mut a, KeyCode::Enter);
+    if threadtutor::demos::registry::find("lock").is_none() {
+        // A build without the demo says so in the footer, and stays.
+        let s = screen(&mut a, 100, 30);
+        assert!(s.contains("There is no live demo `lock`"), "{s}");
+        return;
+    }
+    assert!(matches!(a.screen, threadtutor::ui::app::Screen::Demo(_)));
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("Live demo"), "{s}");
+    // The followers still see the slide the demo belongs to.
+    assert!(published(&mut a).is_empty());
+    assert_eq!(a.present_position().unwrap().title, "Run it");
+    press(&mut a, KeyCode::Esc);
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("Locks · slide 2/2"), "{s}");
+}
