@@ -156,3 +156,11 @@ fn plain_gives_linear_text_of_every_lesson() {
     assert!(!one.contains("Thread basics"));
     assert_plain(&one);
 }
+
+#[test]
+fn reduce_motion_slows_demo_frames_to_two_a_second() {
+    let mut a = common::app(ColorDepth::TrueColor);
+    assert!(a.tick_interval().as_millis() <= 40);
+    a.reduce_motion = true;
+    assert!(a.tick_interval().as_millis() >= 500);
+}

@@ -166,3 +166,36 @@ fn a_demo_opens_full_screen_and_esc_returns_to_the_slide() {
     let s = screen(&mut a, 100, 30);
     assert!(s.contains("Locks · slide 2/2"), "{s}");
 }
+
+#[test]
+fn a_reload_keeps_the_place_and_tells_the_followers() {
+    let mut a = presenting();
+    press(&mut a, KeyCode::Right);
+    press(&mut a, KeyCode::Char(' '));
+    published(&mut a);
+    let mut content = (*a.content).clone();
+    content.lessons[0].slides[1].title = "Share Outside Things".into();
+    content.lessons[0].slides[1].notes = Some("New note.".into());
+    a.update(AppEvent::Reloaded(Ok(Box::new(content.clone()))));
+    let n = published(&mut a);
+    assert_eq!(n.len(), 1);
+    assert_eq!((n[0].slide, n[0].step), (2, 2));
+    assert_eq!(n[0].title, "Share Outside Things");
+    assert_eq!(n[0].notes.as_deref(), Some("New note."));
+    // A broken reload keeps the slide and shows the problems.
+    a.update(AppEvent::Reloaded(Err(vec![
+        "lessons/10-basics.toml:3:9: expected a string".into(),
+    ])));
+    let s = screen(&mut a, 100, 30);
+    assert!(
+        s.contains("lessons/10-basics.toml:3:9: expected a string"),
+        "{s}"
+    );
+    assert!(s.contains("slide 2/3"), "{s}");
+    // A reload with fewer slides clamps to the last one.
+    content.lessons[0].slides.truncate(1);
+    a.update(AppEvent::Reloaded(Ok(Box::new(content))));
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("slide 1/1"), "{s}");
+    assert!(!s.contains("10-basics.toml:3:9"), "the panel goes: {s}");
+}

@@ -653,6 +653,12 @@ impl App {
         }
     }
 
+    /// Time between frames while a demo runs: about 30 a second, or two
+    /// with `--reduce-motion`, so nothing seems to move.
+    pub fn tick_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(if self.reduce_motion { 500 } else { 33 })
+    }
+
     /// Does the loop need to send ticks (a demo is on screen)?
     pub fn needs_tick(&self) -> bool {
         matches!(&self.screen, Screen::Demo(v) if v.is_running())
@@ -762,8 +768,36 @@ impl App {
             Screen::Home(h) => Screen::Home(HomeState {
                 selected: h.selected.min(self.content.lessons.len().saturating_sub(1)),
             }),
+            // A demo or quiz opened from a slide goes back to where that
+            // slide is now (or home, when its lesson is gone).
+            Screen::Demo(mut v) => {
+                v.back = self.remap_back(&old, v.back.clone());
+                Screen::Demo(v)
+            }
+            Screen::Quiz(mut q) => {
+                q.back = self.remap_back(&old, q.back.clone());
+                Screen::Quiz(q)
+            }
             other => other,
         };
+    }
+
+    fn remap_back(&self, old: &Content, back: Back) -> Back {
+        let Back::Lesson(mut st) = back else {
+            return back;
+        };
+        let id = &old.lessons[st.lesson].id;
+        match self.content.lessons.iter().position(|l| &l.id == id) {
+            Some(li) => {
+                let slides = &self.content.lessons[li].slides;
+                st.lesson = li;
+                st.slide = st.slide.min(slides.len() - 1);
+                st.step = st.step.clamp(1, slides[st.slide].steps());
+                st.scroll = 0;
+                Back::Lesson(st)
+            }
+            None => Back::Home,
+        }
     }
 
     /// Take the queued effects.

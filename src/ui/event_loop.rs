@@ -168,12 +168,6 @@ struct Workers {
 /// How long a progress change may wait before it is written.
 const SAVE_EVERY: Duration = Duration::from_secs(1);
 
-/// Time between frames while a demo runs (about 30 a second).
-const TICK: Duration = Duration::from_millis(33);
-
-/// With `--reduce-motion`: two frames a second, so nothing seems to move.
-const REDUCED_TICK: Duration = Duration::from_millis(500);
-
 /// How long lesson code may run.
 const RUN_LIMIT: Duration = Duration::from_secs(15);
 
@@ -188,11 +182,7 @@ fn event_loop(
     workers: &mut Workers,
 ) -> io::Result<()> {
     let panic_on_key = std::env::var_os(TEST_PANIC_ENV).is_some();
-    let tick = if app.reduce_motion {
-        REDUCED_TICK
-    } else {
-        TICK
-    };
+    let tick = app.tick_interval();
     let mut last_tick = Instant::now();
     // Present mode's clock is redrawn once a second.
     let mut last_clock = Instant::now();
