@@ -9,6 +9,14 @@ use std::path::Path;
 fn main() {
     let root = env::var("CARGO_MANIFEST_DIR").unwrap();
     let mut out = String::new();
+    // FNV-1a over the files' names and bytes.
+    let mut digest: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            digest ^= u64::from(*b);
+            digest = digest.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
     for (name, dir, ext) in [
         ("LESSONS", "lessons", "toml"),
         ("QUIZZES", "quizzes", "toml"),
@@ -29,6 +37,8 @@ fn main() {
         for f in files {
             println!("cargo:rerun-if-changed={}", f.display());
             let rel = format!("{dir}/{}", f.file_name().unwrap().to_string_lossy());
+            feed(rel.as_bytes());
+            feed(&fs::read(&f).unwrap_or_default());
             writeln!(
                 out,
                 "    ({rel:?}, include_bytes!({:?})),",
@@ -38,6 +48,11 @@ fn main() {
         }
         writeln!(out, "];").unwrap();
     }
+    // A short digest of every embedded file: the content's version.
+    println!(
+        "cargo:rustc-env=THREADTUTOR_CONTENT_VERSION={:016x}",
+        digest
+    );
     let dest = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded.rs");
     fs::write(dest, out).unwrap();
 }

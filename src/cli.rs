@@ -12,10 +12,19 @@ use crate::content::{self, Content, Diagnostic, Source, plain};
 use crate::progress::Store;
 use crate::ui::{self, theme::ThemeName};
 
+/// The program's version and the built-in content's (a digest of the
+/// lesson and quiz files, so two builds with different lessons tell apart).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (content ",
+    env!("THREADTUTOR_CONTENT_VERSION"),
+    ")"
+);
+
 /// An interactive terminal tutorial on threads and synchronisation, after
 /// Aahz's "Python Threads" deck. Run with no command for the tutorial.
 #[derive(Debug, Parser)]
-#[command(name = "threadtutor", version, about, long_about = None)]
+#[command(name = "threadtutor", version = VERSION, about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -87,6 +96,13 @@ pub enum Command {
         #[arg(short = 'o', long = "out", value_name = "DIR")]
         out: PathBuf,
     },
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on standard output.
+    Man,
     /// Show where progress is kept and what it holds.
     Progress {
         /// Start over (the old file is kept beside it as progress.toml.reset-<time>).
@@ -285,6 +301,18 @@ pub fn run(cli: Cli) -> i32 {
                     0
                 }
                 Err(e) => fail(&mut err, &format!("cannot write {}: {e}", path.display())),
+            }
+        }
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            clap_complete::generate(shell, &mut Cli::command(), "threadtutor", &mut out);
+            0
+        }
+        Some(Command::Man) => {
+            use clap::CommandFactory;
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => 0,
+                Err(e) => fail(&mut err, &format!("cannot write the man page: {e}")),
             }
         }
         Some(Command::Progress { reset }) => {

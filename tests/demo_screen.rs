@@ -235,3 +235,32 @@ fn a_panicking_demo_shows_an_error_and_the_app_goes_on() {
     press(&mut app, KeyCode::Esc);
     assert!(matches!(app.screen, Screen::Home(_)));
 }
+
+#[test]
+fn panels_show_the_newest_view() {
+    let mut app = app(ColorDepth::TrueColor);
+    let mut view = DemoView::new(&STAND_IN, Back::Home);
+    for (t, marked) in [(1.0, 0), (2.0, 2)] {
+        let lines: Vec<String> = (0..4)
+            .map(|i| {
+                if i == marked {
+                    format!("   T1▶ {} LOAD_NAME", i * 2)
+                } else {
+                    format!("       {} NOP", i * 2)
+                }
+            })
+            .collect();
+        view.model.apply(DemoEvent::Panel {
+            t_ms: t,
+            title: "dis this".into(),
+            lines,
+        });
+    }
+    app.screen = Screen::Demo(Box::new(view));
+    let s = screen(&mut app, 120, 30);
+    assert!(s.contains("dis this"), "{s}");
+    assert!(
+        s.contains("T1▶ 4 LOAD_NAME") && !s.contains("T1▶ 0 LOAD_NAME"),
+        "{s}"
+    );
+}

@@ -148,7 +148,8 @@ fn a_demo_opens_full_screen_and_esc_returns_to_the_slide() {
     a.open_lesson_at(1, 1, 1);
     let s = screen(&mut a, 100, 30);
     assert!(s.contains("Locks · slide 2/2"), "{s}");
-    published(&mut a);
+    a.update(AppEvent::Tick);
+    assert_eq!(published(&mut a).len(), 1);
     press(&mut a, KeyCode::Enter);
     if threadtutor::demos::registry::find("lock").is_none() {
         // A build without the demo says so in the footer, and stays.

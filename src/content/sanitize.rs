@@ -32,6 +32,20 @@ pub fn inert(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// JSON text with every character [`inert`] would replace written as a
+/// `\uXXXX` escape instead: the same data, and safe to print.
+pub fn json_inert(json: &str) -> String {
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if is_hostile(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +57,9 @@ mod tests {
         assert!(!out.chars().any(is_hostile), "{out:?}");
         assert_eq!(out, "a␛]52;c;SGVsbG8=␇b\u{FFFD}c\u{FFFD}d    e\n");
         assert!(matches!(inert("plain"), Cow::Borrowed(_)));
+        let j = json_inert("{\"a\":\"x\u{9b}y\u{202e}\"}");
+        assert_eq!(j, "{\"a\":\"x\\u009by\\u202e\"}");
+        let v: serde_json::Value = serde_json::from_str(&j).unwrap();
+        assert_eq!(v["a"], "x\u{9b}y\u{202e}");
     }
 }

@@ -22,6 +22,8 @@ struct State {
     paused: bool,
     /// Checkpoints allowed through while paused.
     steps: u64,
+    /// Choices the learner made (e.g. which thread runs next), oldest first.
+    choices: std::collections::VecDeque<usize>,
 }
 
 /// Shared between the UI (or CLI) and a demo's threads.
@@ -70,6 +72,31 @@ impl Control {
         let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         s.steps += 1;
         self.changed.notify_all();
+    }
+
+    /// The learner chose option `i` of the demo's last prompt.
+    pub fn push_choice(&self, i: usize) {
+        let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        s.choices.push_back(i);
+        self.changed.notify_all();
+    }
+
+    /// Wait for the learner's next choice; `Err` once cancelled.
+    pub fn next_choice(&self) -> Result<usize, Cancelled> {
+        let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        loop {
+            if self.is_cancelled() {
+                return Err(Cancelled);
+            }
+            if let Some(c) = s.choices.pop_front() {
+                return Ok(c);
+            }
+            s = self
+                .changed
+                .wait_timeout(s, POLL)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
     }
 
     /// Between steps of a demo: waits while paused; `Err` once cancelled.

@@ -50,6 +50,20 @@ pub enum DemoEvent {
     },
     /// The demo moved to a new phase (e.g. "two threads, with the GIL").
     Phase { t_ms: f64, name: String },
+    /// A small text view kept up to date (the newest per title is shown),
+    /// e.g. the bytecode with each thread's current instruction marked.
+    Panel {
+        t_ms: f64,
+        title: String,
+        lines: Vec<String>,
+    },
+    /// The demo waits for the learner to pick one of `options` (keys 1, 2, …;
+    /// headless runs pick the first).
+    Prompt {
+        t_ms: f64,
+        question: String,
+        options: Vec<String>,
+    },
     /// Something went wrong in the demo (e.g. a thread panicked); it may go on.
     Error { t_ms: f64, text: String },
     /// The final result: the summary object (holds `"demo": ID`).
@@ -66,6 +80,8 @@ impl DemoEvent {
             | DemoEvent::Count { t_ms, .. }
             | DemoEvent::Histogram { t_ms, .. }
             | DemoEvent::Phase { t_ms, .. }
+            | DemoEvent::Prompt { t_ms, .. }
+            | DemoEvent::Panel { t_ms, .. }
             | DemoEvent::Error { t_ms, .. } => Some(*t_ms),
             DemoEvent::Summary { .. } => None,
         }

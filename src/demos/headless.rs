@@ -25,6 +25,17 @@ pub fn run(
                 if let DemoEvent::Error { .. } = ev {
                     failed = true;
                 }
+                // Nobody to ask: take the first option, and say so.
+                if let DemoEvent::Prompt { options, .. } = &ev {
+                    session.control.push_choice(0);
+                    if !json {
+                        let _ = writeln!(
+                            out,
+                            "(headless: choosing {})",
+                            options.first().map_or("", String::as_str)
+                        );
+                    }
+                }
                 if json {
                     let _ = serde_json::to_writer(&mut *out, &ev);
                     let _ = writeln!(out);
@@ -70,6 +81,17 @@ pub fn describe(ev: &DemoEvent) -> Option<String> {
             "summary: {}",
             serde_json::to_string_pretty(summary).unwrap_or_default()
         )),
-        DemoEvent::Lane { .. } | DemoEvent::Gauge { .. } | DemoEvent::Count { .. } => None,
+        DemoEvent::Prompt {
+            t_ms,
+            question,
+            options,
+        } => Some(format!(
+            "{t_ms:>9.1} ms  {question} {}",
+            options.join(" / ")
+        )),
+        DemoEvent::Lane { .. }
+        | DemoEvent::Gauge { .. }
+        | DemoEvent::Count { .. }
+        | DemoEvent::Panel { .. } => None,
     }
 }

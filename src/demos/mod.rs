@@ -4,6 +4,7 @@
 //! `threadtutor demo ID --json`. One demo, one file; the framework is in
 //! `session` (running), `control` (pause/step/cancel), `params` and `event`.
 
+// The framework.
 pub mod control;
 pub mod event;
 pub mod headless;
@@ -12,6 +13,27 @@ pub mod params;
 pub mod registry;
 pub mod session;
 pub mod trace;
+
+// What several demos share: thread crews that are always joined, waits that
+// notice a cancel, seeded randomness, queue gauges.
+pub mod crew;
+pub mod kit;
+
+// The demos, in the deck's order.
+pub mod condition;
+pub mod event_demo;
+pub mod exceptions;
+pub mod factory;
+pub mod fibonacci;
+pub mod gil;
+pub mod lock;
+pub mod queue_demo;
+pub mod race;
+pub mod rlock;
+pub mod semaphore;
+pub mod spider;
+pub mod thread_order;
+pub mod web;
 
 pub use control::{Cancelled, Control};
 pub use event::{DemoEvent, LaneState};

@@ -42,6 +42,10 @@ pub struct DemoModel {
     pub phase: Option<String>,
     pub errors: Vec<String>,
     pub summary: Option<serde_json::Value>,
+    /// Text views by title (the newest of each).
+    pub panels: BTreeMap<String, Vec<String>>,
+    /// The question the demo is waiting on, with its options.
+    pub prompt: Option<(String, Vec<String>)>,
     /// The latest time stamp seen.
     pub now_ms: f64,
     /// Events taken in so far.
@@ -100,7 +104,16 @@ impl DemoModel {
                 self.push_log(format!("{t_ms:>8.1} ms  error: {text}"));
                 self.errors.push(text);
             }
-            DemoEvent::Summary { summary } => self.summary = Some(summary),
+            DemoEvent::Prompt {
+                question, options, ..
+            } => self.prompt = Some((question, options)),
+            DemoEvent::Panel { title, lines, .. } => {
+                self.panels.insert(title, lines);
+            }
+            DemoEvent::Summary { summary } => {
+                self.prompt = None;
+                self.summary = Some(summary);
+            }
         }
     }
 

@@ -14,6 +14,7 @@ use super::report;
 use super::sheet::{load_sheet, template};
 use super::shuffle;
 use crate::content::quiz::{Quiz, load_quiz_file};
+use crate::content::sanitize::{inert, json_inert};
 
 /// `threadtutor quiz ID_OR_PATH [--template | --answers FILE [--json]] [--seed N]`
 #[derive(clap::Args, Debug, Clone, PartialEq, Eq)]
@@ -109,10 +110,12 @@ pub fn run_quiz(
     };
     if args.template {
         let seed = args.seed.unwrap_or_else(shuffle::fresh_seed);
-        return Some(match out.write_all(template(&quiz, seed).as_bytes()) {
-            Ok(()) => 0,
-            Err(_) => 1,
-        });
+        return Some(
+            match out.write_all(inert(&template(&quiz, seed)).as_bytes()) {
+                Ok(()) => 0,
+                Err(_) => 1,
+            },
+        );
     }
     let path = args.answers.as_ref()?;
     let sheet = match load_sheet(path, &quiz) {
@@ -123,10 +126,11 @@ pub fn run_quiz(
         }
     };
     let grade = grade_sheet(&quiz, &sheet);
+    // Quiz text and answers are content: nothing in them reaches a terminal raw.
     let text = if args.json {
-        report::json_report(&grade) + "\n"
+        json_inert(&report::json_report(&grade)) + "\n"
     } else {
-        report::text_report(&quiz, &grade)
+        inert(&report::text_report(&quiz, &grade)).into_owned()
     };
     Some(match out.write_all(text.as_bytes()) {
         Ok(()) => 0,
@@ -174,8 +178,8 @@ pub fn run_grade(
         }
     }
     let table = match args.format {
-        TableFormat::Csv => report::class_csv(&quiz, &grades),
-        TableFormat::Json => report::class_json(&quiz, &grades) + "\n",
+        TableFormat::Csv => inert(&report::class_csv(&quiz, &grades)).into_owned(),
+        TableFormat::Json => json_inert(&report::class_json(&quiz, &grades)) + "\n",
     };
     if out.write_all(table.as_bytes()).is_err() {
         return 1;

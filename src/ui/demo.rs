@@ -155,6 +155,15 @@ impl DemoView {
                 }
             }
             KeyCode::Char('e') => self.show_explain = !self.show_explain,
+            // The demo asked the learner something (e.g. which thread runs next).
+            KeyCode::Char(c @ '1'..='9') if self.model.prompt.is_some() => {
+                let i = c as usize - '1' as usize;
+                let n = self.model.prompt.as_ref().map_or(0, |(_, o)| o.len());
+                if let (Some(s), true) = (&self.session, i < n) {
+                    s.control.push_choice(i);
+                    self.model.prompt = None;
+                }
+            }
             KeyCode::Tab | KeyCode::Down | KeyCode::Char('j') if !specs.is_empty() => {
                 self.selected_param = (self.selected_param + 1) % specs.len();
             }
@@ -338,13 +347,23 @@ fn pictures(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
     } else {
         (hist_n as u16 + 1).min(area.height / 3).max(2)
     };
-    let [lanes_a, stats_a, hist_a, log_a] = Layout::vertical([
+    let panel_n: usize = m.panels.values().map(|l| l.len() + 1).sum();
+    let panel_h = if panel_n == 0 {
+        0
+    } else {
+        (panel_n as u16).min(area.height / 3).max(2)
+    };
+    let [lanes_a, stats_a, hist_a, panel_a, log_a] = Layout::vertical([
         Constraint::Length(lanes_h),
         Constraint::Length(stats_h),
         Constraint::Length(hist_h),
+        Constraint::Length(panel_h),
         Constraint::Min(2),
     ])
     .areas(area);
+    if panel_h > 0 {
+        panels(frame, panel_a, t, m);
+    }
     if lanes_h > 0 {
         lanes(frame, lanes_a, t, m);
     }
@@ -355,6 +374,32 @@ fn pictures(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
         histograms(frame, hist_a, t, m);
     }
     log(frame, log_a, t, view);
+}
+
+/// Text views the demo keeps up to date (e.g. "dis this"); the lines with a
+/// thread's marker stand out.
+fn panels(frame: &mut Frame, area: Rect, t: &Theme, m: &DemoModel) {
+    let mut y = area.y;
+    for (title, lines) in &m.panels {
+        let h = (lines.len() as u16 + 1).min(area.bottom().saturating_sub(y));
+        if h == 0 {
+            break;
+        }
+        let r = Rect::new(area.x, y, area.width, h);
+        let block = boxed(title, t);
+        let inner = block.inner(r);
+        frame.render_widget(block, r);
+        let w = usize::from(inner.width);
+        let shown: Vec<Line> = lines
+            .iter()
+            .map(|l| {
+                let style = if l.contains('▶') { t.key } else { t.code };
+                Line::from(Span::styled(truncate(&inert(l), w), style))
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(shown), inner);
+        y += h;
+    }
 }
 
 /// The cell for a lane state, and its style.
@@ -568,8 +613,28 @@ fn log(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
         },
         t,
     );
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
+    // A question for the learner goes above the log, where it is seen.
+    if let Some((question, options)) = &m.prompt {
+        let mut spans = vec![Span::styled(format!("{} ", inert(question)), t.warning)];
+        for (i, o) in options.iter().enumerate() {
+            spans.push(Span::styled(format!(" {} ", i + 1), t.selected));
+            spans.push(Span::styled(format!(" {}  ", inert(o)), t.text));
+        }
+        let lines = super::layout::wrap(
+            &spans,
+            usize::from(inner.width),
+            vec![],
+            vec![Span::raw("  ")],
+        );
+        let ph = (lines.len() as u16).min(inner.height);
+        frame.render_widget(
+            Paragraph::new(lines),
+            Rect::new(inner.x, inner.y, inner.width, ph),
+        );
+        inner = Rect::new(inner.x, inner.y + ph, inner.width, inner.height - ph);
+    }
     let h = usize::from(inner.height);
     let w = usize::from(inner.width);
     let mut lines: Vec<Line> = m
@@ -597,7 +662,11 @@ fn log(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
         lines.drain(..extra);
     }
     if lines.is_empty() && !view.is_running() {
-        lines.push(Line::from(Span::styled(view.demo.info().about, t.dim)));
+        let about = format!(
+            "{} — press s to start, . to step through it.",
+            view.demo.info().about
+        );
+        lines = super::layout::wrap(&[Span::styled(about, t.dim)], w, vec![], vec![]);
     }
     frame.render_widget(Paragraph::new(lines), inner);
 }
