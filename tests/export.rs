@@ -260,3 +260,25 @@ fn markdown_handout_has_every_slide_and_answers_only_on_request() {
     assert_eq!(teacher.matches("**Answer:**").count(), questions);
     assert!(teacher.contains("**Rubric:**"));
 }
+
+#[test]
+fn hostile_text_in_lessons_stays_text() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content");
+    let mut content = load(&Source::Dir(dir)).unwrap();
+    let evil = "</h3><script>alert(1)</script> & \"q\" <img src=x>\u{1b}[31m";
+    content.lessons[0].title = evil.into();
+    content.lessons[0].slides[0].title = evil.into();
+    content.lessons[0].slides[0].blocks[1].kind =
+        threadtutor::content::BlockKind::Paragraph(format!("**{evil}** `{evil}`"));
+    for answers in [false, true] {
+        let html =
+            threadtutor::export::render(&content, threadtutor::export::Format::Html, answers);
+        let h3s = check_html(&html).unwrap_or_else(|e| panic!("malformed HTML: {e}"));
+        assert!(!html.contains("<script"));
+        assert!(!html.contains('\u{1b}'));
+        assert!(unescape(&h3s[0]).starts_with("1. </h3><script>"));
+        let md =
+            threadtutor::export::render(&content, threadtutor::export::Format::Markdown, answers);
+        assert!(!md.contains('\u{1b}'));
+    }
+}

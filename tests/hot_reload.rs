@@ -89,3 +89,43 @@ fn watch_needs_a_content_folder() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn present_watch_reloads_too() {
+    let data = tempfile::tempdir().unwrap();
+    let runtime = tempfile::tempdir().unwrap();
+    let rt = runtime.path().display().to_string();
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("content");
+    copy_dir(&fixture_dir(), &dir);
+    let lesson = dir.join("lessons/10-basics.toml");
+    let original = std::fs::read_to_string(&lesson).unwrap();
+    let d = dir.display().to_string();
+    let mut pty = Pty::spawn_env(
+        &["--content", &d, "--watch", "present"],
+        data.path(),
+        100,
+        30,
+        &[("XDG_RUNTIME_DIR", rt.as_str())],
+    );
+    pty.wait_for("Thread basics · slide 1/3");
+    pty.send(RIGHT);
+    pty.wait_for("slide 2/3 · step 1/3");
+    std::fs::write(
+        &lesson,
+        original.replace("Files, GUI, DB connections", "Sockets too (edited)"),
+    )
+    .unwrap();
+    pty.wait_for("Sockets too (edited)");
+    assert!(pty.screen().contains("slide 2/3 · step 1/3"));
+    std::fs::write(
+        &lesson,
+        original.replace("[[slides]]", "[[slides]]\nbogus = "),
+    )
+    .unwrap();
+    pty.wait_for("Content problems");
+    pty.wait_for("10-basics.toml:");
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}
