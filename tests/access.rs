@@ -56,7 +56,24 @@ fn unreadable(name: ThemeName) -> &'static [Color] {
 #[test]
 fn every_colour_pair_is_readable_in_16_colours() {
     let engine = Engine::load();
-    let sample = "import threading\n\nclass T(threading.Thread):\n    def run(self):\n        # a comment\n        print('hi', 42, None)\n";
+    let samples = [
+        (
+            "python",
+            "import threading\n\nclass T(threading.Thread):\n    def run(self):\n        # a comment\n        print('hi', 42, None, True)\n",
+        ),
+        (
+            "rust",
+            "use std::sync::Mutex;\n// a comment\nfn main() { let m = Mutex::new(0u32); println!(\"{}\", 'c'); }\n",
+        ),
+        (
+            "shell",
+            "# run it\nexport X=1\npython3 -c 'print(1)' | grep \"1\" > out.txt\n",
+        ),
+        (
+            "toml",
+            "# lesson\n[[slides]]\ntitle = \"A\"\nreveal = 2\nok = true\n",
+        ),
+    ];
     let mut bad = Vec::new();
     for name in [ThemeName::Dark, ThemeName::Light, ThemeName::HighContrast] {
         let t = Theme::new(name, ColorDepth::Ansi16);
@@ -64,16 +81,21 @@ fn every_colour_pair_is_readable_in_16_colours() {
             .into_iter()
             .map(|(n, s)| (n.to_string(), s))
             .collect();
-        let hl = engine.highlight(&Job {
-            key: key("python", sample, t.syntax_theme),
-            language: "python".into(),
-            source: sample.into(),
-            theme: t.syntax_theme,
-        });
-        for line in &hl.lines {
-            for span in &line.spans {
-                if !span.content.trim().is_empty() {
-                    all.push((format!("code {:?}", span.content.trim()), span.style));
+        for (language, source) in samples {
+            let hl = engine.highlight(&Job {
+                key: key(language, source, t.syntax_theme),
+                language: language.into(),
+                source: source.into(),
+                theme: t.syntax_theme,
+            });
+            for line in &hl.lines {
+                for span in &line.spans {
+                    if !span.content.trim().is_empty() {
+                        all.push((
+                            format!("{language} code {:?}", span.content.trim()),
+                            span.style,
+                        ));
+                    }
                 }
             }
         }
