@@ -35,9 +35,21 @@ pub struct Cli {
     /// No colour (emphasis stays). The NO_COLOR environment variable does the same.
     #[arg(long, global = true)]
     pub no_color: bool,
-    /// Colour theme.
+    /// Colour theme (high-contrast: white on black, bold accents).
     #[arg(long, global = true, value_enum, default_value_t = ThemeName::Dark)]
     pub theme: ThemeName,
+    /// Linear plain text instead of the full-screen interface (no
+    /// box-drawing, no colour, diagrams by their description): for screen
+    /// readers and slow terminals.
+    #[arg(long, global = true)]
+    pub plain: bool,
+    /// No animations or spinners: demos show their state only when it changes.
+    #[arg(long, global = true)]
+    pub reduce_motion: bool,
+    /// With the tutorial or `present`: reload lessons and quizzes from
+    /// --content DIR when a file there changes, keeping your place.
+    #[arg(long, global = true, requires = "content")]
+    pub watch: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,6 +76,26 @@ pub enum Command {
     Quiz(crate::quiz::cli::QuizArgs),
     /// Grade a class's answer sheets into one table.
     Grade(crate::quiz::cli::GradeArgs),
+    /// Present to a class: full-screen slides for a projector, publishing
+    /// each move to `threadtutor notes`.
+    Present {
+        /// Lesson id to start from (default: the first).
+        lesson: Option<String>,
+    },
+    /// Speaker notes in a second terminal: follows `threadtutor present`.
+    Notes,
+    /// Write a handout of every lesson and quiz into a folder.
+    Export {
+        /// html (one self-contained file) or markdown.
+        #[arg(long, value_enum, default_value_t = crate::export::Format::Html)]
+        format: crate::export::Format,
+        /// The teacher's copy: quiz answers and rubrics included.
+        #[arg(long)]
+        with_answers: bool,
+        /// The folder to write into (created if missing).
+        #[arg(short = 'o', long = "out", value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -101,22 +133,26 @@ pub fn run(cli: Cli) -> i32 {
     let source = cli.content.clone().map_or(Source::Embedded, Source::Dir);
     let mut out = io::stdout().lock();
     let mut err = io::stderr().lock();
+    let opts = ui_options(&cli);
     match cli.command {
         None => {
             let content = match load_or_report(&source, &mut err) {
                 Some(c) => c,
                 None => return 1,
             };
+            if cli.plain {
+                for lesson in &content.lessons {
+                    let _ = out.write_all(plain::render_lesson(lesson, None).as_bytes());
+                    let _ = writeln!(out);
+                }
+                return 0;
+            }
             let store = match Store::from_env() {
                 Ok(s) => s,
                 Err(e) => return fail(&mut err, &e.to_string()),
             };
             drop(out);
             drop(err);
-            let opts = ui::Options {
-                theme: cli.theme,
-                no_color: cli.no_color,
-            };
             match ui::run(content, store, opts) {
                 Ok(()) => 0,
                 Err(msg) => fail(&mut io::stderr(), &msg),
@@ -179,10 +215,6 @@ pub fn run(cli: Cli) -> i32 {
             };
             drop(out);
             drop(err);
-            let opts = ui::Options {
-                theme: cli.theme,
-                no_color: cli.no_color,
-            };
             match ui::run_quiz(content, quiz, args.seed, store, opts) {
                 Ok(()) => 0,
                 Err(msg) => fail(&mut io::stderr(), &msg),
@@ -193,6 +225,83 @@ pub fn run(cli: Cli) -> i32 {
                 return 1;
             };
             crate::quiz::cli::run_grade(&args, &content.quizzes, &mut out, &mut err)
+        }
+        Some(Command::Present { ref lesson }) => {
+            let Some(content) = load_or_report(&source, &mut err) else {
+                return 1;
+            };
+            let index = match lesson {
+                None => 0,
+                Some(id) => match content.lessons.iter().position(|l| &l.id == id) {
+                    Some(i) => i,
+                    None => {
+                        let ids: Vec<&str> =
+                            content.lessons.iter().map(|l| l.id.as_str()).collect();
+                        return fail(
+                            &mut err,
+                            &format!("no lesson `{id}` (lessons: {})", ids.join(", ")),
+                        );
+                    }
+                },
+            };
+            if content.lessons.is_empty() {
+                return fail(&mut err, "there are no lessons to present");
+            }
+            if cli.plain {
+                let _ =
+                    out.write_all(plain::render_lesson(&content.lessons[index], None).as_bytes());
+                return 0;
+            }
+            let store = match Store::from_env() {
+                Ok(s) => s,
+                Err(e) => return fail(&mut err, &e.to_string()),
+            };
+            // Speaker notes are a bonus: presenting works without the socket.
+            let presenter = crate::classroom::socket_path()
+                .and_then(|p| crate::classroom::Presenter::start(&p))
+                .map_err(|e| e.to_string());
+            drop(out);
+            drop(err);
+            match ui::run_present(content, index, store, opts, presenter) {
+                Ok(()) => 0,
+                Err(msg) => fail(&mut io::stderr(), &msg),
+            }
+        }
+        Some(Command::Notes) => {
+            let path = match crate::classroom::socket_path() {
+                Ok(p) => p,
+                Err(e) => return fail(&mut err, &e.to_string()),
+            };
+            if cli.plain {
+                return notes_plain(path, &mut out);
+            }
+            drop(out);
+            drop(err);
+            match ui::run_notes(path, opts) {
+                Ok(()) => 0,
+                Err(msg) => fail(&mut io::stderr(), &msg),
+            }
+        }
+        Some(Command::Export {
+            format,
+            with_answers,
+            out: ref dir,
+        }) => {
+            let Some(content) = load_or_report(&source, &mut err) else {
+                return 1;
+            };
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                return fail(&mut err, &format!("cannot create {}: {e}", dir.display()));
+            }
+            let path = dir.join(format.file_name());
+            let text = crate::export::render(&content, format, with_answers);
+            match std::fs::write(&path, text) {
+                Ok(()) => {
+                    let _ = writeln!(out, "wrote {}", path.display());
+                    0
+                }
+                Err(e) => fail(&mut err, &format!("cannot write {}: {e}", path.display())),
+            }
         }
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;
@@ -214,6 +323,57 @@ pub fn run(cli: Cli) -> i32 {
             progress(&store, &source, reset, &mut out, &mut err)
         }
     }
+}
+
+fn ui_options(cli: &Cli) -> ui::Options {
+    ui::Options {
+        theme: cli.theme,
+        no_color: cli.no_color,
+        watch: if cli.watch { cli.content.clone() } else { None },
+        reduce_motion: cli.reduce_motion,
+    }
+}
+
+/// `threadtutor notes --plain`: each move of the presenter as a few lines of
+/// text, for a screen reader; runs until interrupted.
+fn notes_plain(path: PathBuf, out: &mut dyn Write) -> i32 {
+    use crate::classroom::{Follower, FollowerEvent};
+    let (tx, rx) = std::sync::mpsc::channel();
+    if let Err(e) = Follower::spawn(path.clone(), move |e| tx.send(e).is_ok()) {
+        return fail(&mut io::stderr(), &e.to_string());
+    }
+    while let Ok(ev) = rx.recv() {
+        let text = match ev {
+            FollowerEvent::Waiting => format!("Waiting for a presenter at {}.\n", path.display()),
+            FollowerEvent::Connected => "Connected to the presenter.\n".to_string(),
+            FollowerEvent::Notes(n) => {
+                let mut s = format!(
+                    "Slide {} of {}: {}. Step {} of {}. Elapsed {}.\n",
+                    n.slide,
+                    n.slides,
+                    content::sanitize::inert(&n.title),
+                    n.step,
+                    n.steps,
+                    crate::ui::present::clock(std::time::Duration::from_secs(n.elapsed_s))
+                );
+                if let Some(notes) = &n.notes {
+                    s.push_str(&format!("Notes: {}\n", content::sanitize::inert(notes)));
+                }
+                if let Some(next) = &n.next_title {
+                    s.push_str(&format!("Next: {}\n", content::sanitize::inert(next)));
+                }
+                s
+            }
+        };
+        if out
+            .write_all(text.as_bytes())
+            .and_then(|_| out.flush())
+            .is_err()
+        {
+            break;
+        }
+    }
+    0
 }
 
 fn fail(err: &mut dyn Write, msg: &str) -> i32 {

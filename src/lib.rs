@@ -2,11 +2,14 @@
 //! built around Aahz's "Python Threads" deck.
 //!
 //! Dependencies point one way: `content`, `pythreading`, `quiz` and `progress`
-//! are pure; `demos` builds on `pythreading`; only `ui` touches the terminal.
+//! are pure; `demos` builds on `pythreading`; only `ui` touches the terminal. `classroom` (the speaker-notes socket)
+//! and `export` (handouts) are pure of the terminal too.
 
+pub mod classroom;
 pub mod cli;
 pub mod content;
 pub mod demos;
+pub mod export;
 pub mod progress;
 pub mod pythreading;
 pub mod quiz;

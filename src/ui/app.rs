@@ -33,8 +33,12 @@ pub enum AppEvent {
         id: u64,
         event: RunEvent,
     },
-    /// Time passes (sent about 30 times a second while a demo runs).
+    /// Time passes (sent about 30 times a second while a demo runs, and
+    /// once a second while presenting, for the clock).
     Tick,
+    /// `--watch`: the content folder changed and was loaded again; either
+    /// the new content or its problems as `path:line:col: message` lines.
+    Reloaded(Result<Box<Content>, Vec<String>>),
 }
 
 /// Work the event loop does on the app's behalf, off the UI thread.
@@ -48,6 +52,8 @@ pub enum Effect {
         source: String,
     },
     StopRun,
+    /// Present mode: tell the speaker-notes followers where we are.
+    Publish(crate::classroom::Notes),
 }
 
 /// The output panel of a code run.
@@ -127,6 +133,12 @@ pub struct App {
     run_slide: Option<(usize, usize)>,
     /// Quit when the first screen is left (`threadtutor quiz ID`).
     pub quit_on_leave: bool,
+    /// Present mode (`threadtutor present`): full-screen slides.
+    pub present: Option<super::present::Present>,
+    /// `--watch`: the problems of the last reload, shown in a panel.
+    pub reload_errors: Option<Vec<String>>,
+    /// `--reduce-motion`: live demos redraw twice a second, not 30 times.
+    pub reduce_motion: bool,
 }
 
 impl App {
@@ -148,11 +160,22 @@ impl App {
             next_run_id: 1,
             run_slide: None,
             quit_on_leave: false,
+            present: None,
+            reload_errors: None,
+            reduce_motion: false,
         }
     }
 
     /// Apply one event. Returns whether anything visible changed.
     pub fn update(&mut self, event: AppEvent) -> bool {
+        let changed = self.update_inner(event);
+        if self.present.is_some() {
+            self.publish_position();
+        }
+        changed
+    }
+
+    fn update_inner(&mut self, event: AppEvent) -> bool {
         match event {
             AppEvent::Input(Event::Key(key)) => {
                 // Only presses count: releases and repeats are reported by some
@@ -197,8 +220,16 @@ impl App {
             }
             AppEvent::Tick => match &mut self.screen {
                 Screen::Demo(view) => view.tick(),
-                _ => false,
+                // The presenter's clock moves on.
+                _ => self.present.is_some(),
             },
+            AppEvent::Reloaded(result) => {
+                match result {
+                    Ok(content) => self.replace_content(*content),
+                    Err(lines) => self.reload_errors = Some(lines),
+                }
+                true
+            }
             AppEvent::Run { id, event } => {
                 let Some(panel) = self.run.as_mut().filter(|p| p.id == id) else {
                     return false;
@@ -265,6 +296,9 @@ impl App {
                 }
             },
             None if matches!(self.screen, Screen::Quiz(_)) => self.quiz_key(key),
+            None if self.present.is_some()
+                && matches!(self.screen, Screen::Lesson(_))
+                && self.present_key(key) => {}
             None => match key.code {
                 KeyCode::Char('?') => self.overlay = Some(Overlay::Help(0)),
                 KeyCode::Char('/') => self.overlay = Some(Overlay::Search(SearchState::default())),
@@ -453,7 +487,7 @@ impl App {
         self.visited();
     }
 
-    fn goto_slide(&mut self, slide: usize, step: usize) {
+    pub(super) fn goto_slide(&mut self, slide: usize, step: usize) {
         let Screen::Lesson(st) = &mut self.screen else {
             return;
         };
@@ -505,7 +539,7 @@ impl App {
         super::layout::lay_out(slide, st.step, 200, &self.theme, &|_| None).links
     }
 
-    fn follow_link(&mut self) {
+    pub(super) fn follow_link(&mut self) {
         let links = self.current_links();
         match links.iter().find(|l| !matches!(l, Link::Run(_))) {
             Some(Link::Demo(id)) => {
@@ -619,6 +653,12 @@ impl App {
         }
     }
 
+    /// Time between frames while a demo runs: about 30 a second, or two
+    /// with `--reduce-motion`, so nothing seems to move.
+    pub fn tick_interval(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(if self.reduce_motion { 500 } else { 33 })
+    }
+
     /// Does the loop need to send ticks (a demo is on screen)?
     pub fn needs_tick(&self) -> bool {
         matches!(&self.screen, Screen::Demo(v) if v.is_running())
@@ -702,6 +742,62 @@ impl App {
                 self.theme.syntax_theme,
             ))
             .cloned()
+    }
+
+    /// Swap in reloaded content, keeping the position: the same lesson (by
+    /// id) and slide number, clamped to what still exists.
+    pub fn replace_content(&mut self, content: Content) {
+        let old = Arc::clone(&self.content);
+        self.content = Arc::new(content);
+        self.reload_errors = None;
+        self.highlights.clear();
+        self.requested.clear();
+        let screen = std::mem::replace(&mut self.screen, Screen::Home(HomeState::default()));
+        self.screen = match screen {
+            Screen::Lesson(st) => {
+                let id = &old.lessons[st.lesson].id;
+                match self.content.lessons.iter().position(|l| &l.id == id) {
+                    Some(li) => {
+                        let (slide, step) = (st.slide, st.step);
+                        self.open_lesson_at(li, slide, step);
+                        return;
+                    }
+                    None => Screen::Home(HomeState::default()),
+                }
+            }
+            Screen::Home(h) => Screen::Home(HomeState {
+                selected: h.selected.min(self.content.lessons.len().saturating_sub(1)),
+            }),
+            // A demo or quiz opened from a slide goes back to where that
+            // slide is now (or home, when its lesson is gone).
+            Screen::Demo(mut v) => {
+                v.back = self.remap_back(&old, v.back.clone());
+                Screen::Demo(v)
+            }
+            Screen::Quiz(mut q) => {
+                q.back = self.remap_back(&old, q.back.clone());
+                Screen::Quiz(q)
+            }
+            other => other,
+        };
+    }
+
+    fn remap_back(&self, old: &Content, back: Back) -> Back {
+        let Back::Lesson(mut st) = back else {
+            return back;
+        };
+        let id = &old.lessons[st.lesson].id;
+        match self.content.lessons.iter().position(|l| &l.id == id) {
+            Some(li) => {
+                let slides = &self.content.lessons[li].slides;
+                st.lesson = li;
+                st.slide = st.slide.min(slides.len() - 1);
+                st.step = st.step.clamp(1, slides[st.slide].steps());
+                st.scroll = 0;
+                Back::Lesson(st)
+            }
+            None => Back::Home,
+        }
     }
 
     /// Take the queued effects.

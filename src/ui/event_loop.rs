@@ -5,6 +5,7 @@
 //! is drawn only when something changed.
 
 use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread;
@@ -14,7 +15,8 @@ use crossterm::event;
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::{execute, queue};
 
-use crate::content::Content;
+use crate::classroom::Presenter;
+use crate::content::{Content, Source};
 use crate::progress::{SaveReport, Saver, Store};
 use crate::runner::{self, RunHandle};
 
@@ -27,16 +29,43 @@ use super::theme::{ColorDepth, Theme, ThemeName};
 use super::view;
 use crate::content::quiz::Quiz;
 
-/// How the TUI was asked to look.
-#[derive(Debug, Clone, Copy, Default)]
+/// How the TUI was asked to look and behave.
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     pub theme: ThemeName,
     pub no_color: bool,
+    /// `--watch`: reload lessons and quizzes from this folder when it changes.
+    pub watch: Option<PathBuf>,
+    /// `--reduce-motion`: no animations or spinners.
+    pub reduce_motion: bool,
 }
 
 /// Run the tutorial until the learner quits. Errors are one-line messages.
 pub fn run(content: Content, store: Store, opts: Options) -> Result<(), String> {
-    run_with(content, store, opts, |_| {})
+    run_with(content, store, opts, None, |_| {})
+}
+
+/// Present mode (`threadtutor present [LESSON]`): full-screen slides from
+/// `lesson` (an index), publishing each move on the speaker-notes socket
+/// (or, when it could not be opened, saying so in a banner).
+pub fn run_present(
+    content: Content,
+    lesson: usize,
+    store: Store,
+    opts: Options,
+    presenter: Result<Presenter, String>,
+) -> Result<(), String> {
+    let (presenter, warning) = match presenter {
+        Ok(p) => (Some(p), None),
+        Err(e) => (None, Some(format!("No speaker notes this time: {e}"))),
+    };
+    run_with(content, store, opts, presenter, move |app| {
+        app.present = Some(super::present::Present::new());
+        app.open_lesson_at(lesson, 0, 1);
+        if warning.is_some() {
+            app.banner = warning;
+        }
+    })
 }
 
 /// Take one quiz (`threadtutor quiz ID`), then quit.
@@ -47,7 +76,7 @@ pub fn run_quiz(
     store: Store,
     opts: Options,
 ) -> Result<(), String> {
-    run_with(content, store, opts, move |app| {
+    run_with(content, store, opts, None, move |app| {
         let seed = seed.unwrap_or_else(crate::quiz::shuffle::fresh_seed);
         app.screen = Screen::Quiz(Box::new(QuizView::new(quiz, &[], seed, Back::Home)));
         app.quit_on_leave = true;
@@ -59,6 +88,7 @@ fn run_with(
     content: Content,
     store: Store,
     opts: Options,
+    presenter: Option<Presenter>,
     setup: impl FnOnce(&mut App),
 ) -> Result<(), String> {
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
@@ -71,6 +101,7 @@ fn run_with(
     let theme = Theme::new(opts.theme, ColorDepth::from_env(opts.no_color));
     let mut app = App::new(Arc::new(content), theme, loaded.progress);
     app.banner = loaded.warning;
+    app.reduce_motion = opts.reduce_motion;
     setup(&mut app);
 
     let mut tui = terminal::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
@@ -88,6 +119,13 @@ fn run_with(
     let saver = Saver::spawn(store, move |r: SaveReport| {
         let _ = save_tx.send(AppEvent::Saved(r));
     });
+    let watcher = match &opts.watch {
+        Some(dir) => Some(watch(dir, tx.clone()).map_err(|e| {
+            terminal::restore();
+            format!("cannot watch {}: {e}", dir.display())
+        })?),
+        None => None,
+    };
     let mut workers = Workers {
         highlighter,
         saver,
@@ -95,6 +133,8 @@ fn run_with(
         run: None,
         pending_save: None,
         save_due: Instant::now(),
+        presenter,
+        _watcher: watcher,
     };
 
     let result = drawn.and_then(|_| event_loop(&mut tui, &mut app, &rx, &mut workers));
@@ -119,13 +159,14 @@ struct Workers {
     /// The newest progress not yet handed to the saver, and when it is due.
     pending_save: Option<crate::progress::Progress>,
     save_due: Instant,
+    /// Present mode's speaker-notes socket.
+    presenter: Option<Presenter>,
+    /// `--watch`: kept alive while the loop runs.
+    _watcher: Option<notify::RecommendedWatcher>,
 }
 
 /// How long a progress change may wait before it is written.
 const SAVE_EVERY: Duration = Duration::from_secs(1);
-
-/// Time between frames while a demo runs (about 30 a second).
-const TICK: Duration = Duration::from_millis(33);
 
 /// How long lesson code may run.
 const RUN_LIMIT: Duration = Duration::from_secs(15);
@@ -141,7 +182,10 @@ fn event_loop(
     workers: &mut Workers,
 ) -> io::Result<()> {
     let panic_on_key = std::env::var_os(TEST_PANIC_ENV).is_some();
+    let tick = app.tick_interval();
     let mut last_tick = Instant::now();
+    // Present mode's clock is redrawn once a second.
+    let mut last_clock = Instant::now();
     loop {
         for effect in app.take_effects() {
             match effect {
@@ -173,6 +217,11 @@ fn event_loop(
                         old.stop();
                     }
                 }
+                Effect::Publish(notes) => {
+                    if let Some(p) = &workers.presenter {
+                        p.publish(&notes);
+                    }
+                }
             }
         }
         if app.quit {
@@ -189,7 +238,11 @@ fn event_loop(
         // Sleep until an event, the next demo tick, or a due save.
         let mut deadline = None;
         if app.needs_tick() {
-            deadline = Some(last_tick + TICK);
+            deadline = Some(last_tick + tick);
+        }
+        if app.present.is_some() {
+            let next = last_clock + Duration::from_secs(1);
+            deadline = Some(deadline.map_or(next, |d: Instant| d.min(next)));
         }
         if workers.pending_save.is_some() {
             deadline =
@@ -199,6 +252,12 @@ fn event_loop(
             Some(d) => match rx.recv_timeout(d.saturating_duration_since(Instant::now())) {
                 Ok(ev) => ev,
                 Err(mpsc::RecvTimeoutError::Timeout) if app.needs_tick() => AppEvent::Tick,
+                Err(mpsc::RecvTimeoutError::Timeout)
+                    if app.present.is_some() && last_clock.elapsed() >= Duration::from_secs(1) =>
+                {
+                    last_clock = Instant::now();
+                    AppEvent::Tick
+                }
                 Err(mpsc::RecvTimeoutError::Timeout) => continue,
                 Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
             },
@@ -211,7 +270,7 @@ fn event_loop(
             panic!("test panic requested by {TEST_PANIC_ENV}");
         }
         let mut dirty = app.update(first);
-        if last_tick.elapsed() >= TICK {
+        if last_tick.elapsed() >= tick {
             last_tick = Instant::now();
             dirty |= app.update(AppEvent::Tick);
         }
@@ -232,6 +291,36 @@ fn draw(tui: &mut Tui, app: &mut App) -> io::Result<()> {
     let r = tui.draw(|f| view::draw(f, app)).map(|_| ());
     let _ = execute!(tui.backend_mut(), EndSynchronizedUpdate);
     r
+}
+
+/// Watch `dir` for changes; each burst of changes is loaded again on a
+/// worker thread and reported as [`AppEvent::Reloaded`].
+fn watch(dir: &Path, tx: Sender<AppEvent>) -> notify::Result<notify::RecommendedWatcher> {
+    use notify::{RecursiveMode, Watcher};
+    let (ntx, nrx) = mpsc::channel::<()>();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(ev) = res
+            && !ev.kind.is_access()
+        {
+            let _ = ntx.send(());
+        }
+    })?;
+    watcher.watch(dir, RecursiveMode::Recursive)?;
+    let dir = dir.to_path_buf();
+    let _ = thread::Builder::new().name("reload".into()).spawn(move || {
+        while nrx.recv().is_ok() {
+            // An editor's save is several events: wait for the burst to end.
+            while nrx.recv_timeout(Duration::from_millis(150)).is_ok() {}
+            let result = match crate::content::load(&Source::Dir(dir.clone())) {
+                Ok(c) => Ok(Box::new(c)),
+                Err(diags) => Err(diags.iter().map(|d| d.to_string()).collect()),
+            };
+            if tx.send(AppEvent::Reloaded(result)).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(watcher)
 }
 
 fn spawn_input(tx: Sender<AppEvent>) {

@@ -39,6 +39,12 @@ pub const KEYS: &[(&str, &str)] = &[
     ("type", "narrow the results"),
     ("↑ ↓  Enter", "choose and open"),
     ("Esc", "close"),
+    ("", "Present (threadtutor present)"),
+    ("→ Space / ←", "next / previous, as in a lesson"),
+    ("b", "blank the screen (any key brings it back)"),
+    ("g 12 Enter", "jump to slide 12"),
+    ("w", "the slide's questions, in writing"),
+    ("Enter", "open the slide's demo full-screen"),
 ];
 
 /// Draw the keys; `scroll` rows are skipped when they do not all fit.

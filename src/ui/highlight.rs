@@ -187,7 +187,8 @@ fn syntax_theme(name: &str) -> SynTheme {
             (0x88, 0xc0, 0xd0),
             (0xeb, 0xcb, 0x8b),
             (0xbf, 0x61, 0x6a),
-            (0x81, 0xa1, 0xc1),
+            // Light enough to stay light blue in 16 colours.
+            (0x8f, 0xb4, 0xe0),
         ],
     };
     let c = |i: usize| SynColor {

@@ -12,6 +12,8 @@ pub mod highlight;
 pub mod home;
 pub mod layout;
 pub mod lesson;
+pub mod notes;
+pub mod present;
 pub mod quiz;
 pub mod search;
 pub mod terminal;
@@ -19,4 +21,5 @@ pub mod textarea;
 pub mod theme;
 pub mod view;
 
-pub use event_loop::{Options, run, run_quiz};
+pub use event_loop::{Options, run, run_present, run_quiz};
+pub use notes::run_notes;

@@ -11,7 +11,7 @@ use unicode_width::UnicodeWidthStr;
 use super::app::{App, Overlay, Screen};
 use super::layout::truncate;
 use super::theme::downsample;
-use super::{demo, demo_list, help, home, lesson, quiz, search};
+use super::{demo, demo_list, help, home, lesson, present, quiz, search};
 
 /// Smallest terminal the tutorial draws in.
 pub const MIN_WIDTH: u16 = 40;
@@ -26,6 +26,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         let mut screen = std::mem::replace(&mut app.screen, Screen::Home(Default::default()));
         match &mut screen {
             Screen::Home(s) => home::draw(frame, area, app, s),
+            Screen::Lesson(s) if app.present.is_some() => present::draw(frame, area, app, s),
             Screen::Lesson(s) => lesson::draw(frame, area, app, s),
             Screen::DemoList(sel) => demo_list::draw(frame, area, app, *sel),
             Screen::Demo(v) => demo::draw(frame, area, app, v),
@@ -36,6 +37,9 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
             Some(Overlay::Help(scroll)) => help::draw(frame, area, &app.theme, *scroll),
             Some(Overlay::Search(s)) => search::draw(frame, area, s, &app.content, &app.theme),
             None => {}
+        }
+        if let Some(errors) = &app.reload_errors {
+            reload_errors(frame, area, app, errors);
         }
         if let Some(msg) = &app.banner {
             banner(frame, area, app, msg);
@@ -52,6 +56,40 @@ fn too_small(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(
         Paragraph::new(Span::styled(msg, app.theme.warning)).wrap(Wrap { trim: true }),
         area,
+    );
+}
+
+/// `--watch`: the content on disk has problems; the last good content
+/// stays on screen under this panel until a save fixes them.
+fn reload_errors(frame: &mut Frame, area: Rect, app: &App, errors: &[String]) {
+    let h = (errors.len() as u16 + 3).min(area.height / 2).max(4);
+    let r = Rect::new(
+        area.x + 1,
+        area.y + area.height.saturating_sub(h + 1),
+        area.width.saturating_sub(2),
+        h,
+    );
+    let lines: Vec<Line> = errors
+        .iter()
+        .map(|e| {
+            Line::from(Span::styled(
+                crate::content::sanitize::inert(e).into_owned(),
+                app.theme.error,
+            ))
+        })
+        .collect();
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(app.theme.error)
+                .title(Span::styled(
+                    " Content problems (fix and save; the last good version is shown) ",
+                    app.theme.error,
+                )),
+        ),
+        r,
     );
 }
 
