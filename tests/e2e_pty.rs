@@ -146,6 +146,19 @@ mod libc_sig {
     pub const SIGTERM: i32 = 15;
 }
 
+/// The fixture's slide with runnable code, opened in a fresh tutorial.
+fn run_it_slide(data: &std::path::Path, env: &[(&str, &str)]) -> Pty {
+    let a = content_args();
+    let mut pty = Pty::spawn_env(&args(&a), data, 90, 30, env);
+    pty.wait_for("Locks");
+    pty.send(b"j");
+    pty.send(b"\r");
+    pty.wait_for("Synch Two Threads");
+    pty.send(RIGHT);
+    pty.wait_for("Run it");
+    pty
+}
+
 #[test]
 fn run_code_with_python3() {
     if std::process::Command::new("python3")
@@ -158,14 +171,7 @@ fn run_code_with_python3() {
         return;
     }
     let data = tempfile::tempdir().unwrap();
-    let a = content_args();
-    let mut pty = Pty::spawn(&args(&a), data.path(), 90, 30);
-    pty.wait_for("Locks");
-    pty.send(b"j");
-    pty.send(b"\r");
-    pty.wait_for("Synch Two Threads");
-    pty.send(RIGHT);
-    pty.wait_for("Run it");
+    let mut pty = run_it_slide(data.path(), &[]);
     pty.send(b"r");
     pty.wait_for("hello from worker");
     pty.wait_for("exited with code 0");
@@ -178,20 +184,10 @@ fn run_code_with_python3() {
 #[test]
 fn run_code_without_python3_says_so() {
     let data = tempfile::tempdir().unwrap();
-    let a = content_args();
-    let mut pty = Pty::spawn_env(
-        &args(&a),
+    let mut pty = run_it_slide(
         data.path(),
-        90,
-        30,
         &[("THREADTUTOR_PYTHON", "/nonexistent/python3")],
     );
-    pty.wait_for("Locks");
-    pty.send(b"j");
-    pty.send(b"\r");
-    pty.wait_for("Synch Two Threads");
-    pty.send(RIGHT);
-    pty.wait_for("Run it");
     pty.send(b"r");
     pty.wait_for("was not found");
     pty.send(b"q");

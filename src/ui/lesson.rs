@@ -85,22 +85,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
         body.width.saturating_sub(2),
         body.height,
     );
-    let laid = lay_out(slide, state.step, inner.width, t, &|code| {
-        app.highlighted(code)
-    });
-    let laid_links = laid.links.clone();
-    state.body_lines = laid.lines.len();
-    state.body_height = usize::from(inner.height);
-    state.scroll = state
-        .scroll
-        .min(state.body_lines.saturating_sub(state.body_height));
-    let visible: Vec<Line> = laid
-        .lines
-        .into_iter()
-        .skip(state.scroll)
-        .take(state.body_height)
-        .collect();
-    super::view::put_lines(frame, inner, &visible);
+    let laid_links = draw_body(frame, inner, app, slide, state);
     // Say when there is more above or below.
     if state.body_lines > state.body_height && inner.width >= 10 {
         let more_below = state.scroll + state.body_height < state.body_lines;
@@ -182,4 +167,32 @@ fn run_panel(frame: &mut Frame, area: Rect, app: &App, panel: &RunPanel) {
         lines.push(Line::from(Span::styled(" (no output)", t.dim)));
     }
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// Lay out the slide at `state`'s reveal step for `inner`, keep the scroll
+/// in range, draw the visible lines, and return the slide's links. Shared by
+/// the lesson screen and present mode.
+pub fn draw_body(
+    frame: &mut Frame,
+    inner: Rect,
+    app: &App,
+    slide: &crate::content::Slide,
+    state: &mut LessonState,
+) -> Vec<Link> {
+    let laid = lay_out(slide, state.step, inner.width, &app.theme, &|code| {
+        app.highlighted(code)
+    });
+    state.body_lines = laid.lines.len();
+    state.body_height = usize::from(inner.height);
+    state.scroll = state
+        .scroll
+        .min(state.body_lines.saturating_sub(state.body_height));
+    let visible: Vec<Line> = laid
+        .lines
+        .into_iter()
+        .skip(state.scroll)
+        .take(state.body_height)
+        .collect();
+    super::view::put_lines(frame, inner, &visible);
+    laid.links
 }

@@ -19,7 +19,7 @@ use crate::classroom::Notes;
 use crate::content::sanitize::inert;
 
 use super::app::{App, Effect, LessonState, Screen};
-use super::layout::{lay_out, truncate};
+use super::layout::truncate;
 
 /// Present mode's own state.
 #[derive(Debug, Clone)]
@@ -233,21 +233,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
         body.width.saturating_sub(margin * 2),
         body.height,
     );
-    let laid = lay_out(slide, state.step, inner.width, t, &|code| {
-        app.highlighted(code)
-    });
-    state.body_lines = laid.lines.len();
-    state.body_height = usize::from(inner.height);
-    state.scroll = state
-        .scroll
-        .min(state.body_lines.saturating_sub(state.body_height));
-    let visible: Vec<Line> = laid
-        .lines
-        .into_iter()
-        .skip(state.scroll)
-        .take(state.body_height)
-        .collect();
-    frame.render_widget(Paragraph::new(visible), inner);
+    super::lesson::draw_body(frame, inner, app, slide, state);
 
     // The thin footer: where we are on the left, the clock on the right.
     let steps = slide.steps();
