@@ -61,7 +61,9 @@ impl Demo for StandIn {
                 // Workers only wait to be cancelled, so the single-step
                 // tokens all go to the counting thread.
                 std::thread::spawn(move || {
-                    while control.sleep(Duration::from_millis(5)).is_ok() {}
+                    while !control.is_cancelled() {
+                        std::thread::sleep(Duration::from_millis(2));
+                    }
                     i
                 })
             })

@@ -124,3 +124,82 @@ fn gil_shows_each_threads_current_instruction() {
         "{lines:?}"
     );
 }
+
+/// The screen with what varies from run to run taken out: numbers become
+/// `#`, runs of spaces one space, and each timeline lane keeps only its
+/// thread's name (lanes sorted, as threads may start in either order).
+fn normalised(screen: &str) -> String {
+    let mut out = Vec::new();
+    let mut lanes: Vec<String> = Vec::new();
+    let mut in_lanes = false;
+    for line in screen.lines() {
+        let mut l = String::new();
+        let mut prev_digit = false;
+        for c in line.chars() {
+            if c.is_ascii_digit() || (c == '.' && prev_digit) {
+                if !prev_digit {
+                    l.push('#');
+                }
+                prev_digit = true;
+            } else {
+                prev_digit = false;
+                l.push(c);
+            }
+        }
+        let l = l.split_whitespace().collect::<Vec<_>>().join(" ");
+        if l.starts_with("Threads █ running") {
+            in_lanes = true;
+            out.push(l);
+            continue;
+        }
+        if in_lanes {
+            let name = l.split(' ').next().unwrap_or("").to_string();
+            if name.is_empty()
+                || l.starts_with("Gauges")
+                || l.starts_with("Histogram")
+                || l.starts_with("Log")
+                || l.starts_with("dis this")
+            {
+                in_lanes = false;
+                lanes.sort();
+                out.append(&mut lanes);
+            } else {
+                lanes.push(name);
+                continue;
+            }
+        }
+        out.push(l);
+    }
+    lanes.sort();
+    out.append(&mut lanes);
+    out.join("\n")
+}
+
+#[test]
+fn every_demo_paused_before_its_first_step() {
+    use std::time::{Duration, Instant};
+    for demo in registry::all() {
+        let mut app = app(ColorDepth::TrueColor);
+        let mut view = DemoView::new(demo, Back::Home);
+        view.start_paused();
+        // Take in what it reports up to its first checkpoint, until quiet.
+        let mut quiet_since = Instant::now();
+        let start = Instant::now();
+        let mut seen = 0;
+        while quiet_since.elapsed() < Duration::from_millis(300)
+            && start.elapsed() < Duration::from_secs(10)
+        {
+            view.tick();
+            if view.model.events != seen {
+                seen = view.model.events;
+                quiet_since = Instant::now();
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(view.is_paused(), "{} is not paused", demo.info().id);
+        app.screen = Screen::Demo(Box::new(view));
+        let s = normalised(&screen(&mut app, 120, 30));
+        assert!(s.contains("⏸ paused"), "{s}");
+        insta::assert_snapshot!(format!("paused_{}", demo.info().id), s);
+    }
+}

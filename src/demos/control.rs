@@ -126,8 +126,10 @@ impl Control {
         }
     }
 
-    /// Sleep for `d`, waking early to answer a cancel.
+    /// Sleep for `d`, waking early to answer a cancel. A sleep is a step:
+    /// while paused it waits (or takes a single-step token) first.
     pub fn sleep(&self, d: Duration) -> Result<(), Cancelled> {
+        self.checkpoint()?;
         let end = Instant::now() + d;
         let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         loop {

@@ -227,8 +227,24 @@ impl Session {
         params: Params,
         capacity: usize,
     ) -> Session {
+        Self::start_inner(demo, params, capacity, false)
+    }
+
+    /// Start with the demo paused before its first step (`.` in the TUI):
+    /// nothing runs past the first checkpoint until resumed or stepped.
+    pub fn start_paused(demo: &'static dyn Demo, params: Params) -> Session {
+        Self::start_inner(demo, params, CHANNEL_CAPACITY, true)
+    }
+
+    fn start_inner(
+        demo: &'static dyn Demo,
+        params: Params,
+        capacity: usize,
+        paused: bool,
+    ) -> Session {
         let (tx, rx) = sync_channel(capacity);
         let control = Arc::new(Control::new());
+        control.set_paused(paused);
         let dropped = Arc::new(AtomicU64::new(0));
         let info = demo.info();
         let ctx = Ctx {

@@ -75,9 +75,22 @@ impl DemoView {
 
     /// Start (or restart) the demo with the current parameters.
     pub fn start(&mut self) {
+        self.start_with(false);
+    }
+
+    /// Start (or restart) paused before the demo's first step.
+    pub fn start_paused(&mut self) {
+        self.start_with(true);
+    }
+
+    fn start_with(&mut self, paused: bool) {
         self.stop();
         self.model = DemoModel::default();
-        self.session = Some(Session::start(self.demo, self.params.clone()));
+        self.session = Some(if paused {
+            Session::start_paused(self.demo, self.params.clone())
+        } else {
+            Session::start(self.demo, self.params.clone())
+        });
         self.started = Some(Instant::now());
         self.finished_ms = None;
         self.params_changed = false;
@@ -142,10 +155,7 @@ impl DemoView {
             }
             KeyCode::Char('.') => {
                 if self.session.is_none() {
-                    self.start();
-                    if let Some(s) = &self.session {
-                        s.control.set_paused(true);
-                    }
+                    self.start_paused();
                 }
                 if let Some(s) = &self.session {
                     if !s.control.is_paused() {
