@@ -199,3 +199,38 @@ fn progress_reports_and_resets() {
     );
     assert!(stdout(&p(&["progress"])).contains("nothing recorded yet"));
 }
+
+#[test]
+fn works_from_any_directory() {
+    // The lessons and quizzes are built in: no files needed beside the binary.
+    let cwd = tempfile::tempdir().unwrap();
+    let exe = env!("CARGO_BIN_EXE_threadtutor");
+    let run = |args: &[&str]| {
+        Command::new(exe)
+            .args(args)
+            .current_dir(cwd.path())
+            .env("THREADTUTOR_DATA_DIR", cwd.path())
+            .output()
+            .unwrap()
+    };
+    let o = run(&["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("ok: 18 lessons"), "{}", stdout(&o));
+    let o = run(&["show", "gil", "--slide", "2"]);
+    assert!(stdout(&o).contains("GIL in Action"), "{}", stdout(&o));
+    let o = run(&["--version"]);
+    assert!(
+        stdout(&o).starts_with("threadtutor ") && stdout(&o).contains("(content "),
+        "{}",
+        stdout(&o)
+    );
+    for shell in ["bash", "zsh", "fish"] {
+        let o = run(&["completions", shell]);
+        assert!(
+            o.status.success() && stdout(&o).contains("threadtutor"),
+            "{shell}"
+        );
+    }
+    let o = run(&["man"]);
+    assert!(stdout(&o).contains(".TH threadtutor"), "{}", stdout(&o));
+}

@@ -114,7 +114,33 @@ fn screens() -> Vec<(&'static str, App)> {
     press_mod(&mut results, KeyCode::Char('s'), KeyModifiers::CONTROL);
     press(&mut results, KeyCode::Enter);
     out.push(("results", results));
+    let mut present = new();
+    present.present = Some(threadtutor::ui::present::Present::new());
+    present.open_lesson_at(2, 1, 1);
+    out.push(("present", present));
     out
+}
+
+/// The speaker-notes viewer at every size, connected and waiting.
+fn draw_notes(w: u16, h: u16) {
+    use threadtutor::ui::notes::{NotesView, draw};
+    let theme = Theme::new(ThemeName::Dark, ColorDepth::Ansi16);
+    let notes: threadtutor::classroom::Notes = serde_json::from_value(serde_json::json!({
+        "lesson": "gil", "lesson_title": "The GIL", "slide": 2, "slides": 7, "title": "GIL in Action",
+        "step": 1, "steps": 2, "notes": "Ask which is faster before running it.", "next_title": "Dealing with GIL",
+        "elapsed_s": 125
+    }))
+    .unwrap();
+    for (connected, notes) in [(false, None), (true, Some(notes))] {
+        let view = NotesView {
+            path: "/tmp/x.sock".into(),
+            connected,
+            notes,
+            received: std::time::Instant::now(),
+        };
+        let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+        term.draw(|f| draw(f, &view, &theme)).unwrap();
+    }
 }
 
 #[test]
@@ -144,6 +170,7 @@ proptest! {
         for (_, mut app) in screens() {
             draw(&mut app, w, h);
         }
+        draw_notes(w, h);
     }
 }
 
