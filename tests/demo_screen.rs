@@ -266,3 +266,18 @@ fn panels_show_the_newest_view() {
         "{s}"
     );
 }
+
+#[test]
+fn reduce_motion_stops_the_running_clock() {
+    let mut app = app(ColorDepth::TrueColor);
+    app.reduce_motion = true;
+    let mut view = DemoView::new(&STAND_IN, Back::Home);
+    view.start();
+    app.screen = Screen::Demo(Box::new(view));
+    let a = screen(&mut app, 100, 30);
+    std::thread::sleep(Duration::from_millis(150));
+    let b = screen(&mut app, 100, 30);
+    let header = |s: &str| s.lines().next().unwrap_or_default().to_string();
+    assert!(header(&a).ends_with("● running"), "{}", header(&a));
+    assert_eq!(header(&a), header(&b));
+}

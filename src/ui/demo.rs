@@ -228,10 +228,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &DemoView) {
     // Header: title and run state.
     let state = if view.is_running() {
         let el = view.started.map_or(0.0, |s| s.elapsed().as_secs_f64());
-        if view.is_paused() {
-            format!("⏸ paused {el:.1} s")
-        } else {
-            format!("● running {el:.1} s")
+        match (view.is_paused(), app.reduce_motion) {
+            // With --reduce-motion nothing on screen counts up by itself.
+            (true, true) => "⏸ paused".to_string(),
+            (false, true) => "● running".to_string(),
+            (true, false) => format!("⏸ paused {el:.1} s"),
+            (false, false) => format!("● running {el:.1} s"),
         }
     } else if let Some(ms) = view.finished_ms {
         if view.model.summary.is_some() {
