@@ -104,8 +104,9 @@ fn gil_shows_each_threads_current_instruction() {
     let session = Session::start(demo, Params::defaults(demo.info().params));
     let mut panel = None;
     let t = std::time::Instant::now();
-    while !session.is_finished() || session.events.try_recv().is_ok() {
+    loop {
         assert!(t.elapsed() < std::time::Duration::from_secs(60));
+        let finished = session.is_finished();
         while let Ok(ev) = session.events.try_recv() {
             if let DemoEvent::Panel { title, lines, .. } = ev {
                 assert_eq!(title, "dis this");
@@ -113,6 +114,9 @@ fn gil_shows_each_threads_current_instruction() {
                     panel = Some(lines);
                 }
             }
+        }
+        if finished {
+            break;
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
     }

@@ -15,36 +15,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use super::control::{Cancelled, Control};
-
-/// A small, fast, seeded random number generator (SplitMix64).
-#[derive(Debug, Clone)]
-pub struct SplitMix64(u64);
-
-impl SplitMix64 {
-    /// A generator started from `seed`.
-    pub fn new(seed: u64) -> SplitMix64 {
-        SplitMix64(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n` > 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
-    }
-
-    /// A number in `[0, 1)`.
-    pub fn unit(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
+use super::kit::Rng;
 
 /// The simulated web.
 #[derive(Debug)]
@@ -59,18 +30,18 @@ impl Web {
     /// page's latency is between 0.5 and 1.5 times `latency`.
     pub fn generate(seed: u64, pages: usize, latency: Duration) -> Web {
         let pages = pages.max(1);
-        let mut rng = SplitMix64::new(seed);
+        let mut rng = Rng::new(seed);
         let mut links = vec![Vec::new(); pages];
         for page in 1..pages {
             // Four in five pages hang off an earlier page.
-            if rng.below(5) != 0 {
-                let parent = rng.below(page);
+            if rng.index(5) != 0 {
+                let parent = rng.index(page);
                 links[parent].push(page);
             }
         }
         for list in links.iter_mut() {
-            for _ in 0..rng.below(3) {
-                list.push(rng.below(pages));
+            for _ in 0..rng.index(3) {
+                list.push(rng.index(pages));
             }
         }
         let latency = (0..pages)
@@ -168,9 +139,9 @@ mod tests {
 
     #[test]
     fn below_stays_in_range() {
-        let mut r = SplitMix64::new(1);
+        let mut r = Rng::new(1);
         for n in 1..100 {
-            assert!(r.below(n) < n);
+            assert!(r.index(n) < n);
         }
         let u = r.unit();
         assert!((0.0..1.0).contains(&u));

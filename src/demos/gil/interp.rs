@@ -359,6 +359,8 @@ pub struct DisView {
 
 /// Least time between two "dis this" panels.
 pub const DIS_EVERY_MS: u64 = 50;
+/// `last_ms` before the first panel of a run.
+const NEVER: u64 = u64::MAX;
 
 impl DisView {
     /// A view of `code` for `threads` threads (none started yet).
@@ -373,7 +375,7 @@ impl DisView {
             pcs: (0..threads)
                 .map(|_| std::sync::atomic::AtomicUsize::new(usize::MAX))
                 .collect(),
-            last_ms: AtomicU64::new(0),
+            last_ms: AtomicU64::new(NEVER),
         }
     }
 
@@ -385,7 +387,8 @@ impl DisView {
         }
         let now = sink.t_ms() as u64;
         let last = self.last_ms.load(Ordering::Relaxed);
-        if now >= last + DIS_EVERY_MS
+        // The first switch of a run always shows; then at most every DIS_EVERY_MS.
+        if (last == NEVER || now >= last.saturating_add(DIS_EVERY_MS))
             && self
                 .last_ms
                 .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
