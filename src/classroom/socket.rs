@@ -241,6 +241,20 @@ mod tests {
         }
     }
 
+    /// Wait for `want`; the latest state may be sent again (e.g. when
+    /// another follower connects), so older states may come first.
+    fn expect_notes(rx: &mpsc::Receiver<FollowerEvent>, want: Notes) {
+        let start = Instant::now();
+        loop {
+            let left = Duration::from_secs(5).saturating_sub(start.elapsed());
+            match rx.recv_timeout(left) {
+                Ok(FollowerEvent::Notes(n)) if n == want => return,
+                Ok(FollowerEvent::Notes(n)) if n.slide < want.slide => {}
+                other => panic!("expected slide {}, got {other:?}", want.slide),
+            }
+        }
+    }
+
     #[test]
     fn socket_is_private_and_followers_come_and_go() {
         let dir = tempfile::tempdir().unwrap();
@@ -266,10 +280,7 @@ mod tests {
         drop(UnixStream::connect(&path).unwrap());
         for i in 1..=3 {
             p.publish(&notes(i));
-            assert_eq!(
-                rx.recv_timeout(Duration::from_secs(5)).unwrap(),
-                FollowerEvent::Notes(notes(i))
-            );
+            expect_notes(&rx, notes(i));
         }
         // A late follower gets the latest state at once.
         let mut late = BufReader::new(UnixStream::connect(&path).unwrap());
@@ -278,10 +289,7 @@ mod tests {
         assert_eq!(Notes::from_line(&line).unwrap(), notes(3));
         drop(late);
         p.publish(&notes(4));
-        assert_eq!(
-            rx.recv_timeout(Duration::from_secs(5)).unwrap(),
-            FollowerEvent::Notes(notes(4))
-        );
+        expect_notes(&rx, notes(4));
         // The gone followers are dropped, the live one stays.
         let start = Instant::now();
         while p.followers() != 1 && start.elapsed() < Duration::from_secs(5) {
