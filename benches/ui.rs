@@ -13,6 +13,7 @@ use threadtutor::progress::Progress;
 use threadtutor::ui::app::{App, AppEvent, Effect};
 use threadtutor::ui::highlight::Engine;
 use threadtutor::ui::layout::lay_out;
+use threadtutor::ui::terminal::Tui;
 use threadtutor::ui::theme::{ColorDepth, Theme, ThemeName};
 use threadtutor::ui::view;
 
@@ -71,6 +72,26 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    // The same, through the terminal the app really draws on: its own
+    // diff and escape codes, into a sink instead of a terminal.
+    let mut tui = Tui::offscreen(std::io::sink(), 120, 40).unwrap();
+    c.bench_function("frame/key_then_paint_120x40", |b| {
+        let mut forward = true;
+        b.iter(|| {
+            key(
+                &mut app,
+                if forward {
+                    KeyCode::Right
+                } else {
+                    KeyCode::Left
+                },
+            );
+            forward = !forward;
+            app.take_effects();
+            tui.draw(|f| view::draw(f, &mut app)).unwrap();
+        })
+    });
+
     let mut home = App::new(Arc::clone(&content), theme.clone(), Progress::default());
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
     c.bench_function("frame/home_key_then_draw_120x40", |b| {
@@ -86,6 +107,22 @@ fn benches(c: &mut Criterion) {
             );
             down = !down;
             term.draw(|f| view::draw(f, &mut home)).unwrap();
+        })
+    });
+    let mut tui = Tui::offscreen(std::io::sink(), 120, 40).unwrap();
+    c.bench_function("frame/home_key_then_paint_120x40", |b| {
+        let mut down = true;
+        b.iter(|| {
+            key(
+                &mut home,
+                if down {
+                    KeyCode::Char('j')
+                } else {
+                    KeyCode::Char('k')
+                },
+            );
+            down = !down;
+            tui.draw(|f| view::draw(f, &mut home)).unwrap();
         })
     });
 

@@ -3,7 +3,9 @@
 //! (save progress, highlight code) for the event loop to carry out. Nothing
 //! here blocks or touches the terminal, so it is driven directly in tests.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEventKind};
@@ -15,7 +17,7 @@ use crate::runner::RunEvent;
 
 use super::demo::{Back, DemoOutcome, DemoView};
 use super::highlight::{self, Highlighted, Job};
-use super::layout::Link;
+use super::layout::{Laid, Link, lay_out};
 use super::quiz::{QuizOutcome, QuizView};
 use super::search::SearchState;
 use super::theme::Theme;
@@ -139,6 +141,19 @@ pub struct App {
     pub reload_errors: Option<Vec<String>>,
     /// `--reduce-motion`: live demos redraw twice a second, not 30 times.
     pub reduce_motion: bool,
+    /// Slides already laid out, so paging back and forth does no layout.
+    layouts: RefCell<LayoutCache>,
+}
+
+/// Laid-out slides of one lesson, by (slide, step, width). Emptied when
+/// another lesson is drawn, when highlighted code arrives and when the
+/// content is reloaded, so it never outgrows a lesson.
+#[derive(Debug, Default)]
+struct LayoutCache {
+    /// Which content the entries were laid out from (its address).
+    content: usize,
+    lesson: usize,
+    slides: HashMap<(usize, usize, u16), Rc<Laid>>,
 }
 
 impl App {
@@ -163,7 +178,31 @@ impl App {
             present: None,
             reload_errors: None,
             reduce_motion: false,
+            layouts: RefCell::default(),
         }
+    }
+
+    /// The slide `slide` of lesson `lesson` at reveal `step`, laid out for
+    /// `width` columns; from the cache when it was laid out before.
+    pub fn laid_out(&self, lesson: usize, slide: usize, step: usize, width: u16) -> Rc<Laid> {
+        let mut cache = self.layouts.borrow_mut();
+        let content = Arc::as_ptr(&self.content) as usize;
+        if cache.lesson != lesson || cache.content != content {
+            cache.slides.clear();
+            cache.lesson = lesson;
+            cache.content = content;
+        }
+        Rc::clone(cache.slides.entry((slide, step, width)).or_insert_with(|| {
+            let s = &self.content.lessons[lesson].slides[slide];
+            Rc::new(lay_out(s, step, width, &self.theme, &|code| {
+                self.highlighted(code)
+            }))
+        }))
+    }
+
+    /// Forget every laid-out slide (their code colours or text changed).
+    fn forget_layouts(&self) {
+        self.layouts.borrow_mut().slides.clear();
     }
 
     /// Apply one event. Returns whether anything visible changed.
@@ -202,6 +241,7 @@ impl App {
             AppEvent::Input(_) => false,
             AppEvent::Highlighted(h) => {
                 self.highlights.insert(h.key, Arc::new(h.lines));
+                self.forget_layouts();
                 true
             }
             AppEvent::Saved(SaveReport::Saved(merged)) => {
@@ -752,6 +792,7 @@ impl App {
         self.reload_errors = None;
         self.highlights.clear();
         self.requested.clear();
+        self.forget_layouts();
         let screen = std::mem::replace(&mut self.screen, Screen::Home(HomeState::default()));
         self.screen = match screen {
             Screen::Lesson(st) => {

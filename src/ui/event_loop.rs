@@ -12,8 +12,6 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crossterm::event;
-use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
-use crossterm::{execute, queue};
 
 use crate::classroom::Presenter;
 use crate::content::{Content, Source};
@@ -284,13 +282,10 @@ fn event_loop(
     }
 }
 
-/// Draw one frame inside a synchronized update, so the terminal shows it
-/// whole (no flicker); the frame goes out in one buffered write.
+/// Draw one frame. [`Tui::draw`] sends it inside a synchronized update,
+/// so the terminal shows it whole (no flicker), in one write.
 fn draw(tui: &mut Tui, app: &mut App) -> io::Result<()> {
-    queue!(tui.backend_mut(), BeginSynchronizedUpdate)?;
-    let r = tui.draw(|f| view::draw(f, app)).map(|_| ());
-    let _ = execute!(tui.backend_mut(), EndSynchronizedUpdate);
-    r
+    tui.draw(|f| view::draw(f, app))
 }
 
 /// Watch `dir` for changes; each burst of changes is loaded again on a

@@ -12,7 +12,9 @@ use crate::content::sanitize::inert;
 use ratatui::widgets::{Block, Borders};
 
 use super::app::{App, LessonState, RunPanel};
-use super::layout::{Link, lay_out, truncate};
+use std::rc::Rc;
+
+use super::layout::{Laid, Link, truncate};
 use super::view::footer;
 
 /// Draw the lesson; records the body size in `state` for scrolling.
@@ -85,7 +87,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
         body.width.saturating_sub(2),
         body.height,
     );
-    let laid_links = draw_body(frame, inner, app, slide, state);
+    let laid = draw_body(frame, inner, app, state);
     // Say when there is more above or below.
     if state.body_lines > state.body_height && inner.width >= 10 {
         let more_below = state.scroll + state.body_height < state.body_lines;
@@ -111,7 +113,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
     }
     // The slide's own actions come first, so they are the last to be cut.
     let mut keys: Vec<(&str, &str)> = Vec::new();
-    for link in &laid_links {
+    for link in &laid.links {
         match link {
             Link::Demo(_) if !keys.iter().any(|k| k.1 == "demo") => keys.push(("Enter", "demo")),
             Link::Quiz { .. } if !keys.iter().any(|k| k.1 == "quiz") => {
@@ -169,30 +171,17 @@ fn run_panel(frame: &mut Frame, area: Rect, app: &App, panel: &RunPanel) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// Lay out the slide at `state`'s reveal step for `inner`, keep the scroll
-/// in range, draw the visible lines, and return the slide's links. Shared by
-/// the lesson screen and present mode.
-pub fn draw_body(
-    frame: &mut Frame,
-    inner: Rect,
-    app: &App,
-    slide: &crate::content::Slide,
-    state: &mut LessonState,
-) -> Vec<Link> {
-    let laid = lay_out(slide, state.step, inner.width, &app.theme, &|code| {
-        app.highlighted(code)
-    });
+/// Lay out the slide at `state`'s reveal step for `inner` (or take it from
+/// the cache), keep the scroll in range, draw the visible lines, and return
+/// the laid-out slide. Shared by the lesson screen and present mode.
+pub fn draw_body(frame: &mut Frame, inner: Rect, app: &App, state: &mut LessonState) -> Rc<Laid> {
+    let laid = app.laid_out(state.lesson, state.slide, state.step, inner.width);
     state.body_lines = laid.lines.len();
     state.body_height = usize::from(inner.height);
     state.scroll = state
         .scroll
         .min(state.body_lines.saturating_sub(state.body_height));
-    let visible: Vec<Line> = laid
-        .lines
-        .into_iter()
-        .skip(state.scroll)
-        .take(state.body_height)
-        .collect();
-    super::view::put_lines(frame, inner, &visible);
-    laid.links
+    let end = (state.scroll + state.body_height).min(laid.lines.len());
+    super::view::put_lines(frame, inner, &laid.lines[state.scroll..end]);
+    laid
 }

@@ -13,6 +13,7 @@ pub mod home;
 pub mod layout;
 pub mod lesson;
 pub mod notes;
+pub mod paint;
 pub mod present;
 pub mod quiz;
 pub mod search;

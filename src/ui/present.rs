@@ -233,7 +233,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
         body.width.saturating_sub(margin * 2),
         body.height,
     );
-    super::lesson::draw_body(frame, inner, app, slide, state);
+    super::lesson::draw_body(frame, inner, app, state);
 
     // The thin footer: where we are on the left, the clock on the right.
     let steps = slide.steps();

@@ -2,9 +2,9 @@
 //! restored on every way out: quit, panic (the message is printed after
 //! restoring), and signals (handled by the event loop).
 
-use std::io::{self, BufWriter, Stdout, Write};
-use std::sync::OnceLock;
+use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::thread::{self, ThreadId};
 
 use crossterm::event::{
@@ -13,13 +13,152 @@ use crossterm::event::{
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use crossterm::{cursor, execute};
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use crossterm::{Command, cursor, execute};
+use ratatui::backend::{Backend, ClearType, WindowSize};
+use ratatui::buffer::Cell;
+use ratatui::layout::{Position, Size};
+use ratatui::{Frame, Terminal};
 
-/// The terminal type the app draws on: a frame's escape sequences are
-/// gathered in one buffer and written with one call.
-pub type Tui = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+use super::paint::Screen;
+
+/// The terminal the app draws on. ratatui lays each frame out into its
+/// buffer; [`Screen`] writes what changed, inside a synchronized update, in
+/// one write. The size is asked of the terminal only after a SIGWINCH.
+pub struct Tui<W: Write = Stdout> {
+    term: Terminal<Shell>,
+    screen: Screen,
+    out: W,
+    resized: Arc<AtomicBool>,
+    sync: (String, String),
+}
+
+impl Tui {
+    fn new() -> io::Result<Tui> {
+        let (width, height) = crossterm::terminal::size()?;
+        let tui = Tui::offscreen(io::stdout(), width, height)?;
+        // Without the flag the size is still right at the start; only
+        // later changes would be missed.
+        let _ = signal_hook::flag::register(
+            signal_hook::consts::SIGWINCH,
+            Arc::clone(&tui.resized),
+        );
+        Ok(tui)
+    }
+}
+
+impl<W: Write> Tui<W> {
+    /// A terminal of a fixed size whose frames go to `out` (benchmarks
+    /// and tests use it; the app gets its own from [`enter`]).
+    pub fn offscreen(out: W, width: u16, height: u16) -> io::Result<Tui<W>> {
+        let mut begin = String::new();
+        let mut end = String::new();
+        let _ = BeginSynchronizedUpdate.write_ansi(&mut begin);
+        let _ = EndSynchronizedUpdate.write_ansi(&mut end);
+        let shell = Shell {
+            size: Size::new(width, height),
+            cursor: None,
+        };
+        Ok(Tui {
+            term: Terminal::new(shell)?,
+            screen: Screen::new(),
+            out,
+            resized: Arc::new(AtomicBool::new(false)),
+            sync: (begin, end),
+        })
+    }
+
+    /// The writer frames go to.
+    pub fn output(&self) -> &W {
+        &self.out
+    }
+
+    /// Draw one frame with `render` and put what changed on the terminal.
+    pub fn draw(&mut self, render: impl FnOnce(&mut Frame)) -> io::Result<()> {
+        if self.resized.swap(false, Ordering::Relaxed)
+            && let Ok((w, h)) = crossterm::terminal::size()
+        {
+            self.term.backend_mut().size = Size::new(w, h);
+        }
+        let screen = &mut self.screen;
+        screen.push_raw(self.sync.0.as_bytes());
+        self.term.draw(|f| {
+            render(f);
+            screen.paint(f.buffer_mut());
+        })?;
+        self.screen.set_cursor(self.term.backend().cursor);
+        self.screen.push_raw(self.sync.1.as_bytes());
+        self.screen.write_to(&mut self.out)
+    }
+
+    /// The size the next frame is drawn at.
+    pub fn size(&self) -> Size {
+        self.term.backend().size
+    }
+}
+
+/// The ratatui backend under [`Tui`]: it only keeps the size and where
+/// the cursor should be. Cells reach the terminal through [`Screen`].
+#[derive(Debug)]
+struct Shell {
+    size: Size,
+    /// Where the cursor is shown; None: hidden.
+    cursor: Option<Position>,
+}
+
+impl Backend for Shell {
+    type Error = io::Error;
+
+    fn draw<'a, I>(&mut self, _content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        // The diff is lazy: not walking it costs nothing.
+        Ok(())
+    }
+
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        self.cursor = None;
+        Ok(())
+    }
+
+    fn show_cursor(&mut self) -> io::Result<()> {
+        self.cursor.get_or_insert(Position::ORIGIN);
+        Ok(())
+    }
+
+    fn get_cursor_position(&mut self) -> io::Result<Position> {
+        Ok(self.cursor.unwrap_or(Position::ORIGIN))
+    }
+
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
+        self.cursor = Some(position.into());
+        Ok(())
+    }
+
+    fn clear(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn clear_region(&mut self, _: ClearType) -> io::Result<()> {
+        Ok(())
+    }
+
+    fn size(&self) -> io::Result<Size> {
+        Ok(self.size)
+    }
+
+    fn window_size(&mut self) -> io::Result<WindowSize> {
+        Ok(WindowSize {
+            columns_rows: self.size,
+            pixels: Size::default(),
+        })
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
 
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 static UI_THREAD: OnceLock<ThreadId> = OnceLock::new();
@@ -41,11 +180,7 @@ pub fn enter() -> io::Result<Tui> {
         restore();
         return Err(e);
     }
-    Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
-        1 << 16,
-        io::stdout(),
-    )))
-    .inspect_err(|_| restore())
+    Tui::new().inspect_err(|_| restore())
 }
 
 /// Leave full-screen mode: main screen, cooked mode, cursor shown. Safe to

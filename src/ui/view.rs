@@ -3,7 +3,8 @@
 //! terminal shows.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
@@ -121,7 +122,48 @@ fn banner(frame: &mut Frame, area: Rect, app: &App, msg: &str) {
 pub fn put_lines(frame: &mut Frame, area: Rect, lines: &[Line]) {
     let buf = frame.buffer_mut();
     for (i, line) in lines.iter().take(usize::from(area.height)).enumerate() {
-        buf.set_line(area.x, area.y + i as u16, line, area.width);
+        put_line(buf, area.x, area.y + i as u16, line, area.width);
+    }
+}
+
+/// Like ratatui's `Buffer::set_line`, with the same result, but plain
+/// ASCII spans (most of the tutorial's text) are written a byte per cell
+/// without grapheme segmentation.
+pub fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &Line, max_width: u16) {
+    if !buf.area.contains(Position::new(x, y)) {
+        return;
+    }
+    let mut x = x;
+    let mut left = max_width.min(buf.area.right() - x);
+    for span in line {
+        if left == 0 {
+            break;
+        }
+        let text = span.content.as_ref();
+        let style = line.style.patch(span.style);
+        if !text.is_ascii() {
+            let (end, _) = buf.set_stringn(x, y, text, usize::from(left), style);
+            left -= end - x;
+            x = end;
+            continue;
+        }
+        let a = buf.area;
+        let start = usize::from(y - a.y) * usize::from(a.width) + usize::from(x - a.x);
+        let mut i = start;
+        for (j, b) in text.bytes().enumerate() {
+            if left == 0 {
+                break;
+            }
+            if b.is_ascii_control() {
+                continue;
+            }
+            buf.content[i]
+                .set_symbol(&text[j..j + 1])
+                .set_style(style);
+            i += 1;
+            left -= 1;
+        }
+        x += (i - start) as u16;
     }
 }
 
@@ -164,4 +206,50 @@ pub fn footer(
         vec![left]
     };
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use ratatui::style::{Color, Modifier, Style};
+
+    fn span() -> impl Strategy<Value = Span<'static>> {
+        let text = prop_oneof![
+            "[ -~]{0,12}",
+            "[a-z\\t\\r\\n\\x07]{0,8}",
+            "[a-zé日─\u{301}]{0,6}",
+        ];
+        let style = prop_oneof![
+            Just(Style::default()),
+            Just(Style::default().fg(Color::Red)),
+            Just(Style::default().bg(Color::Blue).add_modifier(Modifier::BOLD)),
+        ];
+        (text, style).prop_map(|(t, s)| Span::styled(t, s))
+    }
+
+    proptest! {
+        /// The fast path writes exactly what ratatui's `set_line` writes.
+        #[test]
+        fn put_line_matches_set_line(
+            spans in proptest::collection::vec(span(), 0..5),
+            x in 0u16..30,
+            y in 0u16..4,
+            max in 0u16..40,
+            italic in any::<bool>(),
+        ) {
+            let mut line = Line::from(spans);
+            if italic {
+                line = line.style(Style::default().add_modifier(Modifier::ITALIC));
+            }
+            let area = Rect::new(2, 1, 24, 3);
+            let mut want = Buffer::empty(area);
+            let mut got = Buffer::empty(area);
+            if area.contains(Position::new(x, y)) {
+                want.set_line(x, y, &line, max);
+            }
+            put_line(&mut got, x, y, &line, max);
+            prop_assert_eq!(got, want);
+        }
+    }
 }
