@@ -16,8 +16,8 @@ use serde_json::{Map, Value, json};
 use crate::pythreading::{Condition, Lock};
 
 use super::control::Control;
-use super::crew::{Crew, condition_lane_observer, ms, secs, thread_cpu};
 use super::event::LaneState;
+use super::kit::{Crew, condition_lane_observer, ms, secs, thread_cpu};
 use super::params::{ParamKind, ParamSpec};
 use super::session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink};
 

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use crate::pythreading::{Condition, Event, Lock};
 
-use super::crew::{Crew, condition_lane_observer, ms};
+use super::kit::{Crew, condition_lane_observer, ms};
 use super::params::{ParamKind, ParamSpec};
 use super::session::{Ctx, Demo, DemoFailure, DemoInfo};
 use super::trace::lane_observer;

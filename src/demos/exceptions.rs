@@ -29,7 +29,7 @@ use serde_json::{Map, Value, json};
 use crate::pythreading::{Event, ExceptHookArgs, Lock, Thread};
 
 use super::control::Control;
-use super::crew::{Crew, TICK};
+use super::kit::{Crew, TICK};
 use super::params::{ParamKind, ParamSpec};
 use super::session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink};
 use super::trace::lane_observer;

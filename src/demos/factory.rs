@@ -24,7 +24,7 @@ use serde_json::{Map, Value, json};
 use crate::pythreading::{Event, Queue, RLock};
 
 use super::control::{Cancelled, Control};
-use super::crew::{Crew, TICK, get_until, ms, put_until, queue_observer, secs};
+use super::kit::{Crew, TICK, get_until, ms, put_until, queue_observer, secs};
 use super::params::{ParamKind, ParamSpec};
 use super::session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink};
 use super::trace::lane_observer;

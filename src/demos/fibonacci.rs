@@ -22,8 +22,8 @@ use serde_json::{Map, Value, json};
 use crate::pythreading::{Event, Full, Queue};
 
 use super::control::{Cancelled, Control};
-use super::crew::{Crew, TICK, ms, queue_observer};
 use super::event::LaneState;
+use super::kit::{Crew, TICK, ms, queue_observer};
 use super::params::{ParamKind, ParamSpec};
 use super::session::{Ctx, Demo, DemoFailure, DemoInfo};
 

@@ -2,7 +2,9 @@
 //! [`crate::pythreading`]. Each demo reports [`DemoEvent`]s over a bounded
 //! channel, so the same run feeds the TUI's pictures and the headless
 //! `threadtutor demo ID --json`. One demo, one file; the framework is in
-//! `session` (running), `control` (pause/step/cancel), `params` and `event`.
+//! `session` (running), `control` (pause/step/cancel), `params` and `event`;
+//! what the demos share (thread crews, cancellable waits, observers, `Rng`)
+//! is in [`kit`].
 
 // The framework.
 pub mod control;
@@ -14,9 +16,10 @@ pub mod registry;
 pub mod session;
 pub mod trace;
 
-// What several demos share: thread crews that are always joined, waits that
-// notice a cancel, seeded randomness, queue gauges.
-pub mod crew;
+// The demos' shared toolkit, one module: `Crew` (a run's threads, panics
+// reported, always joined), waits that notice a cancel (`wait_until`,
+// `put_until`, `get_until`, ...), lane and gauge observers, the seeded `Rng`
+// and small measures for summaries.
 pub mod kit;
 
 // The demos, in the deck's order.

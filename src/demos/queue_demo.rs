@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::pythreading::{Full, Queue};
 
 use super::control::{Cancelled, Control};
-use super::crew::{Crew, get_until, put_until, queue_observer, secs};
+use super::kit::{Crew, get_until, put_until, queue_observer, secs};
 use super::params::{ParamKind, ParamSpec};
 use super::session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink};
 

@@ -122,7 +122,7 @@ fn count(
     let counter = Arc::new(AtomicU64::new(0));
     let lock = Arc::new(Lock::new());
     let go = Arc::new(AtomicBool::new(false));
-    let mut crew = Crew::new(ctx);
+    let mut crew = Crew::new(ctx).unobserved();
     let label = if locked { "with Lock" } else { "no lock" };
     for t in 1..=threads {
         let (counter, lock, go) = (Arc::clone(&counter), Arc::clone(&lock), Arc::clone(&go));
@@ -292,7 +292,7 @@ fn pop_race(ctx: &Ctx, items: u64, with_mutex: bool) -> Result<PopOutcome, DemoF
         consumed: AtomicU64::new(0),
         go: AtomicBool::new(false),
     });
-    let mut crew = Crew::new(ctx);
+    let mut crew = Crew::new(ctx).unobserved();
     for t in 1..=5u64 {
         let name = format!("Thread-{t}");
         let sh = Arc::clone(&shared);

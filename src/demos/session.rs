@@ -201,6 +201,23 @@ impl Ctx {
     pub fn is_cancelled(&self) -> bool {
         self.control.is_cancelled()
     }
+
+    /// A context outside any session, for unit tests of demo helpers: no
+    /// parameters, a fresh control, events to the returned receiver.
+    #[cfg(test)]
+    pub(crate) fn for_test() -> (Ctx, Receiver<DemoEvent>) {
+        let (tx, rx) = sync_channel(CHANNEL_CAPACITY);
+        let ctx = Ctx {
+            params: Params::default(),
+            control: Arc::new(Control::new()),
+            sink: EventSink {
+                tx,
+                dropped: Arc::new(AtomicU64::new(0)),
+                start: Instant::now(),
+            },
+        };
+        (ctx, rx)
+    }
 }
 
 /// A demo running on its own threads.

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use crate::pythreading::{Queue, Thread};
 
-use super::crew::{Crew, get_until, queue_observer, secs};
+use super::kit::{Crew, get_until, queue_observer, secs};
 use super::params::{ParamKind, ParamSpec};
 use super::session::{Ctx, Demo, DemoFailure, DemoInfo};
 use super::web::Web;

@@ -157,7 +157,7 @@ pub fn run_program(
     let failure: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
     let logged = Arc::new(AtomicU64::new(0));
     let dis = Arc::new(interp::DisView::new(&code, threads));
-    let mut crew = Crew::new(ctx);
+    let mut crew = Crew::new(ctx).unobserved();
     for t in 1..=threads {
         let (code, env, gil, go) = (
             Arc::clone(&code),
