@@ -13,6 +13,7 @@ use threadtutor::progress::Progress;
 use threadtutor::ui::app::{App, AppEvent, Effect};
 use threadtutor::ui::highlight::Engine;
 use threadtutor::ui::layout::lay_out;
+use threadtutor::ui::paint::Screen;
 use threadtutor::ui::terminal::Tui;
 use threadtutor::ui::theme::{ColorDepth, Theme, ThemeName};
 use threadtutor::ui::view;
@@ -88,7 +89,64 @@ fn benches(c: &mut Criterion) {
             );
             forward = !forward;
             app.take_effects();
-            tui.draw(|f| view::draw(f, &mut app)).unwrap();
+            tui.draw(|f| {
+                view::draw(f, &mut app);
+                app.cursor
+            })
+            .unwrap();
+        })
+    });
+
+    // Painting alone: two finished frames (a slide and the next) in turn.
+    let mut frames = Vec::new();
+    for code in [KeyCode::Right, KeyCode::Left] {
+        key(&mut app, code);
+        app.take_effects();
+        term.draw(|f| view::draw(f, &mut app)).unwrap();
+        frames.push(term.backend().buffer().clone());
+    }
+    let mut screen = Screen::new();
+    let mut which = 0;
+    let mut scratch = frames[0].clone();
+    c.bench_function("paint/alternate_two_slides_120x40", |b| {
+        b.iter(|| {
+            which = 1 - which;
+            scratch.clone_from(&frames[which]);
+            screen.paint(&mut scratch);
+            let n = screen.pending().len();
+            screen.write_to(&mut std::io::sink()).unwrap();
+            n
+        })
+    });
+    c.bench_function("paint/same_frame_again_120x40", |b| {
+        b.iter(|| {
+            scratch.clone_from(&frames[0]);
+            screen.paint(&mut scratch);
+            screen.write_to(&mut std::io::sink()).unwrap();
+        })
+    });
+    c.bench_function("paint/scan_fg_120x40", |b| {
+        b.iter(|| {
+            frames[0]
+                .content
+                .iter()
+                .filter(|c| c.fg != ratatui::style::Color::Reset)
+                .count()
+        })
+    });
+    c.bench_function("paint/scan_symbol_120x40", |b| {
+        b.iter(|| {
+            frames[0]
+                .content
+                .iter()
+                .filter(|c| c.symbol().len() == 1)
+                .count()
+        })
+    });
+    c.bench_function("paint/copy_a_frame_120x40", |b| {
+        b.iter(|| {
+            which = 1 - which;
+            scratch.clone_from(&frames[which]);
         })
     });
 
@@ -122,7 +180,11 @@ fn benches(c: &mut Criterion) {
                 },
             );
             down = !down;
-            tui.draw(|f| view::draw(f, &mut home)).unwrap();
+            tui.draw(|f| {
+                view::draw(f, &mut home);
+                home.cursor
+            })
+            .unwrap();
         })
     });
 

@@ -111,6 +111,39 @@ pub struct LessonState {
     pub body_height: usize,
 }
 
+/// Where → goes within the lesson: the next reveal step (the scroll
+/// stays), else the next slide from its top. None at the lesson's end.
+pub fn forward(content: &Content, st: &LessonState) -> Option<LessonState> {
+    let slides = &content.lessons[st.lesson].slides;
+    let mut to = st.clone();
+    if st.step < slides[st.slide].steps() {
+        to.step += 1;
+    } else if st.slide + 1 < slides.len() {
+        to.slide += 1;
+        to.step = 1;
+        to.scroll = 0;
+    } else {
+        return None;
+    }
+    Some(to)
+}
+
+/// Where ← goes within the lesson: the previous reveal step, else the
+/// previous slide fully revealed. None at the lesson's start.
+pub fn backward(content: &Content, st: &LessonState) -> Option<LessonState> {
+    let mut to = st.clone();
+    if st.step > 1 {
+        to.step -= 1;
+    } else if st.slide > 0 {
+        to.slide -= 1;
+        to.step = content.lessons[st.lesson].slides[to.slide].steps();
+        to.scroll = 0;
+    } else {
+        return None;
+    }
+    Some(to)
+}
+
 /// The whole app state.
 pub struct App {
     pub content: Arc<Content>,
@@ -143,6 +176,8 @@ pub struct App {
     pub reduce_motion: bool,
     /// Slides already laid out, so paging back and forth does no layout.
     layouts: RefCell<LayoutCache>,
+    /// Where the last frame showed the text cursor (None: hidden).
+    pub cursor: Option<ratatui::layout::Position>,
 }
 
 /// Laid-out slides of one lesson, by (slide, step, width). Emptied when
@@ -179,6 +214,7 @@ impl App {
             reload_errors: None,
             reduce_motion: false,
             layouts: RefCell::default(),
+            cursor: None,
         }
     }
 
@@ -483,13 +519,8 @@ impl App {
         let Screen::Lesson(st) = &mut self.screen else {
             return;
         };
-        let lesson = &self.content.lessons[st.lesson];
-        if st.step < lesson.slides[st.slide].steps() {
-            st.step += 1;
-        } else if st.slide + 1 < lesson.slides.len() {
-            st.slide += 1;
-            st.step = 1;
-            st.scroll = 0;
+        if let Some(moved) = forward(&self.content, st) {
+            *st = moved;
         } else if st.lesson + 1 < self.content.lessons.len() {
             let next = st.lesson + 1;
             self.open_lesson_at(next, 0, 1);
@@ -508,12 +539,8 @@ impl App {
         let Screen::Lesson(st) = &mut self.screen else {
             return;
         };
-        if st.step > 1 {
-            st.step -= 1;
-        } else if st.slide > 0 {
-            st.slide -= 1;
-            st.step = self.content.lessons[st.lesson].slides[st.slide].steps();
-            st.scroll = 0;
+        if let Some(moved) = backward(&self.content, st) {
+            *st = moved;
         } else if st.lesson > 0 {
             let prev = st.lesson - 1;
             let last = self.content.lessons[prev].slides.len() - 1;

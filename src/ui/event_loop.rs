@@ -7,24 +7,23 @@
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
-
-use crossterm::event;
 
 use crate::classroom::Presenter;
 use crate::content::{Content, Source};
 use crate::progress::{SaveReport, Saver, Store};
 use crate::runner::{self, RunHandle};
 
+use super::ahead::Ahead;
 use super::app::{App, AppEvent, Effect, Screen};
 use super::demo::Back;
 use super::highlight::Highlighter;
+use super::inbox::{Inbox, Post};
 use super::quiz::QuizView;
 use super::terminal::{self, Tui};
 use super::theme::{ColorDepth, Theme, ThemeName};
-use super::view;
 use crate::content::quiz::Quiz;
 
 /// How the TUI was asked to look and behave.
@@ -104,18 +103,24 @@ fn run_with(
 
     let mut tui = terminal::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     // First frame before anything that can wait.
-    let drawn = draw(&mut tui, &mut app);
+    let mut ahead = Ahead::default();
+    let drawn = ahead.draw(&mut tui, &mut app);
 
-    let (tx, rx) = mpsc::channel::<AppEvent>();
-    spawn_input(tx.clone());
+    let (mut inbox, tx) = match Inbox::new() {
+        Ok(pair) => pair,
+        Err(e) => {
+            terminal::restore();
+            return Err(format!("cannot watch the terminal's input: {e}"));
+        }
+    };
     spawn_signals(tx.clone());
     let hl_tx = tx.clone();
     let highlighter = Highlighter::spawn(move |h| {
-        let _ = hl_tx.send(AppEvent::Highlighted(h));
+        hl_tx.send(AppEvent::Highlighted(h));
     });
     let save_tx = tx.clone();
     let saver = Saver::spawn(store, move |r: SaveReport| {
-        let _ = save_tx.send(AppEvent::Saved(r));
+        save_tx.send(AppEvent::Saved(r));
     });
     let watcher = match &opts.watch {
         Some(dir) => Some(watch(dir, tx.clone()).map_err(|e| {
@@ -135,7 +140,8 @@ fn run_with(
         _watcher: watcher,
     };
 
-    let result = drawn.and_then(|_| event_loop(&mut tui, &mut app, &rx, &mut workers));
+    let result =
+        drawn.and_then(|_| event_loop(&mut tui, &mut app, &mut inbox, &mut workers, &mut ahead));
     terminal::restore();
     if let Some(run) = workers.run.take() {
         run.stop_and_wait();
@@ -152,7 +158,7 @@ struct Workers {
     highlighter: Highlighter,
     saver: Saver,
     /// For workers started later (code runs) to report back.
-    events: Sender<AppEvent>,
+    events: Post,
     run: Option<RunHandle>,
     /// The newest progress not yet handed to the saver, and when it is due.
     pending_save: Option<crate::progress::Progress>,
@@ -176,8 +182,9 @@ pub const TEST_PANIC_ENV: &str = "THREADTUTOR_TEST_PANIC";
 fn event_loop(
     tui: &mut Tui,
     app: &mut App,
-    rx: &Receiver<AppEvent>,
+    inbox: &mut Inbox,
     workers: &mut Workers,
+    ahead: &mut Ahead,
 ) -> io::Result<()> {
     let panic_on_key = std::env::var_os(TEST_PANIC_ENV).is_some();
     let tick = app.tick_interval();
@@ -206,7 +213,7 @@ fn event_loop(
                         &source,
                         RUN_LIMIT,
                         move |event| {
-                            let _ = tx.send(AppEvent::Run { id, event });
+                            tx.send(AppEvent::Run { id, event });
                         },
                     ));
                 }
@@ -246,23 +253,14 @@ fn event_loop(
             deadline =
                 Some(deadline.map_or(workers.save_due, |d: Instant| d.min(workers.save_due)));
         }
-        let first = match deadline {
-            Some(d) => match rx.recv_timeout(d.saturating_duration_since(Instant::now())) {
-                Ok(ev) => ev,
-                Err(mpsc::RecvTimeoutError::Timeout) if app.needs_tick() => AppEvent::Tick,
-                Err(mpsc::RecvTimeoutError::Timeout)
-                    if app.present.is_some() && last_clock.elapsed() >= Duration::from_secs(1) =>
-                {
-                    last_clock = Instant::now();
-                    AppEvent::Tick
-                }
-                Err(mpsc::RecvTimeoutError::Timeout) => continue,
-                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
-            },
-            None => match rx.recv() {
-                Ok(ev) => ev,
-                Err(_) => return Ok(()),
-            },
+        let first = match inbox.next(deadline)? {
+            Some(ev) => ev,
+            None if app.needs_tick() => AppEvent::Tick,
+            None if app.present.is_some() && last_clock.elapsed() >= Duration::from_secs(1) => {
+                last_clock = Instant::now();
+                AppEvent::Tick
+            }
+            None => continue,
         };
         if panic_on_key && matches!(first, AppEvent::Input(crossterm::event::Event::Key(_))) {
             panic!("test panic requested by {TEST_PANIC_ENV}");
@@ -273,24 +271,21 @@ fn event_loop(
             dirty |= app.update(AppEvent::Tick);
         }
         // Take everything already waiting before drawing once.
-        while let Ok(more) = rx.try_recv() {
+        while let Some(more) = inbox.try_next()? {
             dirty |= app.update(more);
         }
         if dirty && !app.quit {
-            draw(tui, app)?;
+            ahead.draw(tui, app)?;
+            // Nothing is waiting (the inbox was just emptied): draw the
+            // next and previous slides now, while the learner reads.
+            ahead.prepare(tui, app)?;
         }
     }
 }
 
-/// Draw one frame. [`Tui::draw`] sends it inside a synchronized update,
-/// so the terminal shows it whole (no flicker), in one write.
-fn draw(tui: &mut Tui, app: &mut App) -> io::Result<()> {
-    tui.draw(|f| view::draw(f, app))
-}
-
 /// Watch `dir` for changes; each burst of changes is loaded again on a
 /// worker thread and reported as [`AppEvent::Reloaded`].
-fn watch(dir: &Path, tx: Sender<AppEvent>) -> notify::Result<notify::RecommendedWatcher> {
+fn watch(dir: &Path, tx: Post) -> notify::Result<notify::RecommendedWatcher> {
     use notify::{RecursiveMode, Watcher};
     let (ntx, nrx) = mpsc::channel::<()>();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
@@ -310,7 +305,7 @@ fn watch(dir: &Path, tx: Sender<AppEvent>) -> notify::Result<notify::Recommended
                 Ok(c) => Ok(Box::new(c)),
                 Err(diags) => Err(diags.iter().map(|d| d.to_string()).collect()),
             };
-            if tx.send(AppEvent::Reloaded(result)).is_err() {
+            if !tx.send(AppEvent::Reloaded(result)) {
                 break;
             }
         }
@@ -318,17 +313,7 @@ fn watch(dir: &Path, tx: Sender<AppEvent>) -> notify::Result<notify::Recommended
     Ok(watcher)
 }
 
-fn spawn_input(tx: Sender<AppEvent>) {
-    let _ = thread::Builder::new().name("input".into()).spawn(move || {
-        while let Ok(ev) = event::read() {
-            if tx.send(AppEvent::Input(ev)).is_err() {
-                break;
-            }
-        }
-    });
-}
-
-fn spawn_signals(tx: Sender<AppEvent>) {
+fn spawn_signals(tx: Post) {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) else {
         return;
@@ -337,7 +322,7 @@ fn spawn_signals(tx: Sender<AppEvent>) {
         .name("signals".into())
         .spawn(move || {
             for sig in signals.forever() {
-                if tx.send(AppEvent::Signal(sig)).is_err() {
+                if !tx.send(AppEvent::Signal(sig)) {
                     break;
                 }
             }

@@ -15,7 +15,7 @@ use super::app::{App, LessonState, RunPanel};
 use std::rc::Rc;
 
 use super::layout::{Laid, Link, truncate};
-use super::view::footer;
+use super::view::{footer, put_lines};
 
 /// Draw the lesson; records the body size in `state` for scrolling.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
@@ -37,13 +37,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
         w.saturating_sub(right.width() + 1),
     );
     let gap = w.saturating_sub(left.width() + right.width());
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
+    put_lines(
+        frame,
+        head,
+        &[Line::from(vec![
             Span::styled(left, t.dim),
             Span::raw(" ".repeat(gap)),
             Span::styled(right, t.dim),
-        ])),
-        head,
+        ])],
     );
     let steps = slide.steps();
     let mut title_spans = vec![Span::styled(
@@ -58,15 +59,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
             title_spans.push(Span::styled(format!("  {dots}"), t.accent));
         }
     }
-    frame.render_widget(
-        Paragraph::new(vec![
+    put_lines(
+        frame,
+        title,
+        &[
             Line::from(title_spans),
             Line::from(Span::styled(
                 " ".to_string() + &"─".repeat(w.saturating_sub(2)),
                 t.border,
             )),
-        ]),
-        title,
+        ],
     );
 
     // A code run's output takes the lower part of the body.

@@ -3,6 +3,7 @@
 //! module per screen draw it, `terminal` sets the terminal up and always
 //! restores it, `event_loop` ties input, background work and drawing together.
 
+pub mod ahead;
 pub mod app;
 pub mod demo;
 pub mod demo_list;
@@ -10,6 +11,7 @@ pub mod event_loop;
 pub mod help;
 pub mod highlight;
 pub mod home;
+pub mod inbox;
 pub mod layout;
 pub mod lesson;
 pub mod notes;

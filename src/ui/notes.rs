@@ -72,7 +72,10 @@ pub fn run_notes(path: PathBuf, opts: Options) -> Result<(), String> {
     };
     let mut tui = terminal::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     let result = (|| -> io::Result<()> {
-        tui.draw(|f| draw(f, &view, &theme))?;
+        tui.draw(|f| {
+            draw(f, &view, &theme);
+            None
+        })?;
         loop {
             let ev = match rx.recv_timeout(Duration::from_secs(1)) {
                 Ok(ev) => ev,
@@ -97,7 +100,10 @@ pub fn run_notes(path: PathBuf, opts: Options) -> Result<(), String> {
                     view.received = Instant::now();
                 }
             }
-            tui.draw(|f| draw(f, &view, &theme))?;
+            tui.draw(|f| {
+                draw(f, &view, &theme);
+                None
+            })?;
         }
     })();
     terminal::restore();

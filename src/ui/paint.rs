@@ -10,6 +10,7 @@
 //! and moves the cursor only when the next changed cell is not where the
 //! terminal's cursor already is. docs/performance.md has the figures.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use ratatui::buffer::{Buffer, Cell, CellDiffOption, CellWidth};
@@ -30,12 +31,70 @@ const PLAIN: Pen = Pen {
     modifier: Modifier::empty(),
 };
 
+/// A cell as the terminal shows it, in 16 bytes (ratatui's `Cell` takes
+/// 48): comparing a frame with the screen then reads a third of the memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Shown {
+    /// The symbol's UTF-8 bytes when it has at most four; else [`LONG`].
+    sym: u32,
+    fg: Color,
+    bg: Color,
+    modifier: Modifier,
+}
+
+/// Marks a symbol longer than four bytes, kept in `Screen::long`. (0xFF
+/// never occurs in UTF-8, so no short symbol packs to this.)
+const LONG: u32 = u32::MAX;
+
+const BLANK: Shown = Shown {
+    sym: b' ' as u32,
+    fg: Color::Reset,
+    bg: Color::Reset,
+    modifier: Modifier::empty(),
+};
+
+fn pack(symbol: &str) -> u32 {
+    match *symbol.as_bytes() {
+        [a] => u32::from(a),
+        [] => 0,
+        ref b if b.len() <= 4 => {
+            let mut v = [0u8; 4];
+            v[..b.len()].copy_from_slice(b);
+            u32::from_le_bytes(v)
+        }
+        _ => LONG,
+    }
+}
+
+impl Shown {
+    fn of(c: &Cell) -> Shown {
+        Shown {
+            sym: pack(c.symbol()),
+            fg: c.fg,
+            bg: c.bg,
+            modifier: c.modifier,
+        }
+    }
+
+    /// The width of a short symbol (long ones are looked up by the caller).
+    fn width(&self) -> u16 {
+        if self.sym < 0x80 {
+            return 1;
+        }
+        let bytes = self.sym.to_le_bytes();
+        let len = bytes.iter().position(|&b| b == 0).unwrap_or(4);
+        std::str::from_utf8(&bytes[..len]).map_or(1, |s| s.cell_width())
+    }
+}
+
 /// What the terminal shows, and the bytes that will bring it up to date.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Screen {
     area: Rect,
     /// The cells on the terminal, row by row.
-    shown: Vec<Cell>,
+    shown: Vec<Shown>,
+    /// The symbols longer than four bytes on the terminal, by cell index.
+    long: HashMap<usize, String>,
     /// False until the terminal has been cleared for `area`.
     valid: bool,
     pen: Pen,
@@ -59,6 +118,7 @@ impl Screen {
         Screen {
             area: Rect::default(),
             shown: Vec::new(),
+            long: HashMap::new(),
             valid: false,
             pen: PLAIN,
             at: None,
@@ -74,8 +134,10 @@ impl Screen {
         self.cursor_known = false;
     }
 
-    /// Add the escape codes that make the terminal show `buf`.
-    pub fn paint(&mut self, buf: &Buffer) {
+    /// Add the escape codes that make the terminal show `buf`, and leave
+    /// `buf` blank, ready for the next frame: each cell is cleared while it
+    /// is at hand, so a frame walks its buffer once.
+    pub fn paint(&mut self, buf: &mut Buffer) {
         if !self.valid || buf.area != self.area {
             // Clear with the default colours, then everything is "changed".
             self.out.extend_from_slice(b"\x1b[0m\x1b[2J");
@@ -83,29 +145,49 @@ impl Screen {
             self.at = None;
             self.area = buf.area;
             self.shown.clear();
-            self.shown.resize(buf.content.len(), Cell::EMPTY);
+            self.shown.resize(buf.content.len(), BLANK);
+            self.long.clear();
             self.valid = true;
         }
         let width = usize::from(self.area.width.max(1));
-        let cells = &buf.content;
+        let cells = &mut buf.content;
         let n = cells.len().min(self.shown.len());
         // Cells up to here are written even if they look unchanged: they
         // were covered by a wide character that has gone.
         let mut force_until = 0;
         let mut i = 0;
         while i < n {
+            if i >= force_until {
+                i = skip_unchanged(&mut cells[..n], &self.shown, i);
+                if i == n {
+                    break;
+                }
+            }
             let cur = &cells[i];
+            let now = Shown::of(cur);
+            let was = self.shown[i];
             if matches!(cur.diff_option, CellDiffOption::Skip) {
+                blank(&mut cells[i]);
                 i += 1;
                 continue;
             }
             let cw = usize::from(width_of(cur));
             let always = matches!(cur.diff_option, CellDiffOption::AlwaysUpdate);
-            if i >= force_until && !always && same(cur, &self.shown[i]) {
-                i += cw.max(1);
+            if i >= force_until
+                && !always
+                && now == was
+                && (now.sym != LONG || self.long.get(&i).map(|s| s.as_str()) == Some(cur.symbol()))
+            {
+                let end = (i + cw.max(1)).min(n);
+                cells[i..end].iter_mut().for_each(blank);
+                i = end;
                 continue;
             }
-            let pw = usize::from(width_of(&self.shown[i]));
+            let pw = usize::from(if was.sym == LONG {
+                self.long.get(&i).map_or(1, |s| s.as_str().cell_width())
+            } else {
+                was.width()
+            });
             if pw > cw.max(1) {
                 force_until = force_until.max(i + pw);
             }
@@ -117,8 +199,11 @@ impl Screen {
                 bg: cur.bg,
                 modifier: cur.modifier,
             });
-            self.out.extend_from_slice(cur.symbol().as_bytes());
-            self.shown[i].clone_from(cur);
+            match cur.symbol().as_bytes() {
+                [b] => self.out.push(*b),
+                bytes => self.out.extend_from_slice(bytes),
+            }
+            self.remember(i, now, cur);
             // The terminal's cursor moved on by the symbol's width; at the
             // right edge it waits to wrap, so its place is not known.
             let end = usize::from(x) + cw;
@@ -128,13 +213,23 @@ impl Screen {
                 Some((end as u16, y))
             };
             // Cells under a wide character are hidden: take them as shown.
-            for j in 1..cw {
-                if let (Some(s), Some(c)) = (self.shown.get_mut(i + j), cells.get(i + j)) {
-                    s.clone_from(c);
-                }
+            for j in (i + 1..i + cw).take_while(|&j| j < n) {
+                self.remember(j, Shown::of(&cells[j]), &cells[j]);
             }
-            i += cw.max(1);
+            let end = (i + cw.max(1)).min(n);
+            cells[i..end].iter_mut().for_each(blank);
+            i = end;
         }
+        cells[n..].iter_mut().for_each(blank);
+    }
+
+    fn remember(&mut self, i: usize, shown: Shown, cell: &Cell) {
+        if shown.sym == LONG {
+            self.long.insert(i, cell.symbol().to_string());
+        } else if self.shown[i].sym == LONG {
+            self.long.remove(&i);
+        }
+        self.shown[i] = shown;
     }
 
     /// Show the cursor at `at`, or hide it.
@@ -164,13 +259,25 @@ impl Screen {
         &self.out
     }
 
-    /// Put the pen back to plain (so that anything written after the frame
-    /// looks normal) and send everything gathered in one write.
-    pub fn write_to(&mut self, w: &mut impl Write) -> io::Result<()> {
+    /// End the frame: the pen goes back to plain, so that anything written
+    /// after the frame looks normal.
+    fn finish(&mut self) {
         if self.pen != PLAIN {
             self.out.extend_from_slice(b"\x1b[0m");
             self.pen = PLAIN;
         }
+    }
+
+    /// End the frame and hand over its bytes, to be written later; the
+    /// screen now assumes they were.
+    pub fn take_frame(&mut self) -> Vec<u8> {
+        self.finish();
+        std::mem::take(&mut self.out)
+    }
+
+    /// End the frame and send everything gathered in one write.
+    pub fn write_to(&mut self, w: &mut impl Write) -> io::Result<()> {
+        self.finish();
         let r = w.write_all(&self.out).and_then(|_| w.flush());
         self.out.clear();
         if r.is_err() {
@@ -323,6 +430,46 @@ fn push_num(out: &mut Vec<u8>, n: u16) {
     out.extend_from_slice(&digits[i..]);
 }
 
+/// From `i`, skip the cells that need nothing written: ordinary one-byte
+/// cells the terminal already shows (most of a frame, and most of those
+/// blank), clearing them for the next frame on the way. Returns the first
+/// cell that needs a closer look, or the end. A loop of its own, kept
+/// small, because it runs for nearly every cell.
+fn skip_unchanged(cells: &mut [Cell], shown: &[Shown], mut i: usize) -> usize {
+    while let (Some(c), Some(s)) = (cells.get_mut(i), shown.get(i)) {
+        let [b] = *c.symbol().as_bytes() else {
+            break;
+        };
+        if u32::from(b) != s.sym
+            || b >= 0x80
+            || c.fg != s.fg
+            || c.bg != s.bg
+            || c.modifier != s.modifier
+            || c.diff_option != CellDiffOption::None
+        {
+            break;
+        }
+        if b != b' ' || c.fg != Color::Reset || c.bg != Color::Reset || !c.modifier.is_empty() {
+            c.reset();
+        }
+        i += 1;
+    }
+    i
+}
+
+/// Make `c` an empty cell, unless it is one already (most are: writing
+/// them all would cost more than looking).
+fn blank(c: &mut Cell) {
+    if c.fg != Color::Reset
+        || c.bg != Color::Reset
+        || !c.modifier.is_empty()
+        || c.diff_option != CellDiffOption::None
+        || c.symbol() != " "
+    {
+        c.reset();
+    }
+}
+
 /// A cell's width on screen; one-byte symbols (nearly all of them) are 1.
 fn width_of(c: &Cell) -> u16 {
     let s = c.symbol();
@@ -330,20 +477,6 @@ fn width_of(c: &Cell) -> u16 {
         1
     } else {
         c.cell_width()
-    }
-}
-
-/// Do two cells look the same? Field by field, one-byte symbols compared
-/// as bytes.
-fn same(a: &Cell, b: &Cell) -> bool {
-    if a.fg != b.fg || a.bg != b.bg || a.modifier != b.modifier || a.diff_option != b.diff_option
-    {
-        return false;
-    }
-    let (x, y) = (a.symbol().as_bytes(), b.symbol().as_bytes());
-    match (x, y) {
-        ([p], [q]) => p == q,
-        _ => x == y,
     }
 }
 
@@ -358,8 +491,15 @@ mod tests {
         p
     }
 
+    /// Paint a copy of `buf` (painting clears what it paints).
     fn painted(screen: &mut Screen, buf: &Buffer) -> Vec<u8> {
-        screen.paint(buf);
+        let mut frame = buf.clone();
+        screen.paint(&mut frame);
+        assert_eq!(
+            frame,
+            Buffer::empty(buf.area),
+            "painting leaves the buffer blank"
+        );
         let mut out = Vec::new();
         screen.write_to(&mut out).unwrap();
         out
@@ -410,7 +550,9 @@ mod tests {
     #[test]
     fn attributes_taken_away_start_from_plain() {
         let mut buf = Buffer::empty(Rect::new(0, 0, 4, 1));
-        let bold = Style::default().add_modifier(Modifier::BOLD).fg(Color::Blue);
+        let bold = Style::default()
+            .add_modifier(Modifier::BOLD)
+            .fg(Color::Blue);
         buf.set_string(0, 0, "ab", bold);
         buf.set_string(2, 0, "cd", Style::default().fg(Color::Blue));
         let mut s = Screen::new();
@@ -441,9 +583,9 @@ mod tests {
 
     #[test]
     fn cursor_shown_and_hidden_only_when_it_changes() {
-        let buf = Buffer::empty(Rect::new(0, 0, 8, 2));
+        let mut buf = Buffer::empty(Rect::new(0, 0, 8, 2));
         let mut s = Screen::new();
-        s.paint(&buf);
+        s.paint(&mut buf);
         s.set_cursor(None);
         let mut out = Vec::new();
         s.write_to(&mut out).unwrap();
@@ -467,7 +609,10 @@ mod tests {
         let p = parse(&out, 10, 1);
         assert_eq!(p.screen().contents(), "ab  x");
         // The cell the wide character covered was written again.
-        assert_eq!(p.screen().cell(0, 1).unwrap().bgcolor(), vt100::Color::Idx(1));
+        assert_eq!(
+            p.screen().cell(0, 1).unwrap().bgcolor(),
+            vt100::Color::Idx(1)
+        );
     }
 
     /// Successive random frames painted one after another leave exactly
@@ -527,7 +672,11 @@ mod tests {
                     got.contents().to_string()
                 };
                 assert_eq!(sym, want.symbol(), "symbol at {x},{y}");
-                assert_eq!(got.bold(), want.modifier.contains(Modifier::BOLD), "{x},{y}");
+                assert_eq!(
+                    got.bold(),
+                    want.modifier.contains(Modifier::BOLD),
+                    "{x},{y}"
+                );
                 assert_eq!(got.inverse(), want.modifier.contains(Modifier::REVERSED));
                 assert_eq!(got.italic(), want.modifier.contains(Modifier::ITALIC));
                 assert_eq!(got.fgcolor(), vt(want.fg), "fg at {x},{y}");

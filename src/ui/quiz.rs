@@ -91,6 +91,8 @@ pub struct QuizView {
     pub phase: Phase,
     pub scroll: usize,
     pub back: Back,
+    /// Where the text cursor was drawn in the last frame, if anywhere.
+    pub cursor: Option<Position>,
 }
 
 impl QuizView {
@@ -120,6 +122,7 @@ impl QuizView {
             phase: Phase::Answering,
             scroll: 0,
             back,
+            cursor: None,
         };
         v.input = v.fresh_input();
         v
@@ -841,6 +844,7 @@ fn input_lines(
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &super::app::App, view: &mut QuizView) {
+    view.cursor = None;
     let t = &app.theme;
     let [head, bar, body, foot] = Layout::vertical([
         Constraint::Length(1),
@@ -1009,10 +1013,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &super::app::App, view: &mut Qui
         && r >= view.scroll
         && r < view.scroll + h
     {
-        frame.set_cursor_position(Position::new(
+        let at = Position::new(
             inner.x + c.min(iw.saturating_sub(1)) as u16,
             inner.y + (r - view.scroll) as u16,
-        ));
+        );
+        frame.set_cursor_position(at);
+        view.cursor = Some(at);
     }
     footer(frame, foot, app, keys, None);
 }

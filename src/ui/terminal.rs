@@ -10,10 +10,10 @@ use std::thread::{self, ThreadId};
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
 };
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::terminal::{
     EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
 };
-use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use crossterm::{Command, cursor, execute};
 use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::Cell;
@@ -31,6 +31,18 @@ pub struct Tui<W: Write = Stdout> {
     out: W,
     resized: Arc<AtomicBool>,
     sync: (String, String),
+    /// Counts the frames put on the terminal; a prepared frame is good
+    /// only on the screen it was prepared against.
+    shown: u64,
+}
+
+/// A frame drawn ahead of time (see [`Tui::prepare`]): its bytes, and what
+/// the terminal will show once they are written.
+#[derive(Debug)]
+pub struct Prepared {
+    bytes: Vec<u8>,
+    screen: Screen,
+    after: u64,
 }
 
 impl Tui {
@@ -39,10 +51,8 @@ impl Tui {
         let tui = Tui::offscreen(io::stdout(), width, height)?;
         // Without the flag the size is still right at the start; only
         // later changes would be missed.
-        let _ = signal_hook::flag::register(
-            signal_hook::consts::SIGWINCH,
-            Arc::clone(&tui.resized),
-        );
+        let _ =
+            signal_hook::flag::register(signal_hook::consts::SIGWINCH, Arc::clone(&tui.resized));
         Ok(tui)
     }
 }
@@ -65,6 +75,7 @@ impl<W: Write> Tui<W> {
             out,
             resized: Arc::new(AtomicBool::new(false)),
             sync: (begin, end),
+            shown: 0,
         })
     }
 
@@ -73,22 +84,82 @@ impl<W: Write> Tui<W> {
         &self.out
     }
 
-    /// Draw one frame with `render` and put what changed on the terminal.
-    pub fn draw(&mut self, render: impl FnOnce(&mut Frame)) -> io::Result<()> {
+    /// The writer frames go to, to take what was written (tests).
+    pub fn output_mut(&mut self) -> &mut W {
+        &mut self.out
+    }
+
+    /// Draw one frame with `render`, which returns where the text cursor
+    /// should be (None: hidden), and put what changed on the terminal.
+    ///
+    /// ratatui's `Terminal` is used only for its frame: one buffer is
+    /// rendered into, painted, and left blank by the painting, so there is
+    /// no second buffer to keep or to clear.
+    pub fn draw(&mut self, render: impl FnOnce(&mut Frame) -> Option<Position>) -> io::Result<()> {
+        self.render_into_screen(render)?;
+        self.shown += 1;
+        self.screen.write_to(&mut self.out)
+    }
+
+    /// Draw a frame with `render` but do not send it: keep its bytes for
+    /// [`Tui::show`], which sends them only if nothing was drawn between.
+    pub fn prepare(
+        &mut self,
+        render: impl FnOnce(&mut Frame) -> Option<Position>,
+    ) -> io::Result<Prepared> {
+        let current = self.screen.clone();
+        let r = self.render_into_screen(render);
+        let mut screen = std::mem::replace(&mut self.screen, current);
+        r?;
+        Ok(Prepared {
+            bytes: screen.take_frame(),
+            screen,
+            after: self.shown,
+        })
+    }
+
+    /// Send a prepared frame. Returns false, sending nothing, when the
+    /// terminal has changed since it was prepared (another frame was shown
+    /// or the terminal was resized): the caller then draws as usual.
+    pub fn show(&mut self, frame: Prepared) -> io::Result<bool> {
+        if frame.after != self.shown || self.resized.load(Ordering::Relaxed) {
+            return Ok(false);
+        }
+        self.screen = frame.screen;
+        self.shown += 1;
+        let r = self
+            .out
+            .write_all(&frame.bytes)
+            .and_then(|_| self.out.flush());
+        if r.is_err() {
+            self.screen.invalidate();
+        }
+        r.map(|_| true)
+    }
+
+    /// How many frames have been put on the terminal.
+    pub fn frames_shown(&self) -> u64 {
+        self.shown
+    }
+
+    /// Render a frame and add what changed to the screen's pending bytes,
+    /// inside a synchronized update.
+    fn render_into_screen(
+        &mut self,
+        render: impl FnOnce(&mut Frame) -> Option<Position>,
+    ) -> io::Result<()> {
         if self.resized.swap(false, Ordering::Relaxed)
             && let Ok((w, h)) = crossterm::terminal::size()
         {
             self.term.backend_mut().size = Size::new(w, h);
         }
-        let screen = &mut self.screen;
-        screen.push_raw(self.sync.0.as_bytes());
-        self.term.draw(|f| {
-            render(f);
-            screen.paint(f.buffer_mut());
-        })?;
-        self.screen.set_cursor(self.term.backend().cursor);
+        self.term.autoresize()?;
+        let cursor = render(&mut self.term.get_frame());
+        self.screen.push_raw(self.sync.0.as_bytes());
+        self.screen.paint(self.term.current_buffer_mut());
+        self.screen.set_cursor(cursor);
         self.screen.push_raw(self.sync.1.as_bytes());
-        self.screen.write_to(&mut self.out)
+        Ok(())
     }
 
     /// The size the next frame is drawn at.
@@ -97,12 +168,11 @@ impl<W: Write> Tui<W> {
     }
 }
 
-/// The ratatui backend under [`Tui`]: it only keeps the size and where
-/// the cursor should be. Cells reach the terminal through [`Screen`].
+/// The ratatui backend under [`Tui`]: it only knows the size. Cells and
+/// the cursor reach the terminal through [`Screen`].
 #[derive(Debug)]
 struct Shell {
     size: Size,
-    /// Where the cursor is shown; None: hidden.
     cursor: Option<Position>,
 }
 
@@ -113,7 +183,7 @@ impl Backend for Shell {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        // The diff is lazy: not walking it costs nothing.
+        // Not used: frames are painted by `Screen`.
         Ok(())
     }
 

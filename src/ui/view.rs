@@ -18,8 +18,10 @@ use super::{demo, demo_list, help, home, lesson, present, quiz, search};
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
 
-/// Draw the app into a frame.
+/// Draw the app into a frame. Where the text cursor goes (if anywhere) is
+/// set on the frame and kept in `app.cursor`.
 pub fn draw(frame: &mut Frame, app: &mut App) {
+    app.cursor = None;
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, app);
@@ -32,6 +34,12 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
             Screen::DemoList(sel) => demo_list::draw(frame, area, app, *sel),
             Screen::Demo(v) => demo::draw(frame, area, app, v),
             Screen::Quiz(q) => quiz::draw(frame, area, app, q),
+        }
+        if let Screen::Quiz(q) = &screen
+            && app.overlay.is_none()
+            && app.banner.is_none()
+        {
+            app.cursor = q.cursor;
         }
         app.screen = screen;
         match &app.overlay {
@@ -157,9 +165,7 @@ pub fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &Line, max_width: u16) {
             if b.is_ascii_control() {
                 continue;
             }
-            buf.content[i]
-                .set_symbol(&text[j..j + 1])
-                .set_style(style);
+            buf.content[i].set_symbol(&text[j..j + 1]).set_style(style);
             i += 1;
             left -= 1;
         }
@@ -196,16 +202,16 @@ pub fn footer(
         right.push(Span::styled(format!(" {k}"), t.key));
         right.push(Span::styled(format!(" {what} "), t.footer));
     }
-    let spans = if left_w > w {
-        vec![Span::styled(truncate(&left.content, w), left.style)]
-    } else {
-        frame.render_widget(
-            Paragraph::new(Line::from(right)).alignment(ratatui::layout::Alignment::Right),
-            area,
-        );
-        vec![left]
-    };
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let buf = frame.buffer_mut();
+    if left_w > w {
+        let cut = Span::styled(truncate(&left.content, w), left.style);
+        put_line(buf, area.x, area.y, &Line::from(cut), area.width);
+        return;
+    }
+    let right = Line::from(right);
+    let rw = (right.width() as u16).min(area.width);
+    put_line(buf, area.right() - rw, area.y, &right, rw);
+    put_line(buf, area.x, area.y, &Line::from(left), area.width);
 }
 
 #[cfg(test)]
@@ -223,7 +229,11 @@ mod tests {
         let style = prop_oneof![
             Just(Style::default()),
             Just(Style::default().fg(Color::Red)),
-            Just(Style::default().bg(Color::Blue).add_modifier(Modifier::BOLD)),
+            Just(
+                Style::default()
+                    .bg(Color::Blue)
+                    .add_modifier(Modifier::BOLD)
+            ),
         ];
         (text, style).prop_map(|(t, s)| Span::styled(t, s))
     }
