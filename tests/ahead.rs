@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use threadtutor::content::{Source, load};
-use threadtutor::progress::Progress;
+use threadtutor::progress::{Progress, SaveReport};
 use threadtutor::ui::ahead::Ahead;
 use threadtutor::ui::app::{App, AppEvent, Effect, Screen};
 use threadtutor::ui::highlight::Engine;
@@ -63,6 +63,19 @@ fn key(code: KeyCode) -> AppEvent {
 /// Highlighted code arrives late, every `hl_every` keys (the frames drawn
 /// ahead before it must not be used after it).
 fn walk(keys: &[KeyCode], w: u16, h: u16, hl_every: usize) -> Ahead {
+    walk_with(keys, w, h, hl_every, |_| None)
+}
+
+/// As [`walk`], and before key `n` both apps also take `extra(n)`, in the
+/// same batch as the key (as when a worker's report and a key arrive
+/// together).
+fn walk_with(
+    keys: &[KeyCode],
+    w: u16,
+    h: u16,
+    hl_every: usize,
+    extra: impl Fn(usize) -> Option<AppEvent>,
+) -> Ahead {
     let mut fast = Side::new(w, h);
     let mut plain = Side::new(w, h);
     let mut ahead = Ahead::default();
@@ -76,6 +89,10 @@ fn walk(keys: &[KeyCode], w: u16, h: u16, hl_every: usize) -> Ahead {
         .unwrap();
     let mut pending = Vec::new();
     for (n, &code) in keys.iter().enumerate() {
+        if let (Some(a), Some(b)) = (extra(n), extra(n)) {
+            fast.app.update(a);
+            plain.app.update(b);
+        }
         fast.app.update(key(code));
         plain.app.update(key(code));
         pending.extend(fast.jobs());
@@ -148,6 +165,47 @@ fn paging_with_frames_drawn_ahead_shows_what_drawing_afresh_shows() {
         "frames drawn ahead were used only {} times",
         ahead.used
     );
+}
+
+#[test]
+fn home_screen_and_scrolling_too() {
+    use KeyCode::*;
+    let mut keys = vec![
+        Down,
+        Down,
+        Down,
+        Up,
+        Char('j'),
+        Char('k'),
+        End,
+        Up,
+        Up,
+        Home,
+    ];
+    keys.extend([Down; 5]);
+    // Open a lesson (progress changes: home must show it), page, go home.
+    keys.extend([Enter, Right, Right, Esc, Down, Up, Up]);
+    // A long slide in a short terminal: scroll down and up.
+    keys.extend([Down, Enter, Right, Right, Right]);
+    keys.extend([Down; 12]);
+    keys.extend([Up; 12]);
+    // Another instance's progress is merged in just before the fourth key,
+    // on the home screen: the frames drawn ahead there are out of date.
+    let content = load(&Source::Embedded).unwrap();
+    let merged = |n: usize| {
+        (n == 3).then(|| {
+            let mut p = Progress::default();
+            for l in &content.lessons[..3] {
+                for s in &l.slides {
+                    p.visit(&l.id, &s.id, s.steps(), 1);
+                }
+            }
+            AppEvent::Saved(SaveReport::Saved(p))
+        })
+    };
+    let ahead = walk_with(&keys, 70, 14, 4, merged);
+    // Jumps (End, Home, Enter, Esc) are drawn afresh; single steps are not.
+    assert!(ahead.used >= 18, "used only {}", ahead.used);
 }
 
 #[test]

@@ -4,7 +4,6 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use crate::content::sanitize::inert;
@@ -73,19 +72,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
         .filter(|l| lesson_status(app, l).0 == Status::Done)
         .count();
     let w = usize::from(area.width);
-    frame.render_widget(
-        Paragraph::new(vec![
+    super::view::put_lines(
+        frame,
+        head,
+        &[
             Line::from(Span::styled(" Python Threads", t.title)),
             Line::from(Span::styled(
-                truncate(" an interactive tutorial after Aahz's deck: threads, the GIL and synchronisation", w),
+                truncate(
+                    " an interactive tutorial after Aahz's deck: threads, the GIL and synchronisation",
+                    w,
+                ),
                 t.dim,
             )),
             Line::from(Span::styled(
                 truncate(&format!(" {done} of {} lessons done", lessons.len()), w),
                 t.dim,
             )),
-        ]),
-        head,
+        ],
     );
 
     // Rows: part headings and lessons; keep the selection in view.
@@ -183,10 +186,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
         .take(height)
         .map(|(_, l, r)| (l, r.map(Line::from).unwrap_or_default()))
         .unzip();
-    frame.render_widget(
-        Paragraph::new(rights).alignment(ratatui::layout::Alignment::Right),
-        body,
-    );
+    // Right-aligned, written straight into the buffer: a `Paragraph`
+    // would also restyle every cell of the body.
+    let buf = frame.buffer_mut();
+    for (row, right) in rights.iter().enumerate() {
+        let rw = (right.width() as u16).min(body.width);
+        if rw > 0 {
+            super::view::put_line(buf, body.right() - rw, body.y + row as u16, right, rw);
+        }
+    }
     // The selected lesson's summary under the list when there is room.
     let summary = match lessons.get(state.selected) {
         Some(l) => Some(l.summary.clone()),
