@@ -10,6 +10,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use threadtutor::content::{Source, load};
 use threadtutor::progress::Progress;
+use threadtutor::ui::ahead::Ahead;
 use threadtutor::ui::app::{App, AppEvent, Effect};
 use threadtutor::ui::highlight::Engine;
 use threadtutor::ui::layout::lay_out;
@@ -97,6 +98,35 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    // A key whose frame was drawn ahead: the key, and the frame sent.
+    // (Drawing the next ones ahead, after the frame, is not timed.)
+    let mut tui = Tui::offscreen(std::io::sink(), 120, 40).unwrap();
+    let mut ahead = Ahead::default();
+    c.bench_function("frame/key_then_frame_drawn_ahead_120x40", |b| {
+        let mut forward = true;
+        b.iter_custom(|iters| {
+            let mut total = std::time::Duration::ZERO;
+            for _ in 0..iters {
+                ahead.prepare(&mut tui, &mut app).unwrap();
+                let t = std::time::Instant::now();
+                key(
+                    &mut app,
+                    if forward {
+                        KeyCode::Right
+                    } else {
+                        KeyCode::Left
+                    },
+                );
+                app.take_effects();
+                ahead.draw(&mut tui, &mut app).unwrap();
+                total += t.elapsed();
+                forward = !forward;
+            }
+            total
+        })
+    });
+    assert!(ahead.used > 0, "no frame drawn ahead was used");
+
     // Painting alone: two finished frames (a slide and the next) in turn.
     let mut frames = Vec::new();
     for code in [KeyCode::Right, KeyCode::Left] {
@@ -123,24 +153,6 @@ fn benches(c: &mut Criterion) {
             scratch.clone_from(&frames[0]);
             screen.paint(&mut scratch);
             screen.write_to(&mut std::io::sink()).unwrap();
-        })
-    });
-    c.bench_function("paint/scan_fg_120x40", |b| {
-        b.iter(|| {
-            frames[0]
-                .content
-                .iter()
-                .filter(|c| c.fg != ratatui::style::Color::Reset)
-                .count()
-        })
-    });
-    c.bench_function("paint/scan_symbol_120x40", |b| {
-        b.iter(|| {
-            frames[0]
-                .content
-                .iter()
-                .filter(|c| c.symbol().len() == 1)
-                .count()
         })
     });
     c.bench_function("paint/copy_a_frame_120x40", |b| {

@@ -1,8 +1,9 @@
-//! The event loop: one channel carries every input — keys, mouse, resizes,
-//! signals, highlighted code, save reports — so the loop is a single
-//! receive-update-draw cycle. The UI thread never waits on the disk or on
-//! heavy work: those run on their own threads and report back here. A frame
-//! is drawn only when something changed.
+//! The event loop: one inbox gives every input — keys, mouse, resizes read
+//! on this thread; signals, highlighted code, save reports sent by workers —
+//! so the loop is a single receive-update-draw cycle. The UI thread never
+//! waits on the disk or on heavy work: those run on their own threads and
+//! report back here. A frame is drawn only when something changed, and
+//! while nothing is waiting the likely next frames are drawn ahead.
 
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
