@@ -49,15 +49,32 @@ pub struct Inbox {
     /// Readable after a SIGWINCH (crossterm turns it into a resize event,
     /// but only when asked, so the wait must end for it).
     winch: UnixStream,
+    /// Whether the terminal's input is read (false only in tests).
+    input: bool,
+    /// Kept for as long as the inbox: were the last sender's waker dropped
+    /// (closing it) between its final wake and the next wait, that wake
+    /// would vanish with it and the wait would miss the message.
+    _waker: Arc<Waker>,
 }
 
 impl Inbox {
     /// Watch the terminal's input (stdin) and a new channel.
     pub fn new() -> io::Result<(Inbox, Post)> {
+        Inbox::build(true)
+    }
+
+    /// Only the channel, not the terminal (for tests without a terminal).
+    pub fn without_input() -> io::Result<(Inbox, Post)> {
+        Inbox::build(false)
+    }
+
+    fn build(input: bool) -> io::Result<(Inbox, Post)> {
         let poll = Poll::new()?;
-        let stdin = io::stdin().as_raw_fd();
-        poll.registry()
-            .register(&mut SourceFd(&stdin), INPUT, Interest::READABLE)?;
+        if input {
+            let stdin = io::stdin().as_raw_fd();
+            poll.registry()
+                .register(&mut SourceFd(&stdin), INPUT, Interest::READABLE)?;
+        }
         let waker = Arc::new(Waker::new(poll.registry(), WAKE)?);
         let (winch, winch_in) = UnixStream::pair()?;
         winch.set_nonblocking(true)?;
@@ -72,6 +89,8 @@ impl Inbox {
                 poll,
                 events: Events::with_capacity(8),
                 winch,
+                input,
+                _waker: Arc::clone(&waker),
             },
             Post { tx, waker },
         ))
@@ -80,7 +99,7 @@ impl Inbox {
     /// The next event that is already here: input first, then the
     /// channel. Never waits.
     pub fn try_next(&mut self) -> io::Result<Option<AppEvent>> {
-        if event::poll(Duration::ZERO)? {
+        if self.input && event::poll(Duration::ZERO)? {
             return Ok(Some(AppEvent::Input(event::read()?)));
         }
         match self.rx.try_recv() {
@@ -117,5 +136,80 @@ impl Inbox {
                 while matches!(self.winch.read(&mut sink), Ok(n) if n > 0) {}
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::thread;
+
+    /// Many workers sending at once, with the UI thread asleep in between,
+    /// and the last of them gone as soon as it has sent: every message
+    /// arrives, and no wake-up is lost (a lost one would leave `next`
+    /// waiting until its deadline).
+    #[test]
+    fn every_message_arrives_and_wakes_the_waiter() {
+        let (mut inbox, post) = Inbox::without_input().unwrap();
+        let senders = 4;
+        let each = 2_000;
+        let workers: Vec<_> = (0..senders)
+            .map(|w| {
+                let post = post.clone();
+                thread::spawn(move || {
+                    for i in 0..each {
+                        assert!(post.send(AppEvent::Signal(w * each + i)));
+                        if i % 97 == 0 {
+                            thread::sleep(Duration::from_micros(200));
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop(post);
+        let mut seen = vec![false; (senders * each) as usize];
+        let mut got = 0;
+        while got < seen.len() {
+            // Senders never pause for long, so a long wait means a wake-up
+            // was lost and only the deadline ended it.
+            let asked = Instant::now();
+            let r = inbox.next(Some(asked + Duration::from_secs(10))).unwrap();
+            assert!(
+                asked.elapsed() < Duration::from_secs(3),
+                "waited {:?} at message {got}: a wake-up was lost",
+                asked.elapsed()
+            );
+            match r {
+                Some(AppEvent::Signal(n)) => {
+                    assert!(!seen[n as usize], "message {n} twice");
+                    seen[n as usize] = true;
+                    got += 1;
+                }
+                Some(_) => panic!("unexpected event"),
+                None => panic!("gave up waiting after {got} messages"),
+            }
+        }
+        for w in workers {
+            w.join().unwrap();
+        }
+    }
+
+    #[test]
+    fn waiting_ends_at_the_deadline_when_nothing_comes() {
+        let (mut inbox, _post) = Inbox::without_input().unwrap();
+        let start = Instant::now();
+        let r = inbox.next(Some(start + Duration::from_millis(30))).unwrap();
+        assert!(r.is_none());
+        assert!(start.elapsed() >= Duration::from_millis(30));
+    }
+
+    #[test]
+    fn a_message_sent_before_waiting_is_taken_at_once() {
+        let (mut inbox, post) = Inbox::without_input().unwrap();
+        assert!(post.send(AppEvent::Signal(7)));
+        let r = inbox.next(Some(Instant::now() + Duration::from_secs(5))).unwrap();
+        assert!(matches!(r, Some(AppEvent::Signal(7))));
+        drop(inbox);
+        assert!(!post.send(AppEvent::Signal(8)), "sending after the UI has gone");
     }
 }
