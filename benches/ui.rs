@@ -27,6 +27,26 @@ fn key(app: &mut App, code: KeyCode) {
     ))));
 }
 
+/// → then ← then → …: the next slide and back.
+fn page(app: &mut App, forward: &mut bool) {
+    key(
+        app,
+        if *forward {
+            KeyCode::Right
+        } else {
+            KeyCode::Left
+        },
+    );
+    *forward = !*forward;
+    app.take_effects();
+}
+
+/// j then k then j …: the next entry on the home screen and back.
+fn step_home(app: &mut App, down: &mut bool) {
+    key(app, KeyCode::Char(if *down { 'j' } else { 'k' }));
+    *down = !*down;
+}
+
 fn benches(c: &mut Criterion) {
     c.bench_function("content/load_embedded", |b| {
         b.iter(|| load(&Source::Embedded).unwrap())
@@ -60,16 +80,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("frame/key_then_draw_120x40", |b| {
         let mut forward = true;
         b.iter(|| {
-            key(
-                &mut app,
-                if forward {
-                    KeyCode::Right
-                } else {
-                    KeyCode::Left
-                },
-            );
-            forward = !forward;
-            app.take_effects();
+            page(&mut app, &mut forward);
             term.draw(|f| view::draw(f, &mut app)).unwrap();
         })
     });
@@ -80,16 +91,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("frame/key_then_paint_120x40", |b| {
         let mut forward = true;
         b.iter(|| {
-            key(
-                &mut app,
-                if forward {
-                    KeyCode::Right
-                } else {
-                    KeyCode::Left
-                },
-            );
-            forward = !forward;
-            app.take_effects();
+            page(&mut app, &mut forward);
             tui.draw(|f| {
                 view::draw(f, &mut app);
                 app.cursor
@@ -109,18 +111,9 @@ fn benches(c: &mut Criterion) {
             for _ in 0..iters {
                 ahead.prepare(&mut tui, &mut app).unwrap();
                 let t = std::time::Instant::now();
-                key(
-                    &mut app,
-                    if forward {
-                        KeyCode::Right
-                    } else {
-                        KeyCode::Left
-                    },
-                );
-                app.take_effects();
+                page(&mut app, &mut forward);
                 ahead.draw(&mut tui, &mut app).unwrap();
                 total += t.elapsed();
-                forward = !forward;
             }
             total
         })
@@ -129,9 +122,9 @@ fn benches(c: &mut Criterion) {
 
     // Painting alone: two finished frames (a slide and the next) in turn.
     let mut frames = Vec::new();
-    for code in [KeyCode::Right, KeyCode::Left] {
-        key(&mut app, code);
-        app.take_effects();
+    let mut forward = true;
+    for _ in 0..2 {
+        page(&mut app, &mut forward);
         term.draw(|f| view::draw(f, &mut app)).unwrap();
         frames.push(term.backend().buffer().clone());
     }
@@ -167,15 +160,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("frame/home_key_then_draw_120x40", |b| {
         let mut down = true;
         b.iter(|| {
-            key(
-                &mut home,
-                if down {
-                    KeyCode::Char('j')
-                } else {
-                    KeyCode::Char('k')
-                },
-            );
-            down = !down;
+            step_home(&mut home, &mut down);
             term.draw(|f| view::draw(f, &mut home)).unwrap();
         })
     });
@@ -183,15 +168,7 @@ fn benches(c: &mut Criterion) {
     c.bench_function("frame/home_key_then_paint_120x40", |b| {
         let mut down = true;
         b.iter(|| {
-            key(
-                &mut home,
-                if down {
-                    KeyCode::Char('j')
-                } else {
-                    KeyCode::Char('k')
-                },
-            );
-            down = !down;
+            step_home(&mut home, &mut down);
             tui.draw(|f| {
                 view::draw(f, &mut home);
                 home.cursor

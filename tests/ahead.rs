@@ -32,6 +32,17 @@ impl Side {
         }
     }
 
+    /// Draw the app's frame afresh, the way the app did before drawing
+    /// ahead.
+    fn draw_afresh(&mut self) {
+        self.tui
+            .draw(|f| {
+                view::draw(f, &mut self.app);
+                self.app.cursor
+            })
+            .unwrap();
+    }
+
     fn feed(&mut self) {
         let out = std::mem::take(self.tui.output_mut());
         self.vt.process(&out);
@@ -80,13 +91,7 @@ fn walk_with(
     let mut plain = Side::new(w, h);
     let mut ahead = Ahead::default();
     ahead.draw(&mut fast.tui, &mut fast.app).unwrap();
-    plain
-        .tui
-        .draw(|f| {
-            view::draw(f, &mut plain.app);
-            plain.app.cursor
-        })
-        .unwrap();
+    plain.draw_afresh();
     let mut pending = Vec::new();
     for (n, &code) in keys.iter().enumerate() {
         if let (Some(a), Some(b)) = (extra(n), extra(n)) {
@@ -109,13 +114,7 @@ fn walk_with(
         }
         ahead.draw(&mut fast.tui, &mut fast.app).unwrap();
         ahead.prepare(&mut fast.tui, &mut fast.app).unwrap();
-        plain
-            .tui
-            .draw(|f| {
-                view::draw(f, &mut plain.app);
-                plain.app.cursor
-            })
-            .unwrap();
+        plain.draw_afresh();
         fast.feed();
         plain.feed();
         assert_eq!(
@@ -231,12 +230,7 @@ fn a_frame_prepared_against_an_older_screen_is_refused() {
     let before = ahead.prepared;
     assert!(before >= 1);
     // Another frame goes out first (here: the same state drawn afresh).
-    side.tui
-        .draw(|f| {
-            view::draw(f, &mut side.app);
-            None
-        })
-        .unwrap();
+    side.draw_afresh();
     side.app.update(key(KeyCode::Right));
     ahead.draw(&mut side.tui, &mut side.app).unwrap();
     assert_eq!(ahead.used, 0, "a stale frame was sent");

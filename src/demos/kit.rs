@@ -26,7 +26,7 @@ use crate::pythreading::{
 use super::control::{Cancelled, Control};
 use super::event::DemoEvent;
 use super::session::{Ctx, DemoFailure, EventSink, panic_message};
-use super::trace::{lane_observer, lane_state};
+use super::trace::{emit_lane, lane_observer};
 
 // ------------------------------------------------------------------ crew
 
@@ -281,13 +281,7 @@ pub fn crew_lanes(sink: EventSink) -> Arc<dyn Observer> {
 pub fn queue_observer(sink: EventSink, max: f64) -> Arc<dyn Observer> {
     Arc::new(move |ev: &TraceEvent| {
         let t_ms = sink.ms_at(ev.at);
-        if let Some(state) = lane_state(ev) {
-            sink.emit(DemoEvent::Lane {
-                t_ms,
-                thread: ev.thread.to_string(),
-                state,
-            });
-        }
+        emit_lane(&sink, ev, t_ms);
         if let Op::Put { qsize } | Op::Get { qsize } = ev.op {
             sink.emit(DemoEvent::Gauge {
                 t_ms,

@@ -31,16 +31,18 @@ pub fn lane_state(ev: &TraceEvent) -> Option<LaneState> {
     })
 }
 
-/// An observer that reports lane changes (and queue sizes as gauges) to a demo.
+/// An observer that reports lane changes to a demo.
 pub fn lane_observer(sink: EventSink) -> Arc<dyn Observer> {
-    Arc::new(move |ev: &TraceEvent| {
-        let t_ms = sink.ms_at(ev.at);
-        if let Some(state) = lane_state(ev) {
-            sink.emit(DemoEvent::Lane {
-                t_ms,
-                thread: ev.thread.to_string(),
-                state,
-            });
-        }
-    })
+    Arc::new(move |ev: &TraceEvent| emit_lane(&sink, ev, sink.ms_at(ev.at)))
+}
+
+/// Report the lane change `ev` makes, if any, at `t_ms`.
+pub fn emit_lane(sink: &EventSink, ev: &TraceEvent, t_ms: f64) {
+    if let Some(state) = lane_state(ev) {
+        sink.emit(DemoEvent::Lane {
+            t_ms,
+            thread: ev.thread.to_string(),
+            state,
+        });
+    }
 }

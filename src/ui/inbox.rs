@@ -207,9 +207,14 @@ mod tests {
     fn a_message_sent_before_waiting_is_taken_at_once() {
         let (mut inbox, post) = Inbox::without_input().unwrap();
         assert!(post.send(AppEvent::Signal(7)));
-        let r = inbox.next(Some(Instant::now() + Duration::from_secs(5))).unwrap();
+        let r = inbox
+            .next(Some(Instant::now() + Duration::from_secs(5)))
+            .unwrap();
         assert!(matches!(r, Some(AppEvent::Signal(7))));
         drop(inbox);
-        assert!(!post.send(AppEvent::Signal(8)), "sending after the UI has gone");
+        assert!(
+            !post.send(AppEvent::Signal(8)),
+            "sending after the UI has gone"
+        );
     }
 }
