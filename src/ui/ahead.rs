@@ -50,16 +50,47 @@ enum View {
     },
 }
 
-/// The key of the frame `app` would draw on `screen` in a terminal of
-/// `size`, when the frame depends on nothing else; None otherwise.
-pub fn frame_key(app: &App, screen: &Screen, size: Size) -> Option<FrameKey> {
-    let plain = app.overlay.is_none()
+/// Whether nothing but the screen itself is showing.
+fn plain(app: &App) -> bool {
+    app.overlay.is_none()
         && app.banner.is_none()
         && app.status.is_none()
         && app.run.is_none()
         && app.reload_errors.is_none()
-        && app.present.is_none();
-    if !plain {
+        && app.present.is_none()
+}
+
+impl FrameKey {
+    /// Would `app` draw this frame now, in a terminal of `size`? (The same
+    /// as comparing with `frame_key(app, &app.screen, size)`, without
+    /// copying the progress.)
+    fn matches(&self, app: &App, size: Size) -> bool {
+        let here = match (&self.view, &app.screen) {
+            (
+                View::Lesson {
+                    lesson,
+                    slide,
+                    step,
+                    scroll,
+                },
+                Screen::Lesson(st),
+            ) => (*lesson, *slide, *step, *scroll) == (st.lesson, st.slide, st.step, st.scroll),
+            (View::Home { selected, progress }, Screen::Home(h)) => {
+                *selected == h.selected && **progress == app.progress
+            }
+            _ => false,
+        };
+        here && plain(app)
+            && self.size == size
+            && self.content == Arc::as_ptr(&app.content) as usize
+            && self.highlights == app.highlights.len()
+    }
+}
+
+/// The key of the frame `app` would draw on `screen` in a terminal of
+/// `size`, when the frame depends on nothing else; None otherwise.
+pub fn frame_key(app: &App, screen: &Screen, size: Size) -> Option<FrameKey> {
+    if !plain(app) {
         return None;
     }
     let view = match screen {
@@ -134,8 +165,8 @@ impl Ahead {
     /// exactly this state if there is one, else a fresh one.
     pub fn draw<W: Write>(&mut self, tui: &mut Tui<W>, app: &mut App) -> io::Result<()> {
         let ready = std::mem::take(&mut self.ready);
-        if let Some(key) = frame_key(app, &app.screen, tui.size())
-            && let Some((_, after, frame)) = ready.into_iter().find(|(k, _, _)| *k == key)
+        let size = tui.size();
+        if let Some((_, after, frame)) = ready.into_iter().find(|(k, _, _)| k.matches(app, size))
             && tui.show(frame)?
         {
             app.screen = after;
@@ -153,7 +184,7 @@ impl Ahead {
     /// nothing but the screen itself is showing.
     pub fn prepare<W: Write>(&mut self, tui: &mut Tui<W>, app: &mut App) -> io::Result<()> {
         self.ready.clear();
-        if frame_key(app, &app.screen, tui.size()).is_none() {
+        if !plain(app) {
             return Ok(());
         }
         for to in neighbours(app, &app.screen) {
