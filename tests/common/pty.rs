@@ -119,7 +119,16 @@ impl Pty {
         thread::sleep(Duration::from_millis(30));
     }
 
+    /// Resize the terminal. As a real terminal does, the screen takes its
+    /// new size before the program is told (SIGWINCH): the program may
+    /// answer with a frame for the new size at once, and that frame must
+    /// not be read into the old grid.
     pub fn resize(&self, cols: u16, rows: u16) {
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows, cols);
         self.master
             .resize(PtySize {
                 rows,
@@ -128,11 +137,6 @@ impl Pty {
                 pixel_height: 0,
             })
             .unwrap();
-        self.parser
-            .lock()
-            .unwrap()
-            .screen_mut()
-            .set_size(rows, cols);
     }
 
     /// Wait for the program to exit; returns its exit code.
