@@ -3,7 +3,8 @@
 //!
 //! Dependencies point one way: `content`, `pythreading`, `quiz` and `progress`
 //! are pure; `demos` builds on `pythreading`; only `ui` touches the terminal. `classroom` (the speaker-notes socket)
-//! and `export` (handouts) are pure of the terminal too.
+//! and `export` (handouts) are pure of the terminal too. `rng` is the one seeded
+//! random number generator, shared by `quiz` (option orders) and `demos`.
 
 pub mod classroom;
 pub mod cli;
@@ -13,5 +14,6 @@ pub mod export;
 pub mod progress;
 pub mod pythreading;
 pub mod quiz;
+pub mod rng;
 pub mod runner;
 pub mod ui;

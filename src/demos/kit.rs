@@ -22,6 +22,7 @@ use std::time::Duration;
 use crate::pythreading::{
     BaseQueue, ExceptHookArgs, Kind, Observer, Op, Store, Thread, ThreadBuilder, TraceEvent,
 };
+use crate::rng::SplitMix64;
 
 use super::control::{Cancelled, Control};
 use super::event::DemoEvent;
@@ -323,21 +324,17 @@ pub fn condition_lane_observer(sink: EventSink) -> Arc<dyn Observer> {
 /// A small seeded generator (SplitMix64): the same seed gives the same
 /// numbers, so jitter, choices and the spider's web can be repeated.
 #[derive(Debug, Clone)]
-pub struct Rng(u64);
+pub struct Rng(SplitMix64);
 
 impl Rng {
     /// A generator for `seed`.
     pub fn new(seed: u64) -> Rng {
-        Rng(seed)
+        Rng(SplitMix64::new(seed))
     }
 
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// A number in `0..n` (0 when `n` is 0).
@@ -347,7 +344,7 @@ impl Rng {
 
     /// An index in `0..n` (`n` > 0), by multiply-and-shift: no modulo bias.
     pub fn index(&mut self, n: usize) -> usize {
-        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
+        self.0.below(n)
     }
 
     /// A number in `[0, 1)`.

@@ -9,30 +9,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::content::quiz::{Matching, MultipleChoice, Ordering, Question, QuestionKind};
 
-/// SplitMix64: a tiny, fast, well-mixed PRNG; plenty for shuffling options.
-#[derive(Debug, Clone)]
-pub struct SplitMix64 {
-    state: u64,
-}
-
-impl SplitMix64 {
-    pub fn new(seed: u64) -> Self {
-        SplitMix64 { state: seed }
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`), without modulo bias worth mentioning.
-    pub fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
-    }
-}
+/// The generator the shuffles use (shared with the demos).
+pub use crate::rng::SplitMix64;
 
 /// Fisher–Yates shuffle.
 pub fn shuffle<T>(items: &mut [T], rng: &mut SplitMix64) {
