@@ -185,3 +185,69 @@ fn an_unwritable_data_folder_is_a_warning_and_the_tutorial_goes_on() {
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_restored();
 }
+
+/// The terminal goes away under the tutorial without a SIGHUP (here: the
+/// tutorial has no controlling terminal, and the pseudo-terminal's master
+/// is closed). It must notice, save the learner's place and exit, not
+/// spin on a dead terminal.
+#[test]
+fn a_terminal_that_goes_away_ends_the_tutorial_and_keeps_progress() {
+    use std::io::{Read, Write};
+    use std::os::fd::OwnedFd;
+    use std::process::Stdio;
+    use std::time::Instant;
+
+    let data = tempfile::tempdir().unwrap();
+    let size = nix::pty::Winsize {
+        ws_row: 24,
+        ws_col: 80,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    let pty = nix::pty::openpty(Some(&size), None).expect("openpty");
+    // openpty's descriptors are inherited by children; the master must not
+    // be (the child would keep its own terminal alive), so keep only a
+    // close-on-exec copy of it.
+    let master = std::fs::File::from(pty.master).try_clone().unwrap();
+    let slave: OwnedFd = pty.slave;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_threadtutor"))
+        .env("THREADTUTOR_DATA_DIR", data.path())
+        .env("TERM", "xterm-256color")
+        .stdin(Stdio::from(slave.try_clone().unwrap()))
+        .stdout(Stdio::from(slave.try_clone().unwrap()))
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(slave);
+    let mut master = master;
+    // Read until the home screen is up, then open a lesson and move on.
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 8192];
+    let start = Instant::now();
+    while !String::from_utf8_lossy(&seen).contains("quit") {
+        assert!(start.elapsed() < Duration::from_secs(20), "no home screen");
+        match master.read(&mut buf) {
+            Ok(0) | Err(_) => panic!("the tutorial closed its terminal"),
+            Ok(n) => seen.extend_from_slice(&buf[..n]),
+        }
+    }
+    master.write_all(b"\r").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    master.write_all(b"\x1b[C").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    drop(master);
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("the tutorial did not exit after its terminal went away");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let _ = status;
+    let progress = fs::read_to_string(data.path().join("progress.toml")).unwrap();
+    assert!(progress.contains("[lessons.introduction]"), "{progress}");
+}

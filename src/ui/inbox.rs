@@ -51,6 +51,8 @@ pub struct Inbox {
     winch: UnixStream,
     /// Whether the terminal's input is read (false only in tests).
     input: bool,
+    /// The terminal has gone (hung up or closed); its input is not read.
+    gone: bool,
     /// Kept for as long as the inbox: were the last sender's waker dropped
     /// (closing it) between its final wake and the next wait, that wake
     /// would vanish with it and the wait would miss the message.
@@ -90,6 +92,7 @@ impl Inbox {
                 events: Events::with_capacity(8),
                 winch,
                 input,
+                gone: false,
                 _waker: Arc::clone(&waker),
             },
             Post { tx, waker },
@@ -99,8 +102,19 @@ impl Inbox {
     /// The next event that is already here: input first, then the
     /// channel. Never waits.
     pub fn try_next(&mut self) -> io::Result<Option<AppEvent>> {
-        if self.input && event::poll(Duration::ZERO)? {
-            return Ok(Some(AppEvent::Input(event::read()?)));
+        if self.input && !self.gone {
+            // crossterm's reader loops for ever on a terminal that has hung
+            // up (every read returns at once with nothing), so look first;
+            // a terminal that has gone is answered as a hang-up.
+            if terminal_gone() {
+                self.gone = true;
+                let stdin = io::stdin().as_raw_fd();
+                let _ = self.poll.registry().deregister(&mut SourceFd(&stdin));
+                return Ok(Some(AppEvent::Signal(signal_hook::consts::SIGHUP)));
+            }
+            if event::poll(Duration::ZERO)? {
+                return Ok(Some(AppEvent::Input(event::read()?)));
+            }
         }
         match self.rx.try_recv() {
             Ok(ev) => Ok(Some(ev)),
@@ -136,6 +150,24 @@ impl Inbox {
                 while matches!(self.winch.read(&mut sink), Ok(n) if n > 0) {}
             }
         }
+    }
+}
+
+/// Has the terminal hung up, or its input been closed? (A zero-timeout
+/// `poll` of stdin.)
+fn terminal_gone() -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let stdin = io::stdin();
+    let mut fds = [PollFd::new(&stdin, PollFlags::IN)];
+    let zero = Timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    match poll(&mut fds, Some(&zero)) {
+        Ok(_) => fds[0]
+            .revents()
+            .intersects(PollFlags::HUP | PollFlags::ERR | PollFlags::NVAL),
+        Err(_) => false,
     }
 }
 
