@@ -192,6 +192,8 @@ fn event_loop(
     let mut last_tick = Instant::now();
     // Present mode's clock is redrawn once a second.
     let mut last_clock = Instant::now();
+    // An event taken after the last frame, to handle before waiting again.
+    let mut carried: Option<AppEvent> = None;
     loop {
         for effect in app.take_effects() {
             match effect {
@@ -254,14 +256,17 @@ fn event_loop(
             deadline =
                 Some(deadline.map_or(workers.save_due, |d: Instant| d.min(workers.save_due)));
         }
-        let first = match inbox.next(deadline)? {
+        let first = match carried.take() {
             Some(ev) => ev,
-            None if app.needs_tick() => AppEvent::Tick,
-            None if app.present.is_some() && last_clock.elapsed() >= Duration::from_secs(1) => {
-                last_clock = Instant::now();
-                AppEvent::Tick
-            }
-            None => continue,
+            None => match inbox.next(deadline)? {
+                Some(ev) => ev,
+                None if app.needs_tick() => AppEvent::Tick,
+                None if app.present.is_some() && last_clock.elapsed() >= Duration::from_secs(1) => {
+                    last_clock = Instant::now();
+                    AppEvent::Tick
+                }
+                None => continue,
+            },
         };
         if panic_on_key && matches!(first, AppEvent::Input(crossterm::event::Event::Key(_))) {
             panic!("test panic requested by {TEST_PANIC_ENV}");
@@ -271,15 +276,20 @@ fn event_loop(
             last_tick = Instant::now();
             dirty |= app.update(AppEvent::Tick);
         }
-        // Take everything already waiting before drawing once.
-        while let Some(more) = inbox.try_next()? {
+        // Take the workers' reports already waiting (this costs no system
+        // call, so the frame is not held up); more input is read after it.
+        while let Some(more) = inbox.try_message() {
             dirty |= app.update(more);
         }
         if dirty && !app.quit {
             ahead.draw(tui, app)?;
-            // Nothing is waiting (the inbox was just emptied): draw the
-            // next and previous slides now, while the learner reads.
-            ahead.prepare(tui, app)?;
+            // Input that came meanwhile is taken next; with nothing
+            // waiting, draw the likely next frames now, while the learner
+            // reads.
+            carried = inbox.try_next()?;
+            if carried.is_none() {
+                ahead.prepare(tui, app)?;
+            }
         }
     }
 }

@@ -123,6 +123,12 @@ impl Inbox {
         }
     }
 
+    /// A worker's report already waiting, if any (no system call; the
+    /// terminal's input is not looked at).
+    pub fn try_message(&mut self) -> Option<AppEvent> {
+        self.rx.try_recv().ok()
+    }
+
     /// The next event, waiting for one until `deadline` (None: no limit).
     /// Returns None when the deadline passed first.
     pub fn next(&mut self, deadline: Option<Instant>) -> io::Result<Option<AppEvent>> {
