@@ -67,7 +67,6 @@ impl<W: Write> Tui<W> {
         let _ = EndSynchronizedUpdate.write_ansi(&mut end);
         let shell = Shell {
             size: Size::new(width, height),
-            cursor: None,
         };
         Ok(Tui {
             term: Terminal::new(shell)?,
@@ -77,11 +76,6 @@ impl<W: Write> Tui<W> {
             sync: (begin, end),
             shown: 0,
         })
-    }
-
-    /// The writer frames go to.
-    pub fn output(&self) -> &W {
-        &self.out
     }
 
     /// The writer frames go to, to take what was written (tests).
@@ -137,11 +131,6 @@ impl<W: Write> Tui<W> {
         r.map(|_| true)
     }
 
-    /// How many frames have been put on the terminal.
-    pub fn frames_shown(&self) -> u64 {
-        self.shown
-    }
-
     /// Render a frame and add what changed to the screen's pending bytes,
     /// inside a synchronized update.
     fn render_into_screen(
@@ -173,7 +162,6 @@ impl<W: Write> Tui<W> {
 #[derive(Debug)]
 struct Shell {
     size: Size,
-    cursor: Option<Position>,
 }
 
 impl Backend for Shell {
@@ -187,22 +175,20 @@ impl Backend for Shell {
         Ok(())
     }
 
+    // The cursor is placed by `Screen` from what the render returns.
     fn hide_cursor(&mut self) -> io::Result<()> {
-        self.cursor = None;
         Ok(())
     }
 
     fn show_cursor(&mut self) -> io::Result<()> {
-        self.cursor.get_or_insert(Position::ORIGIN);
         Ok(())
     }
 
     fn get_cursor_position(&mut self) -> io::Result<Position> {
-        Ok(self.cursor.unwrap_or(Position::ORIGIN))
+        Ok(Position::ORIGIN)
     }
 
-    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
-        self.cursor = Some(position.into());
+    fn set_cursor_position<P: Into<Position>>(&mut self, _: P) -> io::Result<()> {
         Ok(())
     }
 
