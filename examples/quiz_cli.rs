@@ -10,7 +10,7 @@
 
 use clap::{Parser, Subcommand};
 use threadtutor::content::quiz::{Quiz, load_quiz_file};
-use threadtutor::quiz::cli::{GradeArgs, QuizArgs, run_grade, run_quiz};
+use threadtutor::cli::quiz::{GradeArgs, QuizArgs, run_grade, run_quiz};
 
 #[derive(Parser)]
 struct Cli {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Parser;
 use threadtutor::content::quiz::{QuestionKind, Quiz, load_quiz_file};
-use threadtutor::quiz::cli::{GradeArgs, QuizArgs, TableFormat, run_grade, run_quiz};
+use threadtutor::cli::quiz::{GradeArgs, QuizArgs, TableFormat, run_grade, run_quiz};
 use threadtutor::quiz::sheet::{model_sheet, parse_sheet, template};
 
 fn quizzes() -> Vec<Quiz> {

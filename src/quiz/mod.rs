@@ -7,9 +7,10 @@
 //! - [`sheet`]: answer-sheet TOML (parse, and blank templates).
 //! - [`shuffle`]: the order options are shown in, reproducible from a seed.
 //! - [`report`]: text and JSON reports, and the class table (CSV or JSON).
-//! - [`cli`]: `threadtutor quiz` and `threadtutor grade`.
+//!
+//! The commands `threadtutor quiz` and `threadtutor grade` live in
+//! [`crate::cli::quiz`].
 
-pub mod cli;
 pub mod grade;
 pub mod report;
 pub mod rubric;

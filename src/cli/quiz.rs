@@ -9,10 +9,10 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::grade::{SheetGrade, grade_sheet};
-use super::report;
-use super::sheet::{load_sheet, template};
-use super::shuffle;
+use crate::quiz::grade::{SheetGrade, grade_sheet};
+use crate::quiz::report;
+use crate::quiz::sheet::{load_sheet, template};
+use crate::quiz::shuffle;
 use crate::content::quiz::{Quiz, load_quiz_file};
 use crate::content::sanitize::{inert, json_inert};
 

@@ -2,6 +2,8 @@
 //! command returns its exit code: 0 success, 1 a user error (one line on
 //! stderr), 2 bad usage (clap's own).
 
+pub mod quiz;
+
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -73,9 +75,9 @@ pub enum Command {
     /// Run a live demo without the TUI, or list them (--list).
     Demo(DemoArgs),
     /// Take a quiz in the TUI, print a blank answer sheet, or grade one.
-    Quiz(crate::quiz::cli::QuizArgs),
+    Quiz(crate::cli::quiz::QuizArgs),
     /// Grade a class's answer sheets into one table.
-    Grade(crate::quiz::cli::GradeArgs),
+    Grade(crate::cli::quiz::GradeArgs),
     /// Present to a class: full-screen slides for a projector, publishing
     /// each move to `threadtutor notes`.
     Present {
@@ -196,11 +198,11 @@ pub fn run(cli: Cli) -> i32 {
                 return 1;
             };
             if let Some(code) =
-                crate::quiz::cli::run_quiz(&args, &content.quizzes, &mut out, &mut err)
+                crate::cli::quiz::run_quiz(&args, &content.quizzes, &mut out, &mut err)
             {
                 return code;
             }
-            let quiz = match crate::quiz::cli::resolve_quiz(&args.quiz, &content.quizzes) {
+            let quiz = match crate::cli::quiz::resolve_quiz(&args.quiz, &content.quizzes) {
                 Ok(q) => q.into_owned(),
                 Err(lines) => {
                     for l in lines {
@@ -224,7 +226,7 @@ pub fn run(cli: Cli) -> i32 {
             let Some(content) = load_or_report(&source, &mut err) else {
                 return 1;
             };
-            crate::quiz::cli::run_grade(&args, &content.quizzes, &mut out, &mut err)
+            crate::cli::quiz::run_grade(&args, &content.quizzes, &mut out, &mut err)
         }
         Some(Command::Present { ref lesson }) => {
             let Some(content) = load_or_report(&source, &mut err) else {
