@@ -10,11 +10,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use threadtutor::content::{Source, load};
 use threadtutor::progress::Progress;
-use threadtutor::ui::ahead::Ahead;
 use threadtutor::ui::app::{App, AppEvent, Effect};
 use threadtutor::ui::highlight::Engine;
 use threadtutor::ui::layout::lay_out;
-use threadtutor::ui::paint::Screen;
 use threadtutor::ui::terminal::Tui;
 use threadtutor::ui::theme::{ColorDepth, Theme, ThemeName};
 use threadtutor::ui::view;
@@ -85,8 +83,8 @@ fn benches(c: &mut Criterion) {
         })
     });
 
-    // The same, through the terminal the app really draws on: its own
-    // diff and escape codes, into a sink instead of a terminal.
+    // The same, through the terminal the app really draws on (ratatui's
+    // crossterm backend and its diff), into a sink instead of a terminal.
     let mut tui = Tui::offscreen(std::io::sink(), 120, 40).unwrap();
     c.bench_function("frame/key_then_paint_120x40", |b| {
         let mut forward = true;
@@ -97,61 +95,6 @@ fn benches(c: &mut Criterion) {
                 app.cursor
             })
             .unwrap();
-        })
-    });
-
-    // A key whose frame was drawn ahead: the key, and the frame sent.
-    // (Drawing the next ones ahead, after the frame, is not timed.)
-    let mut tui = Tui::offscreen(std::io::sink(), 120, 40).unwrap();
-    let mut ahead = Ahead::default();
-    c.bench_function("frame/key_then_frame_drawn_ahead_120x40", |b| {
-        let mut forward = true;
-        b.iter_custom(|iters| {
-            let mut total = std::time::Duration::ZERO;
-            for _ in 0..iters {
-                ahead.prepare(&mut tui, &mut app).unwrap();
-                let t = std::time::Instant::now();
-                page(&mut app, &mut forward);
-                ahead.draw(&mut tui, &mut app).unwrap();
-                total += t.elapsed();
-            }
-            total
-        })
-    });
-    assert!(ahead.used > 0, "no frame drawn ahead was used");
-
-    // Painting alone: two finished frames (a slide and the next) in turn.
-    let mut frames = Vec::new();
-    let mut forward = true;
-    for _ in 0..2 {
-        page(&mut app, &mut forward);
-        term.draw(|f| view::draw(f, &mut app)).unwrap();
-        frames.push(term.backend().buffer().clone());
-    }
-    let mut screen = Screen::new();
-    let mut which = 0;
-    let mut scratch = frames[0].clone();
-    c.bench_function("paint/alternate_two_slides_120x40", |b| {
-        b.iter(|| {
-            which = 1 - which;
-            scratch.clone_from(&frames[which]);
-            screen.paint(&mut scratch);
-            let n = screen.pending().len();
-            screen.write_to(&mut std::io::sink()).unwrap();
-            n
-        })
-    });
-    c.bench_function("paint/same_frame_again_120x40", |b| {
-        b.iter(|| {
-            scratch.clone_from(&frames[0]);
-            screen.paint(&mut scratch);
-            screen.write_to(&mut std::io::sink()).unwrap();
-        })
-    });
-    c.bench_function("paint/copy_a_frame_120x40", |b| {
-        b.iter(|| {
-            which = 1 - which;
-            scratch.clone_from(&frames[which]);
         })
     });
 

@@ -17,7 +17,6 @@ use crate::content::{Content, Source};
 use crate::progress::{SaveReport, Saver, Store};
 use crate::runner::{self, RunHandle};
 
-use super::ahead::Ahead;
 use super::app::{App, AppEvent, Effect, Screen};
 use super::demo::Back;
 use super::highlight::Highlighter;
@@ -25,6 +24,7 @@ use super::inbox::{Inbox, Post};
 use super::quiz::QuizView;
 use super::terminal::{self, Tui};
 use super::theme::{ColorDepth, Theme, ThemeName};
+use super::view;
 use crate::content::quiz::Quiz;
 
 /// How the TUI was asked to look and behave.
@@ -104,8 +104,7 @@ fn run_with(
 
     let mut tui = terminal::enter().map_err(|e| format!("cannot set up the terminal: {e}"))?;
     // First frame before anything that can wait.
-    let mut ahead = Ahead::default();
-    let drawn = ahead.draw(&mut tui, &mut app);
+    let drawn = draw(&mut tui, &mut app);
 
     let (mut inbox, tx) = match Inbox::new() {
         Ok(pair) => pair,
@@ -142,7 +141,7 @@ fn run_with(
     };
 
     let result =
-        drawn.and_then(|_| event_loop(&mut tui, &mut app, &mut inbox, &mut workers, &mut ahead));
+        drawn.and_then(|_| event_loop(&mut tui, &mut app, &mut inbox, &mut workers));
     terminal::restore();
     if let Some(run) = workers.run.take() {
         run.stop_and_wait();
@@ -185,7 +184,6 @@ fn event_loop(
     app: &mut App,
     inbox: &mut Inbox,
     workers: &mut Workers,
-    ahead: &mut Ahead,
 ) -> io::Result<()> {
     let panic_on_key = std::env::var_os(TEST_PANIC_ENV).is_some();
     let tick = app.tick_interval();
@@ -282,14 +280,9 @@ fn event_loop(
             dirty |= app.update(more);
         }
         if dirty && !app.quit {
-            ahead.draw(tui, app)?;
-            // Input that came meanwhile is taken next; with nothing
-            // waiting, draw the likely next frames now, while the learner
-            // reads.
+            draw(tui, app)?;
+            // Input that came meanwhile is taken next.
             carried = inbox.try_next()?;
-            if carried.is_none() {
-                ahead.prepare(tui, app)?;
-            }
         }
     }
 }
@@ -338,4 +331,12 @@ fn spawn_signals(tx: Post) {
                 }
             }
         });
+}
+
+/// Draw the app's current frame.
+fn draw(tui: &mut Tui, app: &mut App) -> io::Result<()> {
+    tui.draw(|f| {
+        view::draw(f, app);
+        app.cursor
+    })
 }

@@ -1,12 +1,10 @@
 //! The terminal user interface. Only this module (and main.rs) touch the
 //! terminal: `app` is the model and its update function, `view` and one
 //! module per screen draw it, `terminal` sets the terminal up and always
-//! restores it, `paint` writes each frame's changes to it, `inbox` is where
-//! the UI thread waits for keys and workers' reports, `ahead` draws the
-//! likely next frames while the learner reads, and `event_loop` ties input,
-//! background work and drawing together.
+//! restores it and draws frames through ratatui's own `Terminal`, `inbox` is
+//! where the UI thread waits for keys and workers' reports, and `event_loop`
+//! ties input, background work and drawing together.
 
-pub mod ahead;
 pub mod app;
 pub mod demo;
 pub mod demo_list;
@@ -18,7 +16,6 @@ pub mod inbox;
 pub mod layout;
 pub mod lesson;
 pub mod notes;
-pub mod paint;
 pub mod present;
 pub mod quiz;
 pub mod search;

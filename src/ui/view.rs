@@ -134,42 +134,10 @@ pub fn put_lines(frame: &mut Frame, area: Rect, lines: &[Line]) {
     }
 }
 
-/// Like ratatui's `Buffer::set_line`, with the same result, but plain
-/// ASCII spans (most of the tutorial's text) are written a byte per cell
-/// without grapheme segmentation.
+/// ratatui's `Buffer::set_line`, doing nothing outside the buffer.
 pub fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &Line, max_width: u16) {
-    if !buf.area.contains(Position::new(x, y)) {
-        return;
-    }
-    let mut x = x;
-    let mut left = max_width.min(buf.area.right() - x);
-    for span in line {
-        if left == 0 {
-            break;
-        }
-        let text = span.content.as_ref();
-        let style = line.style.patch(span.style);
-        if !text.is_ascii() {
-            let (end, _) = buf.set_stringn(x, y, text, usize::from(left), style);
-            left -= end - x;
-            x = end;
-            continue;
-        }
-        let a = buf.area;
-        let start = usize::from(y - a.y) * usize::from(a.width) + usize::from(x - a.x);
-        let mut i = start;
-        for (j, b) in text.bytes().enumerate() {
-            if left == 0 {
-                break;
-            }
-            if b.is_ascii_control() {
-                continue;
-            }
-            buf.content[i].set_symbol(&text[j..j + 1]).set_style(style);
-            i += 1;
-            left -= 1;
-        }
-        x += (i - start) as u16;
+    if buf.area.contains(Position::new(x, y)) {
+        buf.set_line(x, y, line, max_width);
     }
 }
 
