@@ -11,7 +11,7 @@ use ratatui::backend::TestBackend;
 use threadtutor::content::{Source, load};
 use threadtutor::progress::Progress;
 use threadtutor::ui::app::{App, AppEvent, Effect};
-use threadtutor::ui::highlight::Engine;
+use threadtutor::ui::highlight::{self, Engine};
 use threadtutor::ui::layout::lay_out;
 use threadtutor::ui::terminal::Tui;
 use threadtutor::ui::theme::{ColorDepth, Theme, ThemeName};
@@ -71,7 +71,7 @@ fn benches(c: &mut Criterion) {
     key(&mut app, KeyCode::Enter);
     for effect in app.take_effects() {
         if let Effect::Highlight(job) = effect {
-            app.update(AppEvent::Highlighted(engine.highlight(&job)));
+            app.update(AppEvent::Highlighted(highlight::highlight(&engine, &job)));
         }
     }
     let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();

@@ -1,18 +1,15 @@
 //! The handout as one self-contained HTML file: inline CSS only, no
 //! scripts, no external assets; it prints cleanly (each lesson starts a page,
-//! slides are not split). Code is coloured by the tutorial's own highlighter
-//! (`ui::highlight::Engine`, light palette) as spans with inline colours.
+//! slides are not split). Code is classified by the tutorial's own highlighter
+//! ([`crate::highlight`]) and coloured by CSS classes (`t-keyword`, ...).
 
 use std::fmt::Write as _;
-
-use ratatui::style::{Color, Modifier};
 
 use crate::content::markdown::to_plain;
 use crate::content::markup::{InlineStyle, parse_inline};
 use crate::content::{Block, BlockKind, Bullet, Code, Content};
 use crate::quiz::report::expected_answer;
-use crate::ui::highlight::{Engine, Job, key};
-use crate::ui::theme::{ColorDepth, Theme, ThemeName};
+use crate::highlight::{Engine, TokenClass};
 
 use super::{choices, matching_left, rubric_lines};
 
@@ -76,13 +73,40 @@ fn lines_br(text: &str) -> String {
 
 struct Ctx {
     engine: Engine,
-    syntax_theme: &'static str,
+}
+
+/// The colour of each token class on paper (a light palette).
+fn token_css(class: TokenClass) -> &'static str {
+    match class {
+        TokenClass::Text => "",
+        TokenClass::Comment => "color:#6a737d;font-style:italic",
+        TokenClass::String => "color:#032f62",
+        TokenClass::Constant => "color:#005cc5",
+        TokenClass::Keyword => "color:#d73a49",
+        TokenClass::Operator => "color:#d73a49",
+        TokenClass::Function => "color:#6f42c1",
+        TokenClass::Type => "color:#e36209;font-weight:bold",
+        TokenClass::Variable => "color:#22863a",
+        TokenClass::Decorator => "color:#e36209",
+        TokenClass::Prompt => "color:#6a737d;font-weight:bold",
+    }
+}
+
+/// The style sheet's rules for the token classes.
+fn token_rules() -> String {
+    let mut o = String::new();
+    for class in TokenClass::ALL {
+        let css = token_css(class);
+        if !css.is_empty() {
+            let _ = write!(o, ".t-{}{{{css}}}", class.name());
+        }
+    }
+    o
 }
 
 pub fn render(content: &Content, with_answers: bool) -> String {
     let ctx = Ctx {
         engine: Engine::load(),
-        syntax_theme: Theme::new(ThemeName::Light, ColorDepth::TrueColor).syntax_theme,
     };
     let mut o = String::new();
     let title = if with_answers {
@@ -90,11 +114,12 @@ pub fn render(content: &Content, with_answers: bool) -> String {
     } else {
         "Python Threads: handout"
     };
+    let tokens = token_rules();
     let _ = write!(
         o,
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
+         <title>{title}</title>\n<style>{CSS}{tokens}</style>\n</head>\n<body>\n<h1>{title}</h1>\n"
     );
     // Contents.
     o.push_str("<nav>\n<ol>\n");
@@ -279,47 +304,22 @@ fn bullets(o: &mut String, items: &[Bullet]) {
     o.push_str("</ul>\n");
 }
 
-fn css_color(c: Color) -> Option<String> {
-    match c {
-        Color::Rgb(r, g, b) => Some(format!("#{r:02x}{g:02x}{b:02x}")),
-        _ => None,
-    }
-}
-
 fn code_block(o: &mut String, c: &Code, ctx: &Ctx) {
     if let Some(cap) = &c.caption {
         let _ = writeln!(o, "<div class=\"caption\">{}</div>", inline(cap));
     }
-    let hl = ctx.engine.highlight(&Job {
-        key: key(&c.language, &c.source, ctx.syntax_theme),
-        language: c.language.clone(),
-        source: c.source.clone(),
-        theme: ctx.syntax_theme,
-    });
     let _ = write!(o, "<pre><code class=\"language-{}\">", escape(&c.language));
-    for (n, line) in hl.lines.iter().enumerate() {
+    for (n, line) in ctx.engine.tokens(&c.language, &c.source).iter().enumerate() {
         if n > 0 {
             o.push('\n');
         }
-        for span in &line.spans {
-            let text = escape(span.content.trim_end_matches('\n'));
-            if text.is_empty() {
-                continue;
-            }
-            let mut style = String::new();
-            if let Some(fg) = span.style.fg.and_then(css_color) {
-                let _ = write!(style, "color:{fg};");
-            }
-            if span.style.add_modifier.contains(Modifier::BOLD) {
-                style.push_str("font-weight:bold;");
-            }
-            if span.style.add_modifier.contains(Modifier::ITALIC) {
-                style.push_str("font-style:italic;");
-            }
-            if style.is_empty() {
-                o.push_str(&text);
-            } else {
-                let _ = write!(o, "<span style=\"{style}\">{text}</span>");
+        for token in line {
+            let text = escape(&token.text);
+            match token.class {
+                TokenClass::Text => o.push_str(&text),
+                class => {
+                    let _ = write!(o, "<span class=\"t-{}\">{text}</span>", class.name());
+                }
             }
         }
     }

@@ -6,7 +6,7 @@ use crate::common;
 use std::process::Command;
 
 use ratatui::style::{Color, Style};
-use threadtutor::ui::highlight::{Engine, Job, key};
+use threadtutor::ui::highlight::{Engine, Job, highlight, key};
 use threadtutor::ui::theme::{ColorDepth, Theme, ThemeName, map_color};
 
 fn styles(t: &Theme) -> Vec<(&'static str, Style)> {
@@ -82,12 +82,15 @@ fn every_colour_pair_is_readable_in_16_colours() {
             .map(|(n, s)| (n.to_string(), s))
             .collect();
         for (language, source) in samples {
-            let hl = engine.highlight(&Job {
+            let hl = highlight(
+                &engine,
+                &Job {
                 key: key(language, source, t.syntax_theme),
                 language: language.into(),
                 source: source.into(),
                 theme: t.syntax_theme,
-            });
+                },
+            );
             for line in &hl.lines {
                 for span in &line.spans {
                     if !span.content.trim().is_empty() {

@@ -192,8 +192,9 @@ fn html_handout_is_well_formed_with_every_slide_and_answers_only_on_request() {
     for l in &content.lessons {
         assert!(student.contains(&escape(&l.title)), "lesson {}", l.id);
     }
-    // Code is coloured inline.
-    assert!(student.contains("<span style=\"color:#"));
+    // Code is coloured by token classes that the style sheet defines.
+    assert!(student.contains("<span class=\"t-keyword\">"));
+    assert!(student.contains(".t-keyword{color:#"));
 
     let teacher = export(dir.path(), "html", true);
     check_html(&teacher).unwrap_or_else(|e| panic!("malformed HTML: {e}"));

@@ -10,7 +10,7 @@ use ratatui::backend::TestBackend;
 use threadtutor::content::{Content, Source, load};
 use threadtutor::progress::Progress;
 use threadtutor::ui::app::{App, AppEvent, Effect};
-use threadtutor::ui::highlight::Engine;
+use threadtutor::ui::highlight::{self, Engine};
 use threadtutor::ui::theme::{ColorDepth, Theme, ThemeName};
 use threadtutor::ui::view;
 
@@ -57,7 +57,7 @@ pub fn type_str(app: &mut App, s: &str) {
 pub fn settle(app: &mut App, engine: &Engine) {
     for effect in app.take_effects() {
         if let Effect::Highlight(job) = effect {
-            app.update(AppEvent::Highlighted(engine.highlight(&job)));
+            app.update(AppEvent::Highlighted(highlight::highlight(&engine, &job)));
         }
     }
 }
