@@ -277,7 +277,11 @@ mod tests {
             (
                 "python",
                 "def f(x):\n    return x + 1  # one\n",
-                [TokenClass::Keyword, TokenClass::Function, TokenClass::Comment],
+                [
+                    TokenClass::Keyword,
+                    TokenClass::Function,
+                    TokenClass::Comment,
+                ],
             ),
             (
                 "toml",
@@ -287,12 +291,20 @@ mod tests {
             (
                 "rust",
                 "fn main() { let x = \"s\"; }\n",
-                [TokenClass::Keyword, TokenClass::Function, TokenClass::String],
+                [
+                    TokenClass::Keyword,
+                    TokenClass::Function,
+                    TokenClass::String,
+                ],
             ),
             (
                 "shell",
                 "echo \"$HOME\" | wc -l # n\n",
-                [TokenClass::String, TokenClass::Variable, TokenClass::Comment],
+                [
+                    TokenClass::String,
+                    TokenClass::Variable,
+                    TokenClass::Comment,
+                ],
             ),
         ] {
             let lines = engine.tokens(lang, src);

@@ -4,5 +4,5 @@ use clap::Parser;
 
 fn main() {
     let cli = threadtutor::cli::Cli::parse();
-    std::process::exit(threadtutor::cli::run(cli));
+    std::process::exit(threadtutor::cli::main(cli));
 }

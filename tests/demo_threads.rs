@@ -70,7 +70,10 @@ fn a_hundred_start_cancel_cycles_over_every_demo_leave_no_thread_behind() {
         slowest = slowest.max(t.elapsed());
     }
     eprintln!("slowest cancel {slowest:?}");
-    assert!(slowest < Duration::from_secs(1), "slowest cancel {slowest:?}");
+    assert!(
+        slowest < Duration::from_secs(1),
+        "slowest cancel {slowest:?}"
+    );
     let Some(before) = before else {
         eprintln!("no /proc/self/status: thread count not checked on this OS");
         return;
@@ -84,5 +87,8 @@ fn a_hundred_start_cancel_cycles_over_every_demo_leave_no_thread_behind() {
         std::thread::sleep(Duration::from_millis(10));
         after = os_threads().unwrap();
     }
-    assert_eq!(after, before, "threads before and after 100 start/cancel cycles");
+    assert_eq!(
+        after, before,
+        "threads before and after 100 start/cancel cycles"
+    );
 }

@@ -130,201 +130,214 @@ pub struct DemoArgs {
     pub json: bool,
 }
 
-/// Run the parsed command line; returns the exit code.
-pub fn run(cli: Cli) -> i32 {
-    let source = cli.content.clone().map_or(Source::Embedded, Source::Dir);
-    let mut out = io::stdout().lock();
+/// Why a command did not succeed; [`Error::exit_code`] maps it to the
+/// documented exit codes (clap itself exits 2 on bad usage).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A user error, said in one line: exit 1.
+    #[error("{0}")]
+    User(String),
+    /// Problems in the content, each as `path:line:col: message`: exit 1.
+    #[error("{} problem{} in the content", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    Content(Vec<Diagnostic>),
+    /// Already reported on standard error by the command itself; exit
+    /// with this code.
+    #[error("exit {0}")]
+    Reported(i32),
+    /// Writing the command's output failed (a closed pipe is not an error).
+    #[error("cannot write the output: {0}")]
+    Output(#[from] io::Error),
+}
+
+impl Error {
+    /// The process's exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Output(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+            Error::Reported(code) => *code,
+            Error::User(_) | Error::Content(_) | Error::Output(_) => 1,
+        }
+    }
+}
+
+/// Run the parsed command line and say what went wrong on standard error;
+/// returns the exit code (0 success, 1 a user error, 2 bad usage).
+pub fn main(cli: Cli) -> i32 {
+    let result = run(cli);
     let mut err = io::stderr().lock();
+    match &result {
+        Ok(()) => {}
+        // A reader that went away (`| head`) ends the command quietly.
+        Err(Error::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(Error::Reported(_)) => {}
+        Err(Error::Content(diags)) => report(&mut err, diags),
+        Err(e) => {
+            let _ = writeln!(err, "threadtutor: {e}");
+        }
+    }
+    result.err().map_or(0, |e| e.exit_code())
+}
+
+/// Run the parsed command line.
+pub fn run(cli: Cli) -> Result<(), Error> {
+    let source = cli.content.clone().map_or(Source::Embedded, Source::Dir);
+    // Not locked: the tutorial draws on standard output from this thread.
+    let mut out = io::stdout();
+    let mut err = io::stderr();
     let opts = ui_options(&cli);
-    match cli.command {
+    let result = run_command(&cli, &source, opts, &mut out, &mut err);
+    // Output still buffered must reach its reader too, or be reported.
+    result.and_then(|()| out.flush().map_err(Error::from))
+}
+
+fn run_command(
+    cli: &Cli,
+    source: &Source,
+    opts: ui::Options,
+    mut out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), Error> {
+    match &cli.command {
         None => {
-            let content = match load_or_report(&source, &mut err) {
-                Some(c) => c,
-                None => return 1,
-            };
+            let content = load(source)?;
             if cli.plain {
                 for lesson in &content.lessons {
-                    let _ = out.write_all(plain::render_lesson(lesson, None).as_bytes());
-                    let _ = writeln!(out);
+                    out.write_all(plain::render_lesson(lesson, None).as_bytes())?;
+                    writeln!(out)?;
                 }
-                return 0;
+                return Ok(());
             }
-            let store = match Store::from_env() {
-                Ok(s) => s,
-                Err(e) => return fail(&mut err, &e.to_string()),
-            };
-            drop(out);
-            drop(err);
-            match ui::run(content, store, opts) {
-                Ok(()) => 0,
-                Err(msg) => fail(&mut io::stderr(), &msg),
-            }
+            let store = Store::from_env().map_err(|e| Error::User(e.to_string()))?;
+            ui::run(content, store, opts).map_err(Error::User)
         }
-        Some(Command::Check) => match content::load(&source) {
-            Ok(c) => {
-                let slides: usize = c.lessons.iter().map(|l| l.slides.len()).sum();
-                let questions: usize = c.quizzes.iter().map(|q| q.questions.len()).sum();
-                let _ = writeln!(
-                    out,
-                    "ok: {} lessons ({slides} slides), {} quizzes ({questions} questions)",
-                    c.lessons.len(),
-                    c.quizzes.len()
-                );
-                0
-            }
-            Err(diags) => {
-                report(&mut err, &diags);
-                1
-            }
-        },
+        Some(Command::Check) => {
+            let c = load(source)?;
+            let slides: usize = c.lessons.iter().map(|l| l.slides.len()).sum();
+            let questions: usize = c.quizzes.iter().map(|q| q.questions.len()).sum();
+            writeln!(
+                out,
+                "ok: {} lessons ({slides} slides), {} quizzes ({questions} questions)",
+                c.lessons.len(),
+                c.quizzes.len()
+            )?;
+            Ok(())
+        }
         Some(Command::Lessons { json }) => {
-            let Some(content) = load_or_report(&source, &mut err) else {
-                return 1;
-            };
+            let content = load(source)?;
             let progress = Store::from_env()
                 .map(|s| s.load().progress)
                 .unwrap_or_default();
-            lessons(&content, &progress, json, &mut out)
+            lessons(&content, &progress, *json, out)
         }
         Some(Command::Show { lesson, slide }) => {
-            let Some(content) = load_or_report(&source, &mut err) else {
-                return 1;
-            };
-            show(&content, &lesson, slide, &mut out, &mut err)
+            let content = load(source)?;
+            show(&content, lesson, *slide, out)
         }
-        Some(Command::Demo(args)) => demo(&args, &mut out, &mut err),
+        Some(Command::Demo(args)) => demo(args, out),
         Some(Command::Quiz(args)) => {
-            let Some(content) = load_or_report(&source, &mut err) else {
-                return 1;
-            };
-            if let Some(code) =
-                crate::cli::quiz::run_quiz(&args, &content.quizzes, &mut out, &mut err)
-            {
-                return code;
+            let content = load(source)?;
+            if let Some(code) = crate::cli::quiz::run_quiz(args, &content.quizzes, out, err) {
+                return reported(code);
             }
             let quiz = match crate::cli::quiz::resolve_quiz(&args.quiz, &content.quizzes) {
                 Ok(q) => q.into_owned(),
                 Err(lines) => {
                     for l in lines {
-                        let _ = writeln!(err, "{l}");
+                        writeln!(err, "{l}")?;
                     }
-                    return 1;
+                    return reported(1);
                 }
             };
-            let store = match Store::from_env() {
-                Ok(s) => s,
-                Err(e) => return fail(&mut err, &e.to_string()),
-            };
-            drop(out);
-            drop(err);
-            match ui::run_quiz(content, quiz, args.seed, store, opts) {
-                Ok(()) => 0,
-                Err(msg) => fail(&mut io::stderr(), &msg),
-            }
+            let store = Store::from_env().map_err(|e| Error::User(e.to_string()))?;
+            ui::run_quiz(content, quiz, args.seed, store, opts).map_err(Error::User)
         }
         Some(Command::Grade(args)) => {
-            let Some(content) = load_or_report(&source, &mut err) else {
-                return 1;
-            };
-            crate::cli::quiz::run_grade(&args, &content.quizzes, &mut out, &mut err)
+            let content = load(source)?;
+            reported(crate::cli::quiz::run_grade(
+                args,
+                &content.quizzes,
+                out,
+                err,
+            ))
         }
-        Some(Command::Present { ref lesson }) => {
-            let Some(content) = load_or_report(&source, &mut err) else {
-                return 1;
-            };
+        Some(Command::Present { lesson }) => {
+            let content = load(source)?;
             let index = match lesson {
                 None => 0,
-                Some(id) => match content.lessons.iter().position(|l| &l.id == id) {
-                    Some(i) => i,
-                    None => {
-                        let ids: Vec<&str> =
-                            content.lessons.iter().map(|l| l.id.as_str()).collect();
-                        return fail(
-                            &mut err,
-                            &format!("no lesson `{id}` (lessons: {})", ids.join(", ")),
-                        );
-                    }
-                },
+                Some(id) => content
+                    .lessons
+                    .iter()
+                    .position(|l| &l.id == id)
+                    .ok_or_else(|| no_lesson(&content, id))?,
             };
             if content.lessons.is_empty() {
-                return fail(&mut err, "there are no lessons to present");
+                return Err(Error::User("there are no lessons to present".into()));
             }
             if cli.plain {
-                let _ =
-                    out.write_all(plain::render_lesson(&content.lessons[index], None).as_bytes());
-                return 0;
+                out.write_all(plain::render_lesson(&content.lessons[index], None).as_bytes())?;
+                return Ok(());
             }
-            let store = match Store::from_env() {
-                Ok(s) => s,
-                Err(e) => return fail(&mut err, &e.to_string()),
-            };
+            let store = Store::from_env().map_err(|e| Error::User(e.to_string()))?;
             // Speaker notes are a bonus: presenting works without the socket.
             let presenter = crate::classroom::socket_path()
                 .and_then(|p| crate::classroom::Presenter::start(&p))
                 .map_err(|e| e.to_string());
-            drop(out);
-            drop(err);
-            match ui::run_present(content, index, store, opts, presenter) {
-                Ok(()) => 0,
-                Err(msg) => fail(&mut io::stderr(), &msg),
-            }
+            ui::run_present(content, index, store, opts, presenter).map_err(Error::User)
         }
         Some(Command::Notes) => {
-            let path = match crate::classroom::socket_path() {
-                Ok(p) => p,
-                Err(e) => return fail(&mut err, &e.to_string()),
-            };
+            let path = crate::classroom::socket_path().map_err(|e| Error::User(e.to_string()))?;
             if cli.plain {
-                return notes_plain(path, &mut out);
+                return notes_plain(path, out);
             }
-            drop(out);
-            drop(err);
-            match ui::run_notes(path, opts) {
-                Ok(()) => 0,
-                Err(msg) => fail(&mut io::stderr(), &msg),
-            }
+            ui::run_notes(path, opts).map_err(Error::User)
         }
         Some(Command::Export {
             format,
             with_answers,
-            out: ref dir,
+            out: dir,
         }) => {
-            let Some(content) = load_or_report(&source, &mut err) else {
-                return 1;
-            };
-            if let Err(e) = std::fs::create_dir_all(dir) {
-                return fail(&mut err, &format!("cannot create {}: {e}", dir.display()));
-            }
+            let content = load(source)?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::User(format!("cannot create {}: {e}", dir.display())))?;
             let path = dir.join(format.file_name());
-            let text = crate::export::render(&content, format, with_answers);
-            match std::fs::write(&path, text) {
-                Ok(()) => {
-                    let _ = writeln!(out, "wrote {}", path.display());
-                    0
-                }
-                Err(e) => fail(&mut err, &format!("cannot write {}: {e}", path.display())),
-            }
+            let text = crate::export::render(&content, *format, *with_answers);
+            std::fs::write(&path, text)
+                .map_err(|e| Error::User(format!("cannot write {}: {e}", path.display())))?;
+            writeln!(out, "wrote {}", path.display())?;
+            Ok(())
         }
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;
-            clap_complete::generate(shell, &mut Cli::command(), "threadtutor", &mut out);
-            0
+            clap_complete::generate(*shell, &mut Cli::command(), "threadtutor", &mut out);
+            Ok(())
         }
         Some(Command::Man) => {
             use clap::CommandFactory;
-            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
-                Ok(()) => 0,
-                Err(e) => fail(&mut err, &format!("cannot write the man page: {e}")),
-            }
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            Ok(())
         }
         Some(Command::Progress { reset }) => {
-            let store = match Store::from_env() {
-                Ok(s) => s,
-                Err(e) => return fail(&mut err, &e.to_string()),
-            };
-            progress(&store, &source, reset, &mut out, &mut err)
+            let store = Store::from_env().map_err(|e| Error::User(e.to_string()))?;
+            progress(&store, source, *reset, out, err)
         }
     }
+}
+
+/// An exit code from a command that reported its own problems.
+fn reported(code: i32) -> Result<(), Error> {
+    match code {
+        0 => Ok(()),
+        code => Err(Error::Reported(code)),
+    }
+}
+
+fn no_lesson(content: &Content, id: &str) -> Error {
+    let ids: Vec<&str> = content.lessons.iter().map(|l| l.id.as_str()).collect();
+    Error::User(format!(
+        "no lesson `{}` (lessons: {})",
+        content::sanitize::inert(id),
+        ids.join(", ")
+    ))
 }
 
 fn ui_options(cli: &Cli) -> ui::Options {
@@ -338,12 +351,11 @@ fn ui_options(cli: &Cli) -> ui::Options {
 
 /// `threadtutor notes --plain`: each move of the presenter as a few lines of
 /// text, for a screen reader; runs until interrupted.
-fn notes_plain(path: PathBuf, out: &mut dyn Write) -> i32 {
+fn notes_plain(path: PathBuf, out: &mut dyn Write) -> Result<(), Error> {
     use crate::classroom::{Follower, FollowerEvent};
     let (tx, rx) = std::sync::mpsc::channel();
-    if let Err(e) = Follower::spawn(path.clone(), move |e| tx.send(e).is_ok()) {
-        return fail(&mut io::stderr(), &e.to_string());
-    }
+    Follower::spawn(path.clone(), move |e| tx.send(e).is_ok())
+        .map_err(|e| Error::User(e.to_string()))?;
     while let Ok(ev) = rx.recv() {
         let text = match ev {
             FollowerEvent::Waiting => format!("Waiting for a presenter at {}.\n", path.display()),
@@ -367,20 +379,10 @@ fn notes_plain(path: PathBuf, out: &mut dyn Write) -> i32 {
                 s
             }
         };
-        if out
-            .write_all(text.as_bytes())
-            .and_then(|_| out.flush())
-            .is_err()
-        {
-            break;
-        }
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
     }
-    0
-}
-
-fn fail(err: &mut dyn Write, msg: &str) -> i32 {
-    let _ = writeln!(err, "threadtutor: {msg}");
-    1
+    Ok(())
 }
 
 fn report(err: &mut dyn Write, diags: &[Diagnostic]) {
@@ -395,15 +397,9 @@ fn report(err: &mut dyn Write, diags: &[Diagnostic]) {
     );
 }
 
-/// Load content, or print its problems and return None.
-pub fn load_or_report(source: &Source, err: &mut dyn Write) -> Option<Content> {
-    match content::load(source) {
-        Ok(c) => Some(c),
-        Err(diags) => {
-            report(err, &diags);
-            None
-        }
-    }
+/// Load content, or return its problems.
+fn load(source: &Source) -> Result<Content, Error> {
+    content::load(source).map_err(Error::Content)
 }
 
 #[derive(Serialize)]
@@ -422,7 +418,7 @@ fn lessons(
     progress: &crate::progress::Progress,
     json: bool,
     out: &mut dyn Write,
-) -> i32 {
+) -> Result<(), Error> {
     let rows: Vec<LessonRow> = content
         .lessons
         .iter()
@@ -446,28 +442,28 @@ fn lessons(
         })
         .collect();
     if json {
-        let _ = serde_json::to_writer_pretty(&mut *out, &rows);
-        let _ = writeln!(out);
-        return 0;
+        let text = serde_json::to_string_pretty(&rows).map_err(io::Error::other)?;
+        writeln!(out, "{}", content::sanitize::json_inert(&text))?;
+        return Ok(());
     }
     let id_w = rows.iter().map(|r| r.id.len()).max().unwrap_or(0);
     let mut part = "";
     for r in &rows {
         if r.part != part {
             part = r.part;
-            let _ = writeln!(out, "{}", content::sanitize::inert(part));
+            writeln!(out, "{}", content::sanitize::inert(part))?;
         }
-        let _ = writeln!(
+        writeln!(
             out,
             "  {:<id_w$}  {}  ({} slides, {}/{} seen)",
-            r.id,
+            content::sanitize::inert(r.id),
             content::sanitize::inert(r.title),
             r.slides.len(),
             r.seen,
             r.slides.len()
-        );
+        )?;
     }
-    0
+    Ok(())
 }
 
 fn show(
@@ -475,30 +471,20 @@ fn show(
     id: &str,
     slide: Option<usize>,
     out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> i32 {
-    let Some(lesson) = content.lesson(id) else {
-        let ids: Vec<&str> = content.lessons.iter().map(|l| l.id.as_str()).collect();
-        return fail(
-            err,
-            &format!("no lesson `{id}` (lessons: {})", ids.join(", ")),
-        );
-    };
+) -> Result<(), Error> {
+    let lesson = content.lesson(id).ok_or_else(|| no_lesson(content, id))?;
     let only = match slide {
         None => None,
         Some(n) if n >= 1 && n <= lesson.slides.len() => Some(n - 1),
         Some(n) => {
-            return fail(
-                err,
-                &format!(
-                    "lesson `{id}` has slides 1 to {}, not {n}",
-                    lesson.slides.len()
-                ),
-            );
+            return Err(Error::User(format!(
+                "lesson `{id}` has slides 1 to {}, not {n}",
+                lesson.slides.len()
+            )));
         }
     };
-    let _ = out.write_all(plain::render_lesson(lesson, only).as_bytes());
-    0
+    out.write_all(plain::render_lesson(lesson, only).as_bytes())?;
+    Ok(())
 }
 
 fn progress(
@@ -507,36 +493,32 @@ fn progress(
     reset: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
-) -> i32 {
+) -> Result<(), Error> {
     if reset {
-        return match store.reset() {
-            Ok(Some(kept)) => {
-                let _ = writeln!(
-                    out,
-                    "progress reset; the old record is kept as {}",
-                    kept.display()
-                );
-                0
-            }
-            Ok(None) => {
-                let _ = writeln!(out, "no progress to reset ({})", store.path().display());
-                0
-            }
-            Err(e) => fail(err, &e.to_string()),
-        };
+        match store.reset().map_err(|e| Error::User(e.to_string()))? {
+            Some(kept) => writeln!(
+                out,
+                "progress reset; the old record is kept as {}",
+                kept.display()
+            )?,
+            None => writeln!(out, "no progress to reset ({})", store.path().display())?,
+        }
+        return Ok(());
     }
     let loaded = store.load();
     if let Some(w) = &loaded.warning {
-        let _ = writeln!(err, "threadtutor: warning: {w}");
+        writeln!(err, "threadtutor: warning: {w}")?;
     }
     let p = loaded.progress;
-    let _ = writeln!(out, "progress file: {}", store.path().display());
+    writeln!(out, "progress file: {}", store.path().display())?;
     if let Some(last) = &p.last {
-        let _ = writeln!(
+        writeln!(
             out,
             "last position: lesson {}, slide {} (step {})",
-            last.lesson, last.slide, last.step
-        );
+            content::sanitize::inert(&last.lesson),
+            content::sanitize::inert(&last.slide),
+            last.step
+        )?;
     }
     let content = content::load(source).ok();
     for (id, lp) in &p.lessons {
@@ -544,41 +526,52 @@ fn progress(
             .as_ref()
             .and_then(|c| c.lesson(id))
             .map_or(String::new(), |l| format!("/{}", l.slides.len()));
-        let _ = writeln!(out, "lesson {id}: {}{total} slides seen", lp.seen.len());
+        writeln!(
+            out,
+            "lesson {}: {}{total} slides seen",
+            content::sanitize::inert(id),
+            lp.seen.len()
+        )?;
     }
     for (id, q) in &p.quizzes {
         let best = q
             .best_fraction()
             .map_or("-".to_string(), |f| format!("{:.0}%", f * 100.0));
-        let _ = writeln!(out, "quiz {id}: {} attempts, best {best}", q.attempts.len());
+        writeln!(
+            out,
+            "quiz {}: {} attempts, best {best}",
+            content::sanitize::inert(id),
+            q.attempts.len()
+        )?;
     }
     if p.lessons.is_empty() && p.quizzes.is_empty() {
-        let _ = writeln!(out, "nothing recorded yet");
+        writeln!(out, "nothing recorded yet")?;
     }
-    0
+    Ok(())
 }
 
-fn demo(args: &DemoArgs, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+fn demo(args: &DemoArgs, out: &mut dyn Write) -> Result<(), Error> {
     use crate::demos::{Params, headless, registry};
     if args.list {
         let demos = registry::all();
         let w = demos.iter().map(|d| d.info().id.len()).max().unwrap_or(0);
         for d in demos {
-            let _ = writeln!(out, "{:<w$}  {}", d.info().id, d.info().about);
+            writeln!(out, "{:<w$}  {}", d.info().id, d.info().about)?;
         }
-        return 0;
+        return Ok(());
     }
     let id = args.id.as_deref().unwrap_or_default();
     let Some(demo) = registry::find(id) else {
         let ids: Vec<&str> = registry::all().iter().map(|d| d.info().id).collect();
-        return fail(err, &format!("no demo `{id}` (demos: {})", ids.join(", ")));
+        return Err(Error::User(format!(
+            "no demo `{}` (demos: {})",
+            content::sanitize::inert(id),
+            ids.join(", ")
+        )));
     };
-    let params = match Params::parse(demo.info().params, &args.params) {
-        Ok(p) => p,
-        Err(msg) => return fail(err, &msg),
-    };
+    let params = Params::parse(demo.info().params, &args.params).map_err(Error::User)?;
     match headless::run(demo, params, args.json, out) {
-        Some(_) => 0,
-        None => fail(err, &format!("demo `{id}` failed")),
+        Some(_) => Ok(()),
+        None => Err(Error::User(format!("demo `{id}` failed"))),
     }
 }

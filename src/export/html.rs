@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use crate::content::markdown::to_plain;
 use crate::content::markup::{InlineStyle, parse_inline};
 use crate::content::{Block, BlockKind, Bullet, Code, Content};
-use crate::quiz::report::expected_answer;
 use crate::highlight::{Engine, TokenClass};
+use crate::quiz::report::expected_answer;
 
 use super::{choices, matching_left, rubric_lines};
 

@@ -140,8 +140,7 @@ fn run_with(
         _watcher: watcher,
     };
 
-    let result =
-        drawn.and_then(|_| event_loop(&mut tui, &mut app, &mut inbox, &mut workers));
+    let result = drawn.and_then(|_| event_loop(&mut tui, &mut app, &mut inbox, &mut workers));
     terminal::restore();
     if let Some(run) = workers.run.take() {
         run.stop_and_wait();

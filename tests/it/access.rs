@@ -85,10 +85,10 @@ fn every_colour_pair_is_readable_in_16_colours() {
             let hl = highlight(
                 &engine,
                 &Job {
-                key: key(language, source, t.syntax_theme),
-                language: language.into(),
-                source: source.into(),
-                theme: t.syntax_theme,
+                    key: key(language, source, t.syntax_theme),
+                    language: language.into(),
+                    source: source.into(),
+                    theme: t.syntax_theme,
                 },
             );
             for line in &hl.lines {

@@ -234,3 +234,70 @@ fn works_from_any_directory() {
     let o = run(&["man"]);
     assert!(stdout(&o).contains(".TH threadtutor"), "{}", stdout(&o));
 }
+
+/// Run with standard output going to `stdout` (a file or /dev/full).
+fn run_to(args: &[&str], stdout: std::fs::File) -> Output {
+    let data = tempfile::tempdir().unwrap();
+    Command::new(env!("CARGO_BIN_EXE_threadtutor"))
+        .args(args)
+        .env("THREADTUTOR_DATA_DIR", data.path())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_full_disk_on_standard_output_is_an_error_in_one_line() {
+    let Ok(_) = std::fs::metadata("/dev/full") else {
+        common::skip("no /dev/full on this OS");
+        return;
+    };
+    let f = fixture();
+    for args in [
+        vec!["show", "basics", "--content", &f],
+        vec!["lessons", "--content", &f],
+        vec!["lessons", "--json", "--content", &f],
+        vec!["--plain", "--content", &f],
+        vec!["progress"],
+        vec!["demo", "--list"],
+        vec!["check", "--content", &f],
+        vec!["man"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = run_to(&args, full);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(
+            err.starts_with("threadtutor: cannot write the output:"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_command_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // `threadtutor --plain | head -c 10`: the reader closes the pipe
+    // early; the whole tutorial (over 100 KB) does not fit in the pipe,
+    // so later writes fail with a broken pipe.
+    let data = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_threadtutor"))
+        .args(["--plain"])
+        .env("THREADTUTOR_DATA_DIR", data.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 10];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe's read end is closed here (dropped above).
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+}

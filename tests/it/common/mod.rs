@@ -104,7 +104,9 @@ pub fn have_python3(what_is_skipped: &str) -> bool {
         .output()
         .is_ok_and(|o| o.status.success());
     if !ok {
-        skip(&format!("python3 is not on this machine; {what_is_skipped}"));
+        skip(&format!(
+            "python3 is not on this machine; {what_is_skipped}"
+        ));
     }
     ok
 }
