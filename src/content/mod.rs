@@ -5,7 +5,6 @@ pub mod diagnostic;
 pub mod lesson;
 pub mod load;
 pub mod markdown;
-pub mod markup;
 pub mod parse;
 pub mod plain;
 pub mod quiz;

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::lesson::{Block, BlockKind, Bullet, Lesson, Slide};
-use super::markup::strip;
+use super::markdown::strip;
 use super::sanitize::inert;
 
 /// Width paragraphs are wrapped to.

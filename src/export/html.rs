@@ -5,8 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::content::markdown::to_plain;
-use crate::content::markup::{InlineStyle, parse_inline};
+use crate::content::markdown::{self, Style as Markup, to_plain};
 use crate::content::{Block, BlockKind, Bullet, Code, Content};
 use crate::highlight::{Engine, TokenClass};
 use crate::quiz::report::expected_answer;
@@ -52,15 +51,15 @@ pub fn escape(s: &str) -> String {
 
 /// Lesson text with its inline markup as HTML.
 fn inline(text: &str) -> String {
-    parse_inline(text)
+    markdown::inline(text, Markup::Plain)
         .into_iter()
         .map(|i| {
             let t = escape(&i.text);
             match i.style {
-                InlineStyle::Plain => t,
-                InlineStyle::Code => format!("<code>{t}</code>"),
-                InlineStyle::Bold => format!("<strong>{t}</strong>"),
-                InlineStyle::Emphasis => format!("<em>{t}</em>"),
+                Markup::Plain | Markup::Heading | Markup::Link => t,
+                Markup::Code => format!("<code>{t}</code>"),
+                Markup::Bold => format!("<strong>{t}</strong>"),
+                Markup::Emphasis => format!("<em>{t}</em>"),
             }
         })
         .collect()

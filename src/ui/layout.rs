@@ -9,7 +9,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use crate::content::markup::{InlineStyle, parse_inline};
+use crate::content::markdown::{self, Style as Markup};
 use crate::content::sanitize::inert;
 use crate::content::{Block, BlockKind, Bullet, CalloutKind, Code, Slide};
 
@@ -301,14 +301,15 @@ fn code_block(out: &mut Laid, code: &Code, width: usize, theme: &Theme, hl: High
 
 /// Inline markup → styled spans, with `base` for plain runs.
 pub fn markup(text: &str, base: Style, theme: &Theme) -> Vec<Span<'static>> {
-    parse_inline(&inert(text))
+    markdown::inline(text, Markup::Plain)
         .into_iter()
         .map(|i| {
             let style = match i.style {
-                InlineStyle::Plain => base,
-                InlineStyle::Code => theme.inline_code,
-                InlineStyle::Bold => base.patch(theme.bold),
-                InlineStyle::Emphasis => base.add_modifier(Modifier::ITALIC),
+                Markup::Plain | Markup::Heading => base,
+                Markup::Code => theme.inline_code,
+                Markup::Bold => base.patch(theme.bold),
+                Markup::Emphasis => base.add_modifier(Modifier::ITALIC),
+                Markup::Link => base.patch(theme.link),
             };
             Span::styled(i.text, style)
         })

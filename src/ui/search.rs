@@ -7,7 +7,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use crate::content::markup::strip;
+use crate::content::markdown::strip;
 use crate::content::sanitize::inert;
 use crate::content::{BlockKind, Content, Slide};
 
