@@ -57,7 +57,7 @@ pub fn type_str(app: &mut App, s: &str) {
 pub fn settle(app: &mut App, engine: &Engine) {
     for effect in app.take_effects() {
         if let Effect::Highlight(job) = effect {
-            app.update(AppEvent::Highlighted(highlight::highlight(&engine, &job)));
+            app.update(AppEvent::Highlighted(highlight::highlight(engine, &job)));
         }
     }
 }
