@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::content::markdown::{self, Style as Markup, to_plain};
+use crate::content::markdown::{self, Style as Markup};
 use crate::content::{Block, BlockKind, Bullet, Code, Content};
 use crate::highlight::{Engine, TokenClass};
 use crate::quiz::report::expected_answer;
@@ -34,7 +34,7 @@ nav ol{columns:2}
 /// Escape text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in crate::content::sanitize::inert(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -51,8 +51,13 @@ pub fn escape(s: &str) -> String {
 
 /// Lesson text with its inline markup as HTML.
 fn inline(text: &str) -> String {
-    markdown::inline(text, Markup::Plain)
-        .into_iter()
+    spans_html(&markdown::inline(text, Markup::Plain))
+}
+
+/// Styled runs as HTML.
+fn spans_html(spans: &[markdown::Span]) -> String {
+    spans
+        .iter()
         .map(|i| {
             let t = escape(&i.text);
             match i.style {
@@ -65,9 +70,54 @@ fn inline(text: &str) -> String {
         .collect()
 }
 
-/// Several lines of plain text, line breaks kept.
-fn lines_br(text: &str) -> String {
-    escape(text).replace('\n', "<br>\n")
+/// A quiz's Markdown (a prompt, a multipart context) as HTML: paragraphs,
+/// lists, quotes and headings with their inline code, and code blocks
+/// highlighted as on a slide.
+fn markdown_html(o: &mut String, text: &str, ctx: &Ctx) {
+    let lines = markdown::render(text);
+    let mut i = 0;
+    while i < lines.len() {
+        let line = &lines[i];
+        match &line.kind {
+            markdown::LineKind::Code { language, block } => {
+                let mut source = String::new();
+                while let Some(l) = lines.get(i) {
+                    if !matches!(&l.kind, markdown::LineKind::Code { block: b, .. } if b == block) {
+                        break;
+                    }
+                    source.push_str(&l.text());
+                    source.push('\n');
+                    i += 1;
+                }
+                let code = Code {
+                    language: language.clone().unwrap_or_default(),
+                    source,
+                    caption: None,
+                    runnable: false,
+                    file: None,
+                };
+                code_block(o, &code, ctx);
+                continue;
+            }
+            markdown::LineKind::Text => {
+                let pad = if line.indent > 0 {
+                    format!(" style=\"margin-left:{}ch\"", line.indent)
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(o, "<p{pad}>{}</p>", spans_html(&line.spans));
+            }
+            markdown::LineKind::Heading => {
+                let _ = writeln!(o, "<h4>{}</h4>", spans_html(&line.spans));
+            }
+            markdown::LineKind::Quote => {
+                let _ = writeln!(o, "<blockquote>{}</blockquote>", spans_html(&line.spans));
+            }
+            markdown::LineKind::Rule => o.push_str("<hr>\n"),
+            markdown::LineKind::Blank => {}
+        }
+        i += 1;
+    }
 }
 
 struct Ctx {
@@ -162,9 +212,9 @@ pub fn render(content: &Content, with_answers: bool) -> String {
         for q in &quiz.questions {
             o.push_str("<li>\n");
             if let Some(ctx_text) = quiz.multipart_context(q) {
-                let _ = writeln!(o, "<p>{}</p>", lines_br(&to_plain(ctx_text)));
+                markdown_html(&mut o, ctx_text, &ctx);
             }
-            let _ = writeln!(o, "<p>{}</p>", lines_br(&to_plain(&q.prompt)));
+            markdown_html(&mut o, &q.prompt, &ctx);
             if let crate::content::quiz::QuestionKind::Tracing(t) = &q.kind {
                 let code = Code {
                     language: "python".into(),
@@ -179,14 +229,14 @@ pub fn render(content: &Content, with_answers: bool) -> String {
             if !left.is_empty() {
                 o.push_str("<ul>\n");
                 for l in &left {
-                    let _ = writeln!(o, "<li>{} → ____</li>", escape(l));
+                    let _ = writeln!(o, "<li>{} → ____</li>", inline(l));
                 }
                 o.push_str("</ul>\n");
             }
             if let Some(cs) = choices(q) {
                 o.push_str("<ul class=\"choices\">\n");
                 for c in cs {
-                    let _ = writeln!(o, "<li>{}</li>", escape(&c));
+                    let _ = writeln!(o, "<li>{}</li>", inline(&c));
                 }
                 o.push_str("</ul>\n");
             }

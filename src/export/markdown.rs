@@ -2,7 +2,6 @@
 
 use std::fmt::Write as _;
 
-use crate::content::markdown::to_plain;
 use crate::content::sanitize::inert;
 use crate::content::{Block, BlockKind, Bullet, Content};
 use crate::quiz::report::expected_answer;
@@ -32,41 +31,47 @@ pub fn render(content: &Content, with_answers: bool) -> String {
         let _ = writeln!(out, "## Quiz: {}\n", inert(quiz.title()));
         for q in &quiz.questions {
             if let Some(ctx) = quiz.multipart_context(q) {
-                let _ = writeln!(out, "{}\n", inert(&to_plain(ctx)));
+                let _ = writeln!(out, "{}\n", inert(ctx.trim_end()));
             }
+            // The prompt's own Markdown (its code blocks too), indented to
+            // stay inside the numbered item.
+            let number = format!("{}. ", q.position);
+            let pad = " ".repeat(number.len());
             let _ = writeln!(
                 out,
-                "{}. {}\n",
-                q.position,
-                inert(&to_plain(&q.prompt)).replace('\n', "\n   ")
+                "{number}{}\n",
+                indent_rest(&inert(q.prompt.trim_end()), &pad)
             );
             if let crate::content::quiz::QuestionKind::Tracing(t) = &q.kind {
-                let _ = writeln!(out, "```python\n{}\n```\n", t.program.trim_end());
+                let fence = fence_for(&t.program);
+                let program = format!("{fence}python\n{}\n{fence}", inert(t.program.trim_end()));
+                let _ = writeln!(out, "{pad}{}\n", indent_rest(&program, &pad));
             }
             let left = matching_left(q);
             if !left.is_empty() {
                 for l in &left {
-                    let _ = writeln!(out, "   - {} → ____", inert(l));
+                    let _ = writeln!(out, "{pad}- {} → ____", inert(l));
                 }
                 out.push('\n');
             }
             if let Some(cs) = choices(q) {
                 for c in cs {
-                    let _ = writeln!(out, "   - [ ] {}", inert(&c));
+                    let _ = writeln!(out, "{pad}- [ ] {}", indent_rest(&inert(&c), &pad));
                 }
                 out.push('\n');
             }
             if with_answers {
-                let _ = writeln!(out, "   **Answer:**\n");
+                let _ = writeln!(out, "{pad}**Answer:**\n");
+                // Every line of the answer kept, as a quoted code-free block.
                 for l in expected_answer(q).lines() {
-                    let _ = writeln!(out, "   > {}", inert(l));
+                    let _ = writeln!(out, "{pad}> {}  ", inert(l));
                 }
                 out.push('\n');
                 let rubric = rubric_lines(q);
                 if !rubric.is_empty() {
-                    let _ = writeln!(out, "   **Rubric:**\n");
+                    let _ = writeln!(out, "{pad}**Rubric:**\n");
                     for r in rubric {
-                        let _ = writeln!(out, "   - {}", inert(&r));
+                        let _ = writeln!(out, "{pad}- {}", inert(&r));
                     }
                     out.push('\n');
                 }
@@ -74,6 +79,17 @@ pub fn render(content: &Content, with_answers: bool) -> String {
         }
     }
     out
+}
+
+/// `text` with every line after the first indented by `pad`.
+fn indent_rest(text: &str, pad: &str) -> String {
+    text.replace('\n', &format!("\n{pad}"))
+}
+
+/// A fence longer than any run of backticks in `code`.
+fn fence_for(code: &str) -> String {
+    let longest = code.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    "`".repeat(longest.max(2) + 1)
 }
 
 fn blocks(out: &mut String, bs: &[Block]) {

@@ -35,23 +35,25 @@ pub fn render(content: &Content, format: Format, with_answers: bool) -> String {
     }
 }
 
-/// The choices a question offers on paper, in an order that does not give
-/// the answer away (sorted by text), or None when it is not a choice.
+/// The choices a question offers on paper, as their Markdown, in an order
+/// that does not give the answer away (sorted by their text), or None when
+/// it is not a choice.
 pub(crate) fn choices(q: &Question) -> Option<Vec<String>> {
-    let mut v: Vec<String> = match &q.kind {
-        QuestionKind::MultipleChoice(mc) => mc.options().into_iter().map(option_plain).collect(),
-        QuestionKind::Matching(m) => m.right_options().into_iter().map(option_plain).collect(),
-        QuestionKind::Ordering(o) => o.steps.iter().map(|s| option_plain(s)).collect(),
+    let mut v: Vec<&str> = match &q.kind {
+        QuestionKind::MultipleChoice(mc) => mc.options(),
+        QuestionKind::Matching(m) => m.right_options(),
+        QuestionKind::Ordering(o) => o.steps.iter().map(String::as_str).collect(),
         _ => return None,
     };
-    v.sort();
-    Some(v)
+    v.sort_by_cached_key(|s| option_plain(s));
+    Some(v.into_iter().map(str::to_string).collect())
 }
 
-/// For matching questions: the left-hand items, in file order.
+/// For matching questions: the left-hand items (their Markdown), in file
+/// order.
 pub(crate) fn matching_left(q: &Question) -> Vec<String> {
     match &q.kind {
-        QuestionKind::Matching(m) => m.pairs.iter().map(|(l, _)| option_plain(l)).collect(),
+        QuestionKind::Matching(m) => m.pairs.iter().map(|(l, _)| l.clone()).collect(),
         _ => Vec::new(),
     }
 }

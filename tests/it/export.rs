@@ -283,3 +283,35 @@ fn hostile_text_in_lessons_stays_text() {
         assert!(!md.contains('\u{1b}'));
     }
 }
+
+#[test]
+fn quiz_prompts_and_options_keep_their_code_in_both_handouts() {
+    let dir = tempfile::tempdir().unwrap();
+    let html = export(dir.path(), "html", false);
+    // pop-quiz-1's thread-order question: its program is a code block, and
+    // its lines stay lines.
+    assert!(
+        html.contains(
+            "<pre><code class=\"language-python\"><span class=\"t-keyword\">import</span> threading"
+        ),
+        "the quiz's program is not a highlighted code block"
+    );
+    assert!(!html.contains("import threading<br>"));
+    // Inline code in a prompt and in an option.
+    assert!(html.contains("each run <code>total += 1</code> many times"));
+    assert!(html.contains("<li><code>queue.Empty</code></li>"));
+
+    let md = export(dir.path(), "markdown", false);
+    // The code block is fenced and indented inside its numbered question,
+    // so the list goes on after it.
+    let at = md
+        .find("One prints the letters")
+        .expect("the question is there");
+    let after = &md[at..];
+    assert!(
+        after.contains("\n   ```python\n   import threading\n"),
+        "{}",
+        &after[..300]
+    );
+    assert!(md.contains("- [ ] `queue.Empty`"));
+}
