@@ -11,6 +11,7 @@ pub mod cli;
 pub mod content;
 pub mod demos;
 pub mod export;
+pub mod files;
 pub mod highlight;
 pub mod progress;
 pub mod pythreading;

@@ -2,8 +2,18 @@
 //! process, on request only. Output streams back line by line as it
 //! arrives; the run is killed when the learner leaves the slide, asks it to
 //! stop, or it passes its time limit. Nothing here waits on the UI thread.
+//!
+//! The child runs in a process group of its own, and the whole group is
+//! killed when the run ends, so what the code started goes with it. On
+//! Linux, processes that left the group (`setsid()`) are found by a token in
+//! their environment and killed too. Output is bounded: a line is cut at
+//! [`MAX_LINE`] bytes, and at most [`MAX_LINES_PER_WINDOW`] lines are sent
+//! per tenth of a second (the rest are counted as [`RunEvent::Skipped`]), so
+//! a flood neither fills memory nor keeps the UI from its keys. Waiting for
+//! the pipes after the end is bounded too.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,11 +23,29 @@ use std::time::{Duration, Instant};
 /// The environment variable that names the Python to run (default `python3`).
 pub const PYTHON_ENV: &str = "THREADTUTOR_PYTHON";
 
+/// The longest output line kept, in bytes; the rest of the line is dropped.
+pub const MAX_LINE: usize = 4096;
+
+/// Most lines sent per [`WINDOW`]; more are counted, not sent.
+pub const MAX_LINES_PER_WINDOW: usize = 500;
+
+/// The window [`MAX_LINES_PER_WINDOW`] counts in.
+pub const WINDOW: Duration = Duration::from_millis(100);
+
+/// How long the pipes may stay open after the run ended (held by a process
+/// that escaped every kill): then they are let go.
+const DRAIN_LIMIT: Duration = Duration::from_millis(300);
+
+/// The environment variable that marks every process of a run.
+const TOKEN_ENV: &str = "THREADTUTOR_RUN";
+
 /// What a run reports, in order: output lines, then exactly one ending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunEvent {
     Stdout(String),
     Stderr(String),
+    /// This many lines came too fast to show and were dropped.
+    Skipped(u64),
     /// The program finished by itself with this exit code (None: killed by a signal).
     Exited {
         code: Option<i32>,
@@ -36,7 +64,10 @@ pub enum RunEvent {
 impl RunEvent {
     /// Does this event end the run?
     pub fn is_end(&self) -> bool {
-        !matches!(self, RunEvent::Stdout(_) | RunEvent::Stderr(_))
+        !matches!(
+            self,
+            RunEvent::Stdout(_) | RunEvent::Stderr(_) | RunEvent::Skipped(_)
+        )
     }
 }
 
@@ -85,6 +116,11 @@ pub fn start(
 ) -> RunHandle {
     let report = Arc::new(report);
     let stop = Arc::new(AtomicBool::new(false));
+    let seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+        ^ (u64::from(std::process::id()) << 32);
+    let token = format!("{:016x}", crate::rng::SplitMix64::new(seed).next_u64());
     let spawned = Command::new(python)
         .arg("-u")
         .arg("-c")
@@ -93,7 +129,9 @@ pub fn start(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env(TOKEN_ENV, &token)
         .current_dir(std::env::temp_dir())
+        .process_group(0)
         .spawn();
     let mut child = match spawned {
         Ok(c) => c,
@@ -112,30 +150,96 @@ pub fn start(
             };
         }
     };
-    let readers = [
-        child
-            .stdout
-            .take()
-            .map(|s| pump(s, Arc::clone(&report), RunEvent::Stdout)),
-        child
-            .stderr
-            .take()
-            .map(|s| pump(s, Arc::clone(&report), RunEvent::Stderr)),
-    ];
+    let ended = Arc::new(AtomicBool::new(false));
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+    let mut readers = 0;
+    for (stream, wrap) in [
+        (
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
+            RunEvent::Stdout as fn(String) -> RunEvent,
+        ),
+        (
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
+            RunEvent::Stderr,
+        ),
+    ] {
+        if let Some(stream) = stream {
+            let (report, ended, done) = (Arc::clone(&report), Arc::clone(&ended), done_tx.clone());
+            let r = report.clone();
+            let spawned = thread::Builder::new()
+                .name("code-run-output".into())
+                .spawn(move || {
+                    pump(stream, &*r, wrap, &ended);
+                    let _ = done.send(());
+                });
+            drop(report);
+            if spawned.is_ok() {
+                readers += 1;
+            }
+        }
+    }
+    drop(done_tx);
     let stop2 = Arc::clone(&stop);
     let watcher = thread::Builder::new()
         .name("code-run".into())
         .spawn(move || {
             let started = Instant::now();
             let end = watch(&mut child, &stop2, limit, started);
-            // Output first, then the ending.
-            for r in readers.into_iter().flatten() {
-                let _ = r.join();
+            kill_everything(&child, &token);
+            // Output first, then the ending; a pipe held open by a process
+            // that escaped is let go after a moment.
+            let deadline = Instant::now() + DRAIN_LIMIT;
+            for _ in 0..readers {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if done_rx.recv_timeout(left).is_err() {
+                    break;
+                }
             }
+            ended.store(true, Ordering::SeqCst);
             report(end);
         })
         .ok();
     RunHandle { stop, watcher }
+}
+
+/// Kill the run's process group, and (Linux) every process that carries
+/// the run's token in its environment, wherever it went.
+fn kill_everything(child: &Child, token: &str) {
+    use rustix::process::{Pid, Signal, kill_process, kill_process_group};
+    let group = Pid::from_child(child);
+    let _ = kill_process_group(group, Signal::KILL);
+    #[cfg(target_os = "linux")]
+    {
+        let needle = format!("{TOKEN_ENV}={token}");
+        let Ok(procs) = std::fs::read_dir("/proc") else {
+            return;
+        };
+        for entry in procs.flatten() {
+            let Some(pid) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<i32>().ok())
+                .and_then(Pid::from_raw)
+            else {
+                continue;
+            };
+            // Our own processes' environments are readable; others' are not.
+            let Ok(env) = crate::files::read_limited(&entry.path().join("environ"), 1 << 20) else {
+                continue;
+            };
+            if env.split(|b| *b == 0).any(|var| var == needle.as_bytes()) {
+                let _ = kill_process(pid, Signal::KILL);
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = token;
 }
 
 /// Wait for the child to exit, be stopped, or pass the limit.
@@ -171,23 +275,67 @@ fn watch(child: &mut Child, stop: &AtomicBool, limit: Duration, started: Instant
     }
 }
 
-fn pump<R: Read + Send + 'static>(
-    stream: R,
-    report: Arc<impl Fn(RunEvent) + Send + Sync + 'static>,
+/// Read `stream` to its end, reporting each line (cut at [`MAX_LINE`]
+/// bytes), at most [`MAX_LINES_PER_WINDOW`] a window; stops reporting
+/// once the run has `ended`.
+fn pump(
+    mut stream: Box<dyn Read + Send>,
+    report: &(impl Fn(RunEvent) + ?Sized),
     wrap: fn(String) -> RunEvent,
-) -> JoinHandle<()> {
-    thread::spawn(move || {
-        let mut reader = BufReader::new(stream);
-        let mut buf = Vec::new();
-        loop {
-            buf.clear();
-            match reader.read_until(b'\n', &mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(_) => {
-                    let line = String::from_utf8_lossy(&buf);
-                    report(wrap(line.trim_end_matches(['\n', '\r']).to_string()));
-                }
+    ended: &AtomicBool,
+) {
+    let mut line: Vec<u8> = Vec::new();
+    let mut cut = false;
+    let mut chunk = [0u8; 8192];
+    let mut window = Instant::now();
+    let mut sent = 0usize;
+    let mut skipped = 0u64;
+    let mut emit = |line: &mut Vec<u8>, sent: &mut usize, skipped: &mut u64| {
+        if window.elapsed() >= WINDOW {
+            window = Instant::now();
+            *sent = 0;
+            if *skipped > 0 && !ended.load(Ordering::SeqCst) {
+                report(RunEvent::Skipped(std::mem::take(skipped)));
             }
         }
-    })
+        if *sent < MAX_LINES_PER_WINDOW {
+            *sent += 1;
+            if !ended.load(Ordering::SeqCst) {
+                let text = String::from_utf8_lossy(line);
+                report(wrap(text.trim_end_matches('\r').to_string()));
+            }
+        } else {
+            *skipped += 1;
+        }
+        line.clear();
+    };
+    loop {
+        let n = match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => break,
+        };
+        for piece in chunk[..n].split_inclusive(|b| *b == b'\n') {
+            let (body, newline) = match piece.split_last() {
+                Some((b'\n', body)) => (body, true),
+                _ => (piece, false),
+            };
+            if !cut {
+                let room = MAX_LINE.saturating_sub(line.len());
+                line.extend_from_slice(&body[..body.len().min(room)]);
+                cut = body.len() > room;
+            }
+            if newline {
+                emit(&mut line, &mut sent, &mut skipped);
+                cut = false;
+            }
+        }
+    }
+    if !line.is_empty() {
+        emit(&mut line, &mut sent, &mut skipped);
+    }
+    if skipped > 0 && !ended.load(Ordering::SeqCst) {
+        report(RunEvent::Skipped(skipped));
+    }
 }

@@ -313,6 +313,9 @@ impl App {
                 match event {
                     RunEvent::Stdout(l) => panel.lines.push((l, false)),
                     RunEvent::Stderr(l) => panel.lines.push((l, true)),
+                    RunEvent::Skipped(n) => panel
+                        .lines
+                        .push((format!("… {n} more lines came too fast to show"), true)),
                     RunEvent::Exited { code, millis } => {
                         panel.ended = Some(match code {
                             Some(c) => format!(

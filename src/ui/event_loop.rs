@@ -142,13 +142,13 @@ fn run_with(
 
     let result = drawn.and_then(|_| event_loop(&mut tui, &mut app, &mut inbox, &mut workers));
     terminal::restore();
-    if let Some(run) = workers.run.take() {
-        run.stop_and_wait();
-    }
-    // Write the last position before leaving.
+    // Write the last position before anything that could wait.
     workers.pending_save = None;
     workers.saver.save(&app.progress);
     workers.saver.finish();
+    if let Some(run) = workers.run.take() {
+        run.stop_and_wait();
+    }
     result.map_err(|e| format!("terminal error: {e}"))
 }
 
@@ -170,6 +170,9 @@ struct Workers {
 
 /// How long a progress change may wait before it is written.
 const SAVE_EVERY: Duration = Duration::from_secs(1);
+
+/// Most workers' reports taken in before a frame is drawn.
+const MESSAGES_PER_FRAME: usize = 256;
 
 /// How long lesson code may run.
 const RUN_LIMIT: Duration = Duration::from_secs(15);
@@ -274,8 +277,13 @@ fn event_loop(
             dirty |= app.update(AppEvent::Tick);
         }
         // Take the workers' reports already waiting (this costs no system
-        // call, so the frame is not held up); more input is read after it.
-        while let Some(more) = inbox.try_message() {
+        // call, so the frame is not held up), up to a frame's worth: a
+        // flood of output must not keep the next key waiting. The rest are
+        // taken after the frame, with the input.
+        for _ in 0..MESSAGES_PER_FRAME {
+            let Some(more) = inbox.try_message() else {
+                break;
+            };
             dirty |= app.update(more);
         }
         if dirty && !app.quit {

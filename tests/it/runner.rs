@@ -111,3 +111,93 @@ fn missing_python_is_explained() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Is a process with this pid still alive (and not a zombie)? Linux only.
+fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| {
+            let state = s.rsplit(')').next().unwrap_or("").trim_start();
+            !state.starts_with('Z') && !state.starts_with('X')
+        })
+        .unwrap_or(false)
+}
+
+#[test]
+fn a_background_process_that_left_the_group_dies_with_the_run() {
+    if !have_python() || !std::path::Path::new("/proc/self/stat").exists() {
+        return;
+    }
+    // The block forks a child that starts a session of its own, keeps the
+    // output pipe open and runs for a minute; the block itself ends at once.
+    let src = "import os, sys, time\n\
+        pid = os.fork()\n\
+        if pid == 0:\n    os.setsid()\n    print('bg', os.getpid(), flush=True)\n    time.sleep(60)\n    os._exit(0)\n\
+        time.sleep(0.3)\n\
+        print('main done', flush=True)\n";
+    let (tx, rx) = mpsc::channel();
+    let t = Instant::now();
+    let h = runner::start("python3", src, Duration::from_secs(20), move |e| {
+        let _ = tx.send(e);
+    });
+    let events = collect(&rx);
+    let took = t.elapsed();
+    assert!(
+        matches!(events.last(), Some(RunEvent::Exited { code: Some(0), .. })),
+        "{events:?}"
+    );
+    let bg: i32 = events
+        .iter()
+        .find_map(|e| match e {
+            RunEvent::Stdout(l) => l.strip_prefix("bg ").and_then(|p| p.parse().ok()),
+            _ => None,
+        })
+        .expect("the background process reported its pid");
+    // The run ended without waiting for the background process's pipe...
+    assert!(took < Duration::from_secs(10), "the run took {took:?}");
+    h.stop_and_wait();
+    // ...and the process is gone.
+    let t = Instant::now();
+    while alive(bg) && t.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!alive(bg), "pid {bg} outlived the run");
+}
+
+#[test]
+fn a_flood_of_output_is_bounded() {
+    if !have_python() {
+        return;
+    }
+    // A tight loop of lines, and a line without end: both bounded.
+    let src =
+        "import sys\nfor i in range(300000):\n    print(i)\nsys.stdout.write('x' * 3000000)\n";
+    let (tx, rx) = mpsc::channel();
+    let _h = runner::start("python3", src, Duration::from_secs(30), move |e| {
+        let _ = tx.send(e);
+    });
+    let mut lines = 0u64;
+    let mut skipped = 0u64;
+    let mut longest = 0;
+    let mut ended = None;
+    while let Ok(ev) = rx.recv_timeout(Duration::from_secs(30)) {
+        match ev {
+            RunEvent::Stdout(l) => {
+                lines += 1;
+                longest = longest.max(l.len());
+            }
+            RunEvent::Skipped(n) => skipped += n,
+            other => {
+                ended = Some(other);
+                break;
+            }
+        }
+    }
+    assert!(
+        matches!(ended, Some(RunEvent::Exited { code: Some(0), .. })),
+        "{ended:?}"
+    );
+    assert!(longest <= runner::MAX_LINE, "a line of {longest} bytes");
+    // Every line is either shown or counted.
+    assert_eq!(lines + skipped, 300_001);
+    assert!(skipped > 0, "nothing was held back from a flood");
+}
