@@ -73,7 +73,7 @@ fn spans_html(spans: &[markdown::Span]) -> String {
 /// A quiz's Markdown (a prompt, a multipart context) as HTML: paragraphs,
 /// lists, quotes and headings with their inline code, and code blocks
 /// highlighted as on a slide.
-fn markdown_html(o: &mut String, text: &str, ctx: &Ctx) {
+fn markdown_html(o: &mut String, text: &str, engine: &Engine) {
     let lines = markdown::render(text);
     let mut i = 0;
     while i < lines.len() {
@@ -96,7 +96,7 @@ fn markdown_html(o: &mut String, text: &str, ctx: &Ctx) {
                     runnable: false,
                     file: None,
                 };
-                code_block(o, &code, ctx);
+                code_block(o, &code, engine);
                 continue;
             }
             markdown::LineKind::Text => {
@@ -120,9 +120,6 @@ fn markdown_html(o: &mut String, text: &str, ctx: &Ctx) {
     }
 }
 
-struct Ctx {
-    engine: Engine,
-}
 
 /// The colour of each token class on paper (a light palette).
 fn token_css(class: TokenClass) -> &'static str {
@@ -154,9 +151,7 @@ fn token_rules() -> String {
 }
 
 pub fn render(content: &Content, with_answers: bool) -> String {
-    let ctx = Ctx {
-        engine: Engine::load(),
-    };
+    let engine = Engine::load();
     let mut o = String::new();
     let title = if with_answers {
         "Python Threads: handout (teacher's copy)"
@@ -197,7 +192,7 @@ pub fn render(content: &Content, with_answers: bool) -> String {
         for (i, slide) in lesson.slides.iter().enumerate() {
             o.push_str("<section class=\"slide\">\n");
             let _ = writeln!(o, "<h3>{}. {}</h3>", i + 1, escape(&slide.title));
-            blocks(&mut o, &slide.blocks, &ctx);
+            blocks(&mut o, &slide.blocks, &engine);
             o.push_str("</section>\n");
         }
     }
@@ -212,9 +207,9 @@ pub fn render(content: &Content, with_answers: bool) -> String {
         for q in &quiz.questions {
             o.push_str("<li>\n");
             if let Some(ctx_text) = quiz.multipart_context(q) {
-                markdown_html(&mut o, ctx_text, &ctx);
+                markdown_html(&mut o, ctx_text, &engine);
             }
-            markdown_html(&mut o, &q.prompt, &ctx);
+            markdown_html(&mut o, &q.prompt, &engine);
             if let crate::content::quiz::QuestionKind::Tracing(t) = &q.kind {
                 let code = Code {
                     language: "python".into(),
@@ -223,7 +218,7 @@ pub fn render(content: &Content, with_answers: bool) -> String {
                     runnable: false,
                     file: None,
                 };
-                code_block(&mut o, &code, &ctx);
+                code_block(&mut o, &code, &engine);
             }
             let left = matching_left(q);
             if !left.is_empty() {
@@ -264,19 +259,19 @@ pub fn render(content: &Content, with_answers: bool) -> String {
     o
 }
 
-fn blocks(o: &mut String, bs: &[Block], ctx: &Ctx) {
+fn blocks(o: &mut String, bs: &[Block], engine: &Engine) {
     for b in bs {
-        block(o, b, ctx);
+        block(o, b, engine);
     }
 }
 
-fn block(o: &mut String, b: &Block, ctx: &Ctx) {
+fn block(o: &mut String, b: &Block, engine: &Engine) {
     match &b.kind {
         BlockKind::Paragraph(t) => {
             let _ = writeln!(o, "<p>{}</p>", inline(t));
         }
         BlockKind::Bullets(items) => bullets(o, items),
-        BlockKind::Code(c) => code_block(o, c, ctx),
+        BlockKind::Code(c) => code_block(o, c, engine),
         BlockKind::Columns(cols) => {
             for col in cols {
                 let _ = writeln!(
@@ -284,7 +279,7 @@ fn block(o: &mut String, b: &Block, ctx: &Ctx) {
                     "<div class=\"column\">\n<h4>{}</h4>",
                     escape(&col.heading)
                 );
-                blocks(o, &col.blocks, ctx);
+                blocks(o, &col.blocks, engine);
                 o.push_str("</div>\n");
             }
         }
@@ -353,12 +348,12 @@ fn bullets(o: &mut String, items: &[Bullet]) {
     o.push_str("</ul>\n");
 }
 
-fn code_block(o: &mut String, c: &Code, ctx: &Ctx) {
+fn code_block(o: &mut String, c: &Code, engine: &Engine) {
     if let Some(cap) = &c.caption {
         let _ = writeln!(o, "<div class=\"caption\">{}</div>", inline(cap));
     }
     let _ = write!(o, "<pre><code class=\"language-{}\">", escape(&c.language));
-    for (n, line) in ctx.engine.tokens(&c.language, &c.source).iter().enumerate() {
+    for (n, line) in engine.tokens(&c.language, &c.source).iter().enumerate() {
         if n > 0 {
             o.push('\n');
         }
