@@ -2,6 +2,7 @@
 //! command returns its exit code: 0 success, 1 a user error (one line on
 //! stderr), 2 bad usage (clap's own).
 
+pub mod challenge;
 pub mod quiz;
 
 use std::io::{self, Write};
@@ -78,6 +79,8 @@ pub enum Command {
     Quiz(crate::cli::quiz::QuizArgs),
     /// Grade a class's answer sheets into one table.
     Grade(crate::cli::quiz::GradeArgs),
+    /// Challenge levels: list them, replay a schedule, or solve one (--solve).
+    Challenge(crate::cli::challenge::ChallengeArgs),
     /// Present to a class: full-screen slides for a projector, publishing
     /// each move to `threadtutor notes`.
     Present {
@@ -212,13 +215,18 @@ fn run_command(
         }
         Some(Command::Check) => {
             let c = load(source)?;
+            let problems = crate::cli::challenge::check_levels(&c);
+            if !problems.is_empty() {
+                return Err(Error::Content(problems));
+            }
             let slides: usize = c.lessons.iter().map(|l| l.slides.len()).sum();
             let questions: usize = c.quizzes.iter().map(|q| q.questions.len()).sum();
             writeln!(
                 out,
-                "ok: {} lessons ({slides} slides), {} quizzes ({questions} questions)",
+                "ok: {} lessons ({slides} slides), {} quizzes ({questions} questions), {} challenges (fixed versions proved)",
                 c.lessons.len(),
-                c.quizzes.len()
+                c.quizzes.len(),
+                c.challenges.len()
             )?;
             Ok(())
         }
@@ -234,6 +242,9 @@ fn run_command(
             show(&content, lesson, *slide, out)
         }
         Some(Command::Demo(args)) => demo(args, out),
+        Some(Command::Challenge(args)) => {
+            reported(crate::cli::challenge::command(args, source, out, err))
+        }
         Some(Command::Quiz(args)) => {
             let content = load(source)?;
             if let Some(code) = crate::cli::quiz::run_quiz(args, &content.quizzes, out, err) {
@@ -400,6 +411,18 @@ fn report(err: &mut dyn Write, diags: &[Diagnostic]) {
 /// Load content, or return its problems.
 fn load(source: &Source) -> Result<Content, Error> {
     content::load(source).map_err(Error::Content)
+}
+
+/// Load content, or print its problems and return None (for commands that
+/// report their own errors).
+pub fn load_or_report(source: &Source, err: &mut dyn Write) -> Option<Content> {
+    match content::load(source) {
+        Ok(c) => Some(c),
+        Err(diags) => {
+            report(err, &diags);
+            None
+        }
+    }
 }
 
 #[derive(Serialize)]
