@@ -22,6 +22,7 @@ fn main() {
         ("QUIZZES", "quizzes", "toml"),
         ("EXAMPLES", "examples/python", "py"),
         ("CHALLENGES", "challenges", "toml"),
+        ("EXERCISES", "exercises", "toml"),
     ] {
         let path = Path::new(&root).join(dir);
         println!("cargo:rerun-if-changed={}", path.display());

@@ -11,6 +11,7 @@ pub mod classroom;
 pub mod cli;
 pub mod content;
 pub mod demos;
+pub mod exercise;
 pub mod export;
 pub mod files;
 pub mod highlight;

@@ -3,6 +3,7 @@
 //! stderr), 2 bad usage (clap's own).
 
 pub mod challenge;
+pub mod exercise;
 pub mod quiz;
 
 use std::io::{self, Write};
@@ -81,6 +82,8 @@ pub enum Command {
     Grade(crate::cli::quiz::GradeArgs),
     /// Challenge levels: list them, replay a schedule, or solve one (--solve).
     Challenge(crate::cli::challenge::ChallengeArgs),
+    /// Exercises: list them, check a file, print a solution, write the starters.
+    Exercise(crate::cli::exercise::ExerciseArgs),
     /// Present to a class: full-screen slides for a projector, publishing
     /// each move to `threadtutor notes`.
     Present {
@@ -228,7 +231,13 @@ fn run_command(
                 c.quizzes.len(),
                 c.challenges.len()
             )?;
-            Ok(())
+            // Every exercise's solution passes and starter fails (when
+            // python3 is here; it says so when not).
+            if crate::cli::exercise::check_exercises(&c, out, err) {
+                Ok(())
+            } else {
+                Err(Error::Reported(1))
+            }
         }
         Some(Command::Lessons { json }) => {
             let content = load(source)?;
@@ -244,6 +253,9 @@ fn run_command(
         Some(Command::Demo(args)) => demo(args, out),
         Some(Command::Challenge(args)) => {
             reported(crate::cli::challenge::command(args, source, out, err))
+        }
+        Some(Command::Exercise(args)) => {
+            reported(crate::cli::exercise::run(args, source, out, err))
         }
         Some(Command::Quiz(args)) => {
             let content = load(source)?;

@@ -3,6 +3,7 @@
 
 pub mod challenge;
 pub mod diagnostic;
+pub mod exercise;
 pub mod lesson;
 pub mod load;
 pub mod markdown;
@@ -12,5 +13,6 @@ pub mod quiz;
 pub mod sanitize;
 
 pub use diagnostic::Diagnostic;
+pub use exercise::Exercise;
 pub use lesson::*;
 pub use load::{Content, Source, load};
