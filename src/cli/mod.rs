@@ -224,12 +224,20 @@ fn run_command(
             }
             let slides: usize = c.lessons.iter().map(|l| l.slides.len()).sum();
             let questions: usize = c.quizzes.iter().map(|q| q.questions.len()).sum();
+            let proved = if c.challenges.is_empty() {
+                ""
+            } else {
+                " (every fixed version proved)"
+            };
             writeln!(
                 out,
-                "ok: {} lessons ({slides} slides), {} quizzes ({questions} questions), {} challenges (fixed versions proved)",
-                c.lessons.len(),
-                c.quizzes.len(),
-                c.challenges.len()
+                "ok: {} ({}), {} ({}), {}{proved}, {}",
+                count(c.lessons.len(), "lesson", "lessons"),
+                count(slides, "slide", "slides"),
+                count(c.quizzes.len(), "quiz", "quizzes"),
+                count(questions, "question", "questions"),
+                count(c.challenges.len(), "challenge", "challenges"),
+                count(c.exercises.len(), "exercise", "exercises"),
             )?;
             // Every exercise's solution passes and starter fails (when
             // python3 is here; it says so when not).
@@ -344,6 +352,11 @@ fn run_command(
             progress(&store, source, *reset, out, err)
         }
     }
+}
+
+/// `n` and the word for one or many: `1 quiz`, `2 quizzes`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// An exit code from a command that reported its own problems.
