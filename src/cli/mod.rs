@@ -2,6 +2,7 @@
 //! command returns its exit code: 0 success, 1 a user error (one line on
 //! stderr), 2 bad usage (clap's own).
 
+pub mod keys;
 pub mod quiz;
 
 use std::io::{self, Write};
@@ -105,6 +106,12 @@ pub enum Command {
     },
     /// Print the man page (roff) on standard output.
     Man,
+    /// Print every key of the tutorial, screen by screen (a cheat sheet).
+    Keys {
+        /// An array of objects with screen, keys and action.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show where progress is kept and what it holds.
     Progress {
         /// Start over (the old file is kept beside it as progress.toml.reset-<time>).
@@ -317,6 +324,7 @@ pub fn run(cli: Cli) -> i32 {
                 Err(e) => fail(&mut err, &format!("cannot write the man page: {e}")),
             }
         }
+        Some(Command::Keys { json }) => keys::run(json, &mut out),
         Some(Command::Progress { reset }) => {
             let store = match Store::from_env() {
                 Ok(s) => s,

@@ -58,8 +58,7 @@ pub fn run_present(
         Err(e) => (None, Some(format!("No speaker notes this time: {e}"))),
     };
     run_with(content, store, opts, presenter, move |app| {
-        app.present = Some(super::present::Present::new());
-        app.open_lesson_at(lesson, 0, 1);
+        app.start_presenting(lesson);
         if warning.is_some() {
             app.banner = warning;
         }
@@ -140,8 +139,7 @@ fn run_with(
         _watcher: watcher,
     };
 
-    let result =
-        drawn.and_then(|_| event_loop(&mut tui, &mut app, &mut inbox, &mut workers));
+    let result = drawn.and_then(|_| event_loop(&mut tui, &mut app, &mut inbox, &mut workers));
     terminal::restore();
     if let Some(run) = workers.run.take() {
         run.stop_and_wait();
@@ -246,7 +244,7 @@ fn event_loop(
         if app.needs_tick() {
             deadline = Some(last_tick + tick);
         }
-        if app.present.is_some() {
+        if app.presenting().is_some() {
             let next = last_clock + Duration::from_secs(1);
             deadline = Some(deadline.map_or(next, |d: Instant| d.min(next)));
         }
@@ -259,7 +257,9 @@ fn event_loop(
             None => match inbox.next(deadline)? {
                 Some(ev) => ev,
                 None if app.needs_tick() => AppEvent::Tick,
-                None if app.present.is_some() && last_clock.elapsed() >= Duration::from_secs(1) => {
+                None if app.presenting().is_some()
+                    && last_clock.elapsed() >= Duration::from_secs(1) =>
+                {
                     last_clock = Instant::now();
                     AppEvent::Tick
                 }
