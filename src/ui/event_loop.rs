@@ -112,6 +112,12 @@ fn run_with(
             return Err(format!("cannot watch the terminal's input: {e}"));
         }
     };
+    // A resize between the first frame and the inbox watching for it was
+    // missed: draw again at the new size.
+    let drawn = drawn.and_then(|_| match crossterm::terminal::size() {
+        Ok(now) if app.size != Some(now) => draw(&mut tui, &mut app),
+        Ok(_) | Err(_) => Ok(()),
+    });
     spawn_signals(tx.clone());
     let hl_tx = tx.clone();
     let highlighter = Highlighter::spawn(move |h| {
