@@ -278,34 +278,153 @@ fn the_global_keys_act_on_every_screen_that_takes_them() {
     assert!(a.quit);
 }
 
-#[test]
-fn the_quiz_keys_are_the_ones_the_quiz_reads() {
-    // The quiz reads its own keys (they depend on the question); each key
-    // the table lists for it is found there, and Esc leaves.
-    let mut seen = 0;
-    for b in keys::QUIZ {
-        for key in b.keys {
-            for ev in presses(*key) {
-                assert!(
-                    keys::QUIZ
-                        .iter()
-                        .any(|x| x.keys.iter().any(|k| k.matches(&ev))),
-                    "{}",
-                    key.label()
-                );
-                seen += 1;
-            }
-        }
-    }
-    assert!(seen > keys::QUIZ.len());
+/// The quiz of docs/quiz-format.md's complete example: one question of
+/// every kind.
+const EXAMPLE_QUIZ: &str = r##"# quizzes/example.toml
+title = "Example quiz"
+
+[[questions]]
+type = "MultipleChoice"
+id = "queue-put-full"
+prompt.prompt = "What does `q.put(item)` do when the bounded queue `q` is full?"
+prompt.distractors = [
+  "It raises `queue.Full` at once",
+  "It drops the oldest item",
+]
+answer.answer = "It blocks until there is room"
+context = "Only `put_nowait()` or `put(item, block=False)` raise `queue.Full`."
+
+[[questions]]
+type = "MultipleChoice"
+id = "possible-outputs"
+prompt.prompt = "Thread 1 prints `a` then `b`; thread 2 prints `1`. Which outputs are possible?"
+prompt.distractors = ["b a 1"]
+answer.answer = ["a b 1", "a 1 b", "1 a b"]
+
+[[questions]]
+type = "ShortAnswer"
+id = "put-nowait-exception"
+prompt.prompt = "Which exception does `q.put_nowait(item)` raise on a full queue?"
+answer.answer = "queue.Full"
+answer.alternatives = ["Full"]
+
+[[questions]]
+type = "Tracing"
+id = "finally"
+prompt.language = "python"
+prompt.program = """
+import threading
+lock = threading.Lock()
+try:
+    with lock:
+        raise ValueError
+except ValueError:
+    print("locked:", lock.locked())
+"""
+answer.doesCompile = true
+answer.stdout = "locked: False"
+
+[[questions]]
+type = "FreeText"
+id = "why-queues"
+prompt.prompt = "Why are queues great?"
+answer.model = """
+A queue is thread-safe: it does the locking for you. It also synchronizes:
+`get()` blocks until an item arrives, so nobody has to poll.
+"""
+context = "The deck: a queue handles *both* data protection and synchronization."
+
+[[questions.answer.concepts]]
+label = "thread-safe: it does the locking for you"
+points = 1
+phrases = ["thread-safe", "threadsafe"]
+patterns = ["(does|handles|built in) ... lock*"]
+
+[[questions.answer.concepts]]
+label = "it synchronizes: get() blocks until an item arrives"
+points = 2
+patterns = ["synchroni*", "get ... (block*|wait*)"]
+
+[[questions.answer.misconceptions]]
+label = "queues make threads run in parallel"
+points = 1
+patterns = ["queue* (make*|let*) ... parallel*"]
+
+[[questions]]
+type = "Matching"
+id = "match-primitives"
+prompt.prompt = "Match each primitive to its use."
+prompt.distractors = ["Stop another thread"]
+
+[questions.answer.pairs]
+"Lock()" = "One thread at a time in a critical section"
+"Semaphore()" = "At most N threads at once"
+"Event()" = "A flag threads wait on"
+
+[[questions]]
+type = "Ordering"
+id = "shutdown"
+prompt.prompt = "Put the steps of a clean shutdown in order."
+answer.steps = [
+  "Put one sentinel per worker on the queue",
+  "Each worker takes a sentinel and returns",
+  "join() every worker",
+]
+"##;
+
+/// An app on the example quiz, only question `id`, past `keys` pressed.
+fn quiz_at(id: &str, before: &[KeyEvent]) -> App {
+    let quiz = threadtutor::content::quiz::parse_quiz("example", "example.toml", EXAMPLE_QUIZ)
+        .expect("the example quiz loads");
     let mut a = app(ColorDepth::TrueColor);
-    let quiz = a.content.quizzes[0].id.clone();
-    a.open_quiz(&quiz, &[], Back::HomeAt(0));
-    assert!(matches!(a.screen, Screen::Quiz(_)));
+    a.screen = Screen::Quiz(Box::new(threadtutor::ui::quiz::QuizView::new(
+        quiz,
+        &[id.to_string()],
+        7,
+        Back::Home,
+    )));
+    for k in before {
+        a.update(AppEvent::Input(Event::Key(*k)));
+    }
+    a
+}
+
+#[test]
+fn the_quiz_keys_act_on_the_questions_they_are_for() {
+    use keys::QuizAction as Q;
+    let key = |code| KeyEvent::new_with_kind(code, KeyModifiers::NONE, KeyEventKind::Press);
+    let ctrl_s = KeyEvent::new_with_kind(
+        KeyCode::Char('s'),
+        KeyModifiers::CONTROL,
+        KeyEventKind::Press,
+    );
+    let setup = |action| match action {
+        Q::Submit => quiz_at("queue-put-full", &[]),
+        Q::Move | Q::Tick => quiz_at("possible-outputs", &[key(KeyCode::Down)]),
+        Q::Match => quiz_at("match-primitives", &[]),
+        Q::Reorder => quiz_at("shutdown", &[key(KeyCode::Down)]),
+        Q::Field | Q::Runs => quiz_at("finally", &[]),
+        Q::Scroll => quiz_at("finally", &[key(KeyCode::PageDown)]),
+        Q::Next => quiz_at("queue-put-full", &[ctrl_s]),
+        // On the results after a wrong answer.
+        Q::Retry | Q::Again => quiz_at(
+            "put-nowait-exception",
+            &[key(KeyCode::Char('x')), ctrl_s, key(KeyCode::Enter)],
+        ),
+        Q::Leave => quiz_at("queue-put-full", &[]),
+    };
+    // Scrolling shows in a small terminal; the rest in a roomy one.
+    let (scroll, rest): (Vec<Binding<Q>>, Vec<Binding<Q>>) = keys::QUIZ
+        .iter()
+        .copied()
+        .partition(|b| b.action == Q::Scroll);
+    every_key_acts("quiz", &scroll, &setup, (60, 12));
+    every_key_acts("quiz", &rest, &setup, (80, 40));
+    // Letters are typed into an answer, not taken as commands.
+    let mut a = quiz_at("put-nowait-exception", &[]);
     type_str(&mut a, "q?/");
     assert!(!a.quit && a.overlay.is_none(), "typed, not commands");
-    press(&mut a, KeyCode::Esc);
-    assert!(matches!(a.screen, Screen::Home(_)));
+    assert!(screen(&mut a, 60, 12).contains("q?/"));
 }
 
 /// The last row of the screen.
