@@ -304,13 +304,13 @@ pub static HOME: &[Binding<HomeAction>] = &[
     Binding {
         keys: &[ch('g'), Plain(Home)],
         action: HomeAction::First,
-        what: "the first lesson",
+        what: "the top of the list",
         foot: Foot::Hide,
     },
     Binding {
         keys: &[ch('G'), Plain(End)],
         action: HomeAction::Last,
-        what: "the last quiz",
+        what: "the end of the list",
         foot: Foot::Hide,
     },
     Binding {
