@@ -767,6 +767,8 @@ pub enum PresentAction {
     First,
     Last,
     Open,
+    Run,
+    CloseRun,
     Blank,
     GoTo,
     Questions,
@@ -829,6 +831,18 @@ pub static PRESENT: &[Binding<PresentAction>] = &[
         foot: Foot::Hide,
     },
     Binding {
+        keys: &[ch('r')],
+        action: PresentAction::Run,
+        what: "run the slide's runnable code under it (again: the next block)",
+        foot: Foot::Hide,
+    },
+    Binding {
+        keys: &[ch('x')],
+        action: PresentAction::CloseRun,
+        what: "stop the code and close its output",
+        foot: Foot::Hide,
+    },
+    Binding {
         keys: &[ch('b')],
         action: PresentAction::Blank,
         what: "blank the screen (any key brings it back)",
@@ -849,7 +863,7 @@ pub static PRESENT: &[Binding<PresentAction>] = &[
     Binding {
         keys: &[Plain(Esc)],
         action: PresentAction::Back,
-        what: "close the questions (q ends the presentation)",
+        what: "close the questions or the code's output (q ends the presentation)",
         foot: Foot::Hide,
     },
 ];

@@ -314,7 +314,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
 }
 
 /// The output of a code run: the newest lines, and how it ended.
-fn run_panel(frame: &mut Frame, area: Rect, app: &App, panel: &RunPanel) {
+pub(super) fn run_panel(frame: &mut Frame, area: Rect, app: &App, panel: &RunPanel) {
     let t = &app.theme;
     let (title, style) = match &panel.ended {
         None => (" python3 · running… (x stops) ".to_string(), t.key),

@@ -118,7 +118,9 @@ impl PresentState {
             | PresentAction::First
             | PresentAction::Last
             | PresentAction::Open => p.questions = false,
-            PresentAction::ScrollDown
+            PresentAction::Run
+            | PresentAction::CloseRun
+            | PresentAction::ScrollDown
             | PresentAction::ScrollUp
             | PresentAction::PageDown
             | PresentAction::PageUp
@@ -158,6 +160,9 @@ impl PresentState {
             }
             // Handled above (it needs the whole state for the way back).
             PresentAction::Open => Cmd::Stay,
+            PresentAction::Run => Cmd::Run,
+            PresentAction::CloseRun if cx.run_open => Cmd::CloseRun,
+            PresentAction::CloseRun => Cmd::Say("No code output to close.".into()),
             PresentAction::Blank => {
                 self.talk.blank = true;
                 Cmd::Stay
@@ -174,6 +179,7 @@ impl PresentState {
                 self.talk.questions = false;
                 Cmd::Stay
             }
+            PresentAction::Back if cx.run_open => Cmd::CloseRun,
             // No home screen while presenting.
             PresentAction::Back => Cmd::Say("q ends the presentation".into()),
         }
@@ -290,6 +296,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, present: &mut PresentState
         body.width.saturating_sub(margin * 2),
         body.height,
     );
+    // A code run's output takes the lower part, as in a lesson.
+    let inner = match &app.run {
+        Some(panel) if inner.height >= 8 => {
+            let h = (inner.height * 2 / 5).max(5);
+            let [top, bottom] =
+                Layout::vertical([Constraint::Min(3), Constraint::Length(h)]).areas(inner);
+            super::lesson::run_panel(frame, bottom, app, panel);
+            top
+        }
+        _ => inner,
+    };
     super::lesson::draw_body(frame, inner, app, state);
 
     // The thin footer: where we are on the left, the clock on the right.

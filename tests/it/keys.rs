@@ -224,7 +224,11 @@ fn the_present_keys_act() {
             let mut a = app(ColorDepth::TrueColor);
             a.start_presenting(0);
             match action {
-                P::Open => a.open_lesson_at(1, 1, 1),
+                P::Open | P::Run => a.open_lesson_at(1, 1, 1),
+                P::CloseRun => {
+                    a.open_lesson_at(1, 1, 1);
+                    press(&mut a, KeyCode::Char('r'));
+                }
                 P::Back => press(&mut a, KeyCode::Char('w')),
                 P::ScrollDown | P::ScrollUp | P::PageDown | P::PageUp => {
                     a.open_lesson_at(1, 0, 1);
@@ -648,4 +652,35 @@ fn keys_json_is_the_contract() {
         assert!(text.contains(row.what), "{:?} missing", row.what);
     }
     assert!(text.contains("Present (threadtutor present)"));
+}
+
+#[test]
+fn present_runs_a_slides_code_on_the_projector() {
+    use threadtutor::runner::RunEvent;
+    use threadtutor::ui::app::Effect;
+    let mut a = app(ColorDepth::TrueColor);
+    a.start_presenting(0);
+    a.open_lesson_at(1, 1, 1);
+    assert!(screen(&mut a, 100, 30).contains("[r] run"));
+    a.take_effects();
+    press(&mut a, KeyCode::Char('r'));
+    let started = a
+        .take_effects()
+        .into_iter()
+        .any(|e| matches!(e, Effect::StartRun { .. }));
+    assert!(started, "r starts the slide's code");
+    let id = a.run.as_ref().expect("a run panel").id;
+    a.update(AppEvent::Run {
+        id,
+        event: RunEvent::Stdout("hello from worker".into()),
+    });
+    let s = screen(&mut a, 100, 30);
+    assert!(
+        s.contains("hello from worker") && s.contains("python3"),
+        "{s}"
+    );
+    // Esc closes the output first; the talk goes on.
+    press(&mut a, KeyCode::Esc);
+    assert!(a.run.is_none());
+    assert!(matches!(a.screen, Screen::Present(_)));
 }
