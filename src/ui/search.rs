@@ -135,14 +135,18 @@ pub fn slide_text(slide: &Slide) -> String {
                         out.push_str(&strip(by));
                     }
                 }
+                // Titles, not ids, where a person reads them.
                 BlockKind::Demo { id, caption } => {
-                    out.push_str(id);
+                    let title =
+                        crate::demos::registry::find(id).map_or(id.as_str(), |d| d.info().title);
+                    out.push_str("Live demo: ");
+                    out.push_str(title);
                     if let Some(c) = caption {
-                        out.push(' ');
+                        out.push_str(" — ");
                         out.push_str(&strip(c));
                     }
                 }
-                BlockKind::Quiz { quiz, .. } => out.push_str(quiz),
+                BlockKind::Quiz { .. } => out.push_str("Check yourself: a short quiz"),
             }
             out.push('\n');
         }

@@ -35,5 +35,6 @@ mod quiz_loader;
 mod quiz_python;
 mod quiz_screen;
 mod runner;
+mod search;
 mod sizes;
 mod ui_snapshots;
