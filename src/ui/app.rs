@@ -118,10 +118,10 @@ pub struct App {
 impl App {
     pub fn new(content: Arc<Content>, theme: Theme, progress: Progress) -> App {
         App {
+            screen: Screen::Home(HomeState::current(&content, &progress)),
             content,
             theme,
             progress,
-            screen: Screen::Home(HomeState::default()),
             overlay: None,
             banner: None,
             status: None,
@@ -548,7 +548,7 @@ impl App {
             self.quit = true;
         }
         self.screen = match back {
-            Back::Home => Screen::Home(HomeState::default()),
+            Back::Home => Screen::Home(HomeState::current(&self.content, &self.progress)),
             Back::HomeAt(i) => Screen::Home(HomeState { selected: i }),
             Back::DemoList(selected) => {
                 Screen::DemoList(super::demo_list::DemoListState { selected })

@@ -25,6 +25,16 @@ pub struct HomeState {
 }
 
 impl HomeState {
+    /// On the lesson the learner was last in (else the first).
+    pub fn current(content: &Content, progress: &crate::progress::Progress) -> HomeState {
+        let selected = progress
+            .last
+            .as_ref()
+            .and_then(|p| content.lessons.iter().position(|l| l.id == p.lesson))
+            .unwrap_or(0);
+        HomeState { selected }
+    }
+
     pub fn on_key(&mut self, key: &KeyEvent, cx: &Cx) -> Cmd {
         let Some(action) = keys::lookup(keys::HOME, key) else {
             return Cmd::Unbound;
@@ -112,6 +122,25 @@ fn quiz_score(app: &App, lesson: &Lesson) -> Option<u32> {
     best.map(|f| (f * 100.0).round() as u32)
 }
 
+/// Where `c` goes, as ` · c continues at Lesson › Slide` (empty before
+/// any lesson was opened).
+fn continues(app: &App) -> String {
+    let Some(pos) = &app.progress.last else {
+        return String::new();
+    };
+    let Some(lesson) = app.content.lessons.iter().find(|l| l.id == pos.lesson) else {
+        return String::new();
+    };
+    match lesson.slides.iter().find(|s| s.id == pos.slide) {
+        Some(slide) => format!(
+            " · c continues at {} › {}",
+            inert(&lesson.title),
+            inert(&slide.title)
+        ),
+        None => format!(" · c continues at {}", inert(&lesson.title)),
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
     let t = &app.theme;
     let [head, body, foot] = Layout::vertical([
@@ -139,7 +168,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
                 t.dim,
             )),
             Line::from(Span::styled(
-                truncate(&format!(" {done} of {} lessons done", lessons.len()), w),
+                truncate(
+                    &format!(
+                        " {done} of {} lessons done{}",
+                        lessons.len(),
+                        continues(app)
+                    ),
+                    w,
+                ),
                 t.dim,
             )),
         ],

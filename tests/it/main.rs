@@ -18,6 +18,7 @@ mod e2e_walkthrough;
 mod export;
 mod fuzz;
 mod hardening;
+mod home_screen;
 mod hot_reload;
 mod keys;
 mod lesson_coverage;
