@@ -4,6 +4,7 @@
 
 pub mod challenge;
 pub mod exercise;
+pub mod keys;
 pub mod quiz;
 
 use std::io::{self, Write};
@@ -111,6 +112,12 @@ pub enum Command {
     },
     /// Print the man page (roff) on standard output.
     Man,
+    /// Print every key of the tutorial, screen by screen (a cheat sheet).
+    Keys {
+        /// An array of objects with screen, keys and action.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show where progress is kept and what it holds.
     Progress {
         /// Start over (the old file is kept beside it as progress.toml.reset-<time>).
@@ -347,6 +354,7 @@ fn run_command(
             clap_mangen::Man::new(Cli::command()).render(&mut out)?;
             Ok(())
         }
+        Some(Command::Keys { json }) => Ok(keys::run(*json, out)?),
         Some(Command::Progress { reset }) => {
             let store = Store::from_env().map_err(|e| Error::User(e.to_string()))?;
             progress(&store, source, *reset, out, err)

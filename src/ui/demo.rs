@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -17,8 +17,12 @@ use crate::content::sanitize::inert;
 use crate::demos::model::{DemoModel, Lane};
 use crate::demos::{Demo, LaneState, Params, Session};
 
-use super::app::{App, LessonState};
+use super::app::App;
+use super::keys::{self, Context, DemoAction};
 use super::layout::truncate;
+use super::lesson::LessonState;
+use super::present::PresentState;
+use super::screen::Cmd;
 use super::theme::Theme;
 use super::view::footer;
 
@@ -30,6 +34,8 @@ pub enum Back {
     HomeAt(usize),
     DemoList(usize),
     Lesson(LessonState),
+    /// The presentation, at this slide.
+    Present(Box<PresentState>),
 }
 
 /// Most events taken in per tick (the rest wait for the next tick).
@@ -49,12 +55,6 @@ pub struct DemoView {
     pub finished_ms: Option<f64>,
     pub show_explain: bool,
     pub back: Back,
-}
-
-/// What a key on the demo screen asks of the app.
-pub enum DemoOutcome {
-    Stay,
-    Leave,
 }
 
 impl DemoView {
@@ -137,23 +137,26 @@ impl DemoView {
         changed || self.is_running()
     }
 
-    pub fn on_key(&mut self, key: KeyEvent) -> DemoOutcome {
+    pub fn on_key(&mut self, key: KeyEvent) -> Cmd {
+        let Some(action) = keys::lookup(keys::DEMO, &key) else {
+            return Cmd::Unbound;
+        };
         let specs = self.demo.info().params;
-        match key.code {
-            KeyCode::Esc => {
+        match action {
+            DemoAction::Back => {
                 self.stop();
-                return DemoOutcome::Leave;
+                return Cmd::Back(self.back.clone());
             }
-            KeyCode::Enter | KeyCode::Char('s' | 'r') => self.start(),
-            KeyCode::Char('x') => self.stop(),
-            KeyCode::Char(' ') | KeyCode::Char('p') => {
+            DemoAction::Start => self.start(),
+            DemoAction::Stop => self.stop(),
+            DemoAction::Pause => {
                 if let Some(s) = &self.session {
                     s.control.set_paused(!s.control.is_paused());
                 } else {
                     self.start();
                 }
             }
-            KeyCode::Char('.') => {
+            DemoAction::Step => {
                 if self.session.is_none() {
                     self.start_paused();
                 }
@@ -164,32 +167,37 @@ impl DemoView {
                     s.control.step();
                 }
             }
-            KeyCode::Char('e') => self.show_explain = !self.show_explain,
+            DemoAction::Explain => self.show_explain = !self.show_explain,
             // The demo asked the learner something (e.g. which thread runs next).
-            KeyCode::Char(c @ '1'..='9') if self.model.prompt.is_some() => {
-                let i = c as usize - '1' as usize;
+            DemoAction::Answer => {
                 let n = self.model.prompt.as_ref().map_or(0, |(_, o)| o.len());
-                if let (Some(s), true) = (&self.session, i < n) {
-                    s.control.push_choice(i);
-                    self.model.prompt = None;
+                let i = match key.code {
+                    KeyCode::Char(c @ '1'..='9') => c as usize - '1' as usize,
+                    _ => usize::MAX,
+                };
+                match (&self.session, i < n) {
+                    (Some(s), true) => {
+                        s.control.push_choice(i);
+                        self.model.prompt = None;
+                    }
+                    _ if n == 0 => return Cmd::Say("The demo is not asking anything now.".into()),
+                    _ => return Cmd::Say(format!("Choose 1 to {n}.")),
                 }
             }
-            KeyCode::Tab | KeyCode::Down | KeyCode::Char('j') if !specs.is_empty() => {
+            DemoAction::NextParam if !specs.is_empty() => {
                 self.selected_param = (self.selected_param + 1) % specs.len();
             }
-            KeyCode::BackTab | KeyCode::Up | KeyCode::Char('k') if !specs.is_empty() => {
+            DemoAction::PrevParam if !specs.is_empty() => {
                 self.selected_param = (self.selected_param + specs.len() - 1) % specs.len();
             }
-            KeyCode::Char('+' | '=' | 'l') | KeyCode::Right if !specs.is_empty() => {
-                self.change_param(true)
-            }
-            KeyCode::Char('-' | 'h') | KeyCode::Left if !specs.is_empty() => {
-                self.change_param(false)
-            }
-            KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {}
-            _ => {}
+            DemoAction::Raise if !specs.is_empty() => self.change_param(true),
+            DemoAction::Lower if !specs.is_empty() => self.change_param(false),
+            DemoAction::NextParam
+            | DemoAction::PrevParam
+            | DemoAction::Raise
+            | DemoAction::Lower => return Cmd::Say("This demo has no parameters.".into()),
         }
-        DemoOutcome::Stay
+        Cmd::Stay
     }
 
     fn change_param(&mut self, up: bool) {
@@ -294,22 +302,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &DemoView) {
         spans.push(Span::styled("(s restarts with these)", t.warning));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), params);
-    footer(
-        frame,
-        foot,
-        app,
-        &[
-            ("s", "start"),
-            ("Space", "pause"),
-            (".", "step"),
-            ("Tab", "param"),
-            ("+-", "change"),
-            ("x", "stop"),
-            ("e", "explain"),
-            ("Esc", "back"),
-        ],
-        None,
-    );
+    let items = keys::footer(Context::Demo, keys::DEMO, &|_, item| Some(item));
+    footer(frame, foot, app, &items, None);
 }
 
 fn explain(frame: &mut Frame, area: Rect, t: &Theme, text: &str) {

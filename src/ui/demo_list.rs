@@ -1,6 +1,7 @@
 //! The demos screen, reachable from home with `d`: every live demo with its
 //! one-line description; Enter opens it.
 
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -9,10 +10,45 @@ use ratatui::widgets::Paragraph;
 use crate::demos::registry;
 
 use super::app::App;
+use super::demo::Back;
+use super::keys::{self, Context, DemoListAction};
 use super::layout::truncate;
+use super::screen::Cmd;
 use super::view::footer;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
+/// The list's selection.
+#[derive(Debug, Clone, Default)]
+pub struct DemoListState {
+    pub selected: usize,
+}
+
+impl DemoListState {
+    pub fn on_key(&mut self, key: &KeyEvent) -> Cmd {
+        let Some(action) = keys::lookup(keys::DEMO_LIST, key) else {
+            return Cmd::Unbound;
+        };
+        let last = registry::all().len().saturating_sub(1);
+        match action {
+            DemoListAction::Down => self.selected = (self.selected + 1).min(last),
+            DemoListAction::Up => self.selected = self.selected.saturating_sub(1),
+            DemoListAction::First => self.selected = 0,
+            DemoListAction::Last => self.selected = last,
+            DemoListAction::Open => {
+                if let Some(d) = registry::all().get(self.selected) {
+                    return Cmd::OpenDemo {
+                        id: d.info().id.to_string(),
+                        back: Back::DemoList(self.selected),
+                    };
+                }
+            }
+            DemoListAction::Back => return Cmd::Back(Back::Home),
+        }
+        Cmd::Stay
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &DemoListState) {
+    let selected = state.selected;
     let t = &app.theme;
     let [head, body, foot] = Layout::vertical([
         Constraint::Length(3),
@@ -57,16 +93,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, selected: usize) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), body);
-    footer(
-        frame,
-        foot,
-        app,
-        &[
-            ("↑↓", "choose"),
-            ("Enter", "open"),
-            ("Esc", "home"),
-            ("q", "quit"),
-        ],
-        None,
-    );
+    let items = keys::footer(Context::DemoList, keys::DEMO_LIST, &|_, item| Some(item));
+    footer(frame, foot, app, &items, None);
 }

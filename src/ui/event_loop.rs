@@ -58,8 +58,7 @@ pub fn run_present(
         Err(e) => (None, Some(format!("No speaker notes this time: {e}"))),
     };
     run_with(content, store, opts, presenter, move |app| {
-        app.present = Some(super::present::Present::new());
-        app.open_lesson_at(lesson, 0, 1);
+        app.start_presenting(lesson);
         if warning.is_some() {
             app.banner = warning;
         }
@@ -113,6 +112,12 @@ fn run_with(
             return Err(format!("cannot watch the terminal's input: {e}"));
         }
     };
+    // A resize between the first frame and the inbox watching for it was
+    // missed: draw again at the new size.
+    let drawn = drawn.and_then(|_| match crossterm::terminal::size() {
+        Ok(now) if app.size != Some(now) => draw(&mut tui, &mut app),
+        Ok(_) | Err(_) => Ok(()),
+    });
     spawn_signals(tx.clone());
     let hl_tx = tx.clone();
     let highlighter = Highlighter::spawn(move |h| {
@@ -248,7 +253,7 @@ fn event_loop(
         if app.needs_tick() {
             deadline = Some(last_tick + tick);
         }
-        if app.present.is_some() {
+        if app.presenting().is_some() {
             let next = last_clock + Duration::from_secs(1);
             deadline = Some(deadline.map_or(next, |d: Instant| d.min(next)));
         }
@@ -261,7 +266,9 @@ fn event_loop(
             None => match inbox.next(deadline)? {
                 Some(ev) => ev,
                 None if app.needs_tick() => AppEvent::Tick,
-                None if app.present.is_some() && last_clock.elapsed() >= Duration::from_secs(1) => {
+                None if app.presenting().is_some()
+                    && last_clock.elapsed() >= Duration::from_secs(1) =>
+                {
                     last_clock = Instant::now();
                     AppEvent::Tick
                 }

@@ -1,75 +1,82 @@
-//! The help overlay: every key, in one place.
+//! The help overlay: the keys of the screen it was opened on first, then
+//! the global ones, then (in the tutorial) the other screens'. Everything
+//! in it comes from the key table ([`super::keys`]).
 
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
+use super::keys::{self, Context, HelpAction};
 use super::theme::Theme;
 
-/// (keys, what they do), grouped under headings (rows with empty keys).
-pub const KEYS: &[(&str, &str)] = &[
-    ("", "Everywhere"),
-    ("?", "this help (any key closes it)"),
-    ("/", "search every lesson"),
-    ("q  Ctrl-C", "quit (progress is saved)"),
-    ("", "Home"),
-    ("↑ ↓  j k", "choose a lesson"),
-    ("Enter", "open it where you left it"),
-    ("c", "continue where you left off"),
-    ("d", "live demos"),
-    ("", "Lesson"),
-    ("→ l Space n", "next: reveal more, then the next slide"),
-    ("← h p", "previous (steps back through reveals)"),
-    ("↑ ↓  j k", "scroll a long slide (mouse wheel too)"),
-    ("PgUp PgDn", "scroll a page"),
-    ("g Home / G End", "first / last slide"),
-    ("Enter", "open the slide's demo or quiz"),
-    ("r", "run the slide's runnable code"),
-    ("Esc", "back to home"),
-    ("", "Demo"),
-    ("s  Space  .", "start · pause · one step"),
-    ("Tab +/-", "choose and change a parameter"),
-    ("x  e  Esc", "stop · explain · back"),
-    ("", "Quiz"),
-    ("Enter / Ctrl-S", "submit (Ctrl-S in long answers)"),
-    ("Space ←→ Tab", "tick, match, move between fields"),
-    ("r", "on the results: retry the ones you missed"),
-    ("", "Search"),
-    ("type", "narrow the results"),
-    ("↑ ↓  Enter", "choose and open"),
-    ("Esc", "close"),
-    ("", "Present (threadtutor present)"),
-    ("→ Space / ←", "next / previous, as in a lesson"),
-    ("b", "blank the screen (any key brings it back)"),
-    ("g 12 Enter", "jump to slide 12"),
-    ("w", "the slide's questions, in writing"),
-    ("Enter", "open the slide's demo full-screen"),
-];
+/// The help panel's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HelpView {
+    /// The screen it was opened on.
+    pub from: Context,
+    /// Rows skipped when the keys do not all fit.
+    pub scroll: usize,
+}
 
-/// Draw the keys; `scroll` rows are skipped when they do not all fit.
-pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, scroll: usize) {
-    let key_w = KEYS
-        .iter()
-        .map(|(k, _)| k.chars().count())
-        .max()
-        .unwrap_or(0);
-    let what_w = KEYS
-        .iter()
-        .map(|(_, w)| w.chars().count())
-        .max()
-        .unwrap_or(0);
+/// What a key did to the help panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HelpOutcome {
+    Stay,
+    Close,
+}
+
+impl HelpView {
+    pub fn new(from: Context) -> HelpView {
+        HelpView { from, scroll: 0 }
+    }
+
+    pub fn on_key(&mut self, key: &KeyEvent) -> HelpOutcome {
+        let Some(action) = keys::lookup(keys::HELP, key) else {
+            return HelpOutcome::Close;
+        };
+        match action {
+            HelpAction::Down => self.scroll += 1,
+            HelpAction::Up => self.scroll = self.scroll.saturating_sub(1),
+            HelpAction::PageDown => self.scroll += 10,
+            HelpAction::PageUp => self.scroll = self.scroll.saturating_sub(10),
+            HelpAction::Close => return HelpOutcome::Close,
+        }
+        HelpOutcome::Stay
+    }
+
+    /// The rows of the help: (keys, what), headings with empty keys.
+    pub fn entries(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (title, rows) in keys::help_sections(self.from) {
+            out.push((String::new(), title.to_string()));
+            for row in rows {
+                out.push((row.keys.join(" "), row.what.to_string()));
+            }
+        }
+        out
+    }
+}
+
+/// Draw the keys; rows are skipped by the view's scroll when they do not
+/// all fit.
+pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &HelpView) {
+    let entries = view.entries();
+    let key_w = entries.iter().map(|(k, _)| k.width()).max().unwrap_or(0);
+    let what_w = entries.iter().map(|(_, w)| w.width()).max().unwrap_or(0);
     let col_w = key_w + what_w + 3;
     // One column when it fits the height; else two, split at a heading.
-    let two = KEYS.len() as u16 + 2 > area.height && area.width as usize >= 2 * col_w + 3;
-    let columns: Vec<&[(&str, &str)]> = if two {
-        let half = KEYS.len() / 2;
-        let split = (half..KEYS.len())
-            .find(|&i| KEYS[i].0.is_empty())
+    let two = entries.len() as u16 + 2 > area.height && area.width as usize >= 2 * col_w + 3;
+    let columns: Vec<&[(String, String)]> = if two {
+        let half = entries.len() / 2;
+        let split = (half..entries.len())
+            .find(|&i| entries[i].0.is_empty())
             .unwrap_or(half);
-        vec![&KEYS[..split], &KEYS[split..]]
+        vec![&entries[..split], &entries[split..]]
     } else {
-        vec![KEYS]
+        vec![&entries[..]]
     };
     let rows = columns.iter().map(|c| c.len()).max().unwrap_or(0) as u16;
     let w = ((col_w * columns.len() + 2 * columns.len()) as u16).min(area.width);
@@ -82,12 +89,17 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, scroll: usize) {
     );
     frame.render_widget(Clear, panel);
     let visible = usize::from(h.saturating_sub(2));
-    let scroll = scroll.min(usize::from(rows).saturating_sub(visible));
+    let scroll = view.scroll.min(usize::from(rows).saturating_sub(visible));
     let more = usize::from(rows) > visible + scroll;
+    let title = if usize::from(rows) > visible {
+        " Keys · ↑↓ PgUp PgDn scroll · Esc closes "
+    } else {
+        " Keys · Esc or any other key closes "
+    };
     let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border)
-        .title(Span::styled(" Keys (any key closes) ", theme.title));
+        .title(Span::styled(title, theme.title));
     if more {
         block = block.title_bottom(Span::styled(" ↓ more ", theme.key));
     }
@@ -109,11 +121,12 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, scroll: usize) {
             .skip(scroll)
             .map(|(k, what)| {
                 if k.is_empty() {
-                    Line::from(Span::styled(*what, theme.heading))
+                    Line::from(Span::styled(what.clone(), theme.heading))
                 } else {
+                    let pad = key_w.saturating_sub(k.width());
                     Line::from(vec![
-                        Span::styled(format!(" {k:<key_w$} "), theme.key),
-                        Span::styled(*what, theme.text),
+                        Span::styled(format!(" {k}{} ", " ".repeat(pad)), theme.key),
+                        Span::styled(what.clone(), theme.text),
                     ])
                 }
             })

@@ -1,17 +1,81 @@
 //! The home screen: the deck's title, its parts and lessons with progress
 //! marks and quiz scores.
 
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use unicode_width::UnicodeWidthStr;
 
 use crate::content::sanitize::inert;
-use crate::content::{BlockKind, Lesson};
+use crate::content::{BlockKind, Content, Lesson};
 
-use super::app::{App, HomeState};
+use super::app::App;
+use super::demo::Back;
+use super::keys::{self, Context, HomeAction};
 use super::layout::truncate;
+use super::screen::{Cmd, Cx};
 use super::view::footer;
+
+/// The home screen's selection.
+#[derive(Debug, Clone, Default)]
+pub struct HomeState {
+    /// Index into the lessons, then the quizzes (see [`home_quizzes`]).
+    pub selected: usize,
+}
+
+impl HomeState {
+    /// On the lesson the learner was last in (else the first).
+    pub fn current(content: &Content, progress: &crate::progress::Progress) -> HomeState {
+        let selected = progress
+            .last
+            .as_ref()
+            .and_then(|p| content.lessons.iter().position(|l| l.id == p.lesson))
+            .unwrap_or(0);
+        HomeState { selected }
+    }
+
+    pub fn on_key(&mut self, key: &KeyEvent, cx: &Cx) -> Cmd {
+        let Some(action) = keys::lookup(keys::HOME, key) else {
+            return Cmd::Unbound;
+        };
+        let lessons = cx.content.lessons.len();
+        let quizzes = home_quizzes(cx.content);
+        let last = (lessons + quizzes.len()).saturating_sub(1);
+        match action {
+            HomeAction::Down => self.selected = (self.selected + 1).min(last),
+            HomeAction::Up => self.selected = self.selected.saturating_sub(1),
+            HomeAction::PageDown => self.selected = (self.selected + 10).min(last),
+            HomeAction::PageUp => self.selected = self.selected.saturating_sub(10),
+            HomeAction::First => self.selected = 0,
+            HomeAction::Last => self.selected = last,
+            HomeAction::Open => {
+                let i = self.selected;
+                if i < lessons {
+                    return Cmd::Resume(i);
+                }
+                if let Some(&q) = quizzes.get(i - lessons) {
+                    return Cmd::OpenQuiz {
+                        id: cx.content.quizzes[q].id.clone(),
+                        questions: Vec::new(),
+                        back: Back::HomeAt(i),
+                    };
+                }
+            }
+            HomeAction::Continue => return Cmd::Continue,
+            HomeAction::Demos => return Cmd::DemoList(0),
+        }
+        Cmd::Stay
+    }
+}
+
+/// The quizzes listed on the home screen, as indices into `content.quizzes`:
+/// the pop quizzes first, then the rest in file order.
+pub fn home_quizzes(content: &Content) -> Vec<usize> {
+    let mut v: Vec<usize> = (0..content.quizzes.len()).collect();
+    v.sort_by_key(|&i| !content.quizzes[i].id.starts_with("pop-quiz"));
+    v
+}
 
 /// How far a learner is through a lesson.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +122,25 @@ fn quiz_score(app: &App, lesson: &Lesson) -> Option<u32> {
     best.map(|f| (f * 100.0).round() as u32)
 }
 
+/// Where `c` goes, as ` · c continues at Lesson › Slide` (empty before
+/// any lesson was opened).
+fn continues(app: &App) -> String {
+    let Some(pos) = &app.progress.last else {
+        return String::new();
+    };
+    let Some(lesson) = app.content.lessons.iter().find(|l| l.id == pos.lesson) else {
+        return String::new();
+    };
+    match lesson.slides.iter().find(|s| s.id == pos.slide) {
+        Some(slide) => format!(
+            " · c continues at {} › {}",
+            inert(&lesson.title),
+            inert(&slide.title)
+        ),
+        None => format!(" · c continues at {}", inert(&lesson.title)),
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
     let t = &app.theme;
     let [head, body, foot] = Layout::vertical([
@@ -85,7 +168,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
                 t.dim,
             )),
             Line::from(Span::styled(
-                truncate(&format!(" {done} of {} lessons done", lessons.len()), w),
+                truncate(
+                    &format!(
+                        " {done} of {} lessons done{}",
+                        lessons.len(),
+                        continues(app)
+                    ),
+                    w,
+                ),
                 t.dim,
             )),
         ],
@@ -136,7 +226,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
         }
     }
     // Then the quizzes, after the lessons in the selection order.
-    let quizzes = super::app::home_quizzes(&app.content);
+    let quizzes = home_quizzes(&app.content);
     if !quizzes.is_empty() {
         rows.push((None, Line::default(), None));
         rows.push((None, Line::from(Span::styled(" Quizzes", t.heading)), None));
@@ -212,19 +302,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
         )));
     }
     super::view::put_lines(frame, body, &lines);
-    footer(
-        frame,
-        foot,
-        app,
-        &[
-            ("↑↓", "choose"),
-            ("Enter", "open"),
-            ("c", "continue"),
-            ("d", "demos"),
-            ("/", "search"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-        None,
-    );
+    let items = keys::footer(Context::Home, keys::HOME, &|_, item| Some(item));
+    footer(frame, foot, app, &items, None);
 }

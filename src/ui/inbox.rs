@@ -154,6 +154,14 @@ impl Inbox {
             if self.events.iter().any(|e| e.token() == WINCH) {
                 let mut sink = [0u8; 64];
                 while matches!(self.winch.read(&mut sink), Ok(n) if n > 0) {}
+                // Say so at once rather than rely on crossterm's own resize
+                // event, which a SIGWINCH that came while it was not
+                // reading can miss: a redraw at the new size is what counts.
+                if self.input
+                    && let Ok((w, h)) = crossterm::terminal::size()
+                {
+                    return Ok(Some(AppEvent::Input(crossterm::event::Event::Resize(w, h))));
+                }
             }
         }
     }

@@ -6,6 +6,7 @@
 //! ties input, background work and drawing together.
 
 pub mod app;
+pub mod code_run;
 pub mod demo;
 pub mod demo_list;
 pub mod event_loop;
@@ -13,12 +14,15 @@ pub mod help;
 pub mod highlight;
 pub mod home;
 pub mod inbox;
+pub mod keys;
 pub mod layout;
 pub mod lesson;
 pub mod notes;
 pub mod present;
 pub mod quiz;
+pub mod screen;
 pub mod search;
+pub mod slide_cache;
 pub mod terminal;
 pub mod textarea;
 pub mod theme;

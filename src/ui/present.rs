@@ -18,8 +18,12 @@ use unicode_width::UnicodeWidthStr;
 use crate::classroom::Notes;
 use crate::content::sanitize::inert;
 
-use super::app::{App, Effect, LessonState, Screen};
+use super::app::{App, Effect};
+use super::demo::Back;
+use super::keys::{self, Context, Global, PresentAction};
 use super::layout::truncate;
+use super::lesson::LessonState;
+use super::screen::{Cmd, Cx, Screen};
 
 /// Present mode's own state.
 #[derive(Debug, Clone)]
@@ -67,17 +71,23 @@ pub fn clock(d: Duration) -> String {
     }
 }
 
-impl App {
-    /// Present mode's own keys on the lesson screen; false lets the lesson's
-    /// keys (arrows, space, scrolling, Enter for a demo) handle it.
-    pub(super) fn present_key(&mut self, key: KeyEvent) -> bool {
-        let Some(p) = self.present.as_mut() else {
-            return false;
-        };
+/// The presentation screen: where in the lesson, and the talk's own state.
+#[derive(Debug, Clone)]
+pub struct PresentState {
+    pub lesson: LessonState,
+    pub talk: Present,
+}
+
+impl PresentState {
+    pub fn on_key(&mut self, key: &KeyEvent, cx: &Cx) -> Cmd {
+        let p = &mut self.talk;
         if p.blank {
             // Any key brings the slide back (q still quits).
             p.blank = false;
-            return key.code != KeyCode::Char('q');
+            return match keys::global(Context::Present, key) {
+                Some(Global::Quit) => Cmd::Quit,
+                Some(Global::Help | Global::Search) | None => Cmd::Stay,
+            };
         }
         if let Some(digits) = p.goto.as_mut() {
             match key.code {
@@ -88,54 +98,101 @@ impl App {
                 KeyCode::Enter => {
                     let n: usize = digits.parse().unwrap_or(0);
                     p.goto = None;
-                    let Screen::Lesson(st) = &self.screen else {
-                        return true;
-                    };
-                    let total = self.content.lessons[st.lesson].slides.len();
+                    let total = cx.content.lessons[self.lesson.lesson].slides.len();
                     if n >= 1 && n <= total {
-                        self.goto_slide(n - 1, 1);
-                    } else {
-                        self.status = Some(format!("There are slides 1 to {total}."));
+                        return self.lesson.goto(n - 1, 1);
                     }
+                    return Cmd::Say(format!("There are slides 1 to {total}."));
                 }
                 _ => p.goto = None,
             }
-            return true;
+            return Cmd::Stay;
         }
-        match key.code {
-            KeyCode::Char('b') => p.blank = true,
-            KeyCode::Char('g') => p.goto = Some(String::new()),
-            KeyCode::Char('w') => p.questions = !p.questions,
-            KeyCode::Esc if p.questions => p.questions = false,
-            // No home screen while presenting.
-            KeyCode::Esc => self.status = Some("q ends the presentation".into()),
-            _ => {
-                // Moving on closes the questions.
-                if matches!(
-                    key.code,
-                    KeyCode::Right
-                        | KeyCode::Left
-                        | KeyCode::Char(' ' | 'l' | 'h' | 'n' | 'p' | 'G')
-                ) {
-                    p.questions = false;
-                }
-                return false;
+        let Some(action) = keys::lookup(keys::PRESENT, key) else {
+            return Cmd::Unbound;
+        };
+        // Moving on closes the questions.
+        match action {
+            PresentAction::Next
+            | PresentAction::Prev
+            | PresentAction::First
+            | PresentAction::Last
+            | PresentAction::Open => p.questions = false,
+            PresentAction::Run
+            | PresentAction::CloseRun
+            | PresentAction::ScrollDown
+            | PresentAction::ScrollUp
+            | PresentAction::PageDown
+            | PresentAction::PageUp
+            | PresentAction::Blank
+            | PresentAction::GoTo
+            | PresentAction::Questions
+            | PresentAction::Back => {}
+        }
+        if action == PresentAction::Open {
+            let back = Back::Present(Box::new(self.clone()));
+            return self.lesson.follow_link(cx, back);
+        }
+        let st = &mut self.lesson;
+        match action {
+            PresentAction::Next => st.next(cx.content),
+            PresentAction::Prev => st.prev(cx.content),
+            PresentAction::ScrollDown => {
+                st.scroll_by(1);
+                Cmd::Stay
             }
+            PresentAction::ScrollUp => {
+                st.scroll_by(-1);
+                Cmd::Stay
+            }
+            PresentAction::PageDown => {
+                st.scroll_by(st.page());
+                Cmd::Stay
+            }
+            PresentAction::PageUp => {
+                st.scroll_by(-st.page());
+                Cmd::Stay
+            }
+            PresentAction::First => st.goto(0, 1),
+            PresentAction::Last => {
+                let last = cx.content.lessons[st.lesson].slides.len() - 1;
+                st.goto(last, 1)
+            }
+            // Handled above (it needs the whole state for the way back).
+            PresentAction::Open => Cmd::Stay,
+            PresentAction::Run => Cmd::Run,
+            PresentAction::CloseRun if cx.run_open => Cmd::CloseRun,
+            PresentAction::CloseRun => Cmd::Say("No code output to close.".into()),
+            PresentAction::Blank => {
+                self.talk.blank = true;
+                Cmd::Stay
+            }
+            PresentAction::GoTo => {
+                self.talk.goto = Some(String::new());
+                Cmd::Stay
+            }
+            PresentAction::Questions => {
+                self.talk.questions = !self.talk.questions;
+                Cmd::Stay
+            }
+            PresentAction::Back if self.talk.questions => {
+                self.talk.questions = false;
+                Cmd::Stay
+            }
+            PresentAction::Back if cx.run_open => Cmd::CloseRun,
+            // No home screen while presenting.
+            PresentAction::Back => Cmd::Say("q ends the presentation".into()),
         }
-        true
     }
+}
 
+impl App {
     /// Where the presentation is now, as the followers see it.
     pub fn present_position(&self) -> Option<Notes> {
-        let p = self.present.as_ref()?;
-        let st = match &self.screen {
-            Screen::Lesson(st) => st,
-            Screen::Demo(v) => match &v.back {
-                super::demo::Back::Lesson(st) => st,
-                _ => return None,
-            },
-            _ => return None,
-        };
+        let PresentState {
+            lesson: st,
+            talk: p,
+        } = self.presenting()?;
         let lesson = self.content.lessons.get(st.lesson)?;
         let slide = lesson.slides.get(st.slide)?;
         let next_title = lesson
@@ -167,8 +224,13 @@ impl App {
         let Some(now) = self.present_position() else {
             return;
         };
-        let Some(p) = self.present.as_mut() else {
-            return;
+        let p = match &mut self.screen {
+            Screen::Present(p) => &mut p.talk,
+            Screen::Demo(v) => match &mut v.back {
+                Back::Present(p) => &mut p.talk,
+                Back::Home | Back::HomeAt(_) | Back::DemoList(_) | Back::Lesson(_) => return,
+            },
+            Screen::Home(_) | Screen::Lesson(_) | Screen::DemoList(_) | Screen::Quiz(_) => return,
         };
         let same = p.last.as_ref().is_some_and(|last| {
             let mut l = last.clone();
@@ -183,11 +245,12 @@ impl App {
 }
 
 /// Draw a slide for the projector; records the body size for scrolling.
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, present: &mut PresentState) {
     let t = &app.theme;
-    let Some(p) = app.present.as_ref() else {
-        return;
-    };
+    let PresentState {
+        lesson: state,
+        talk: p,
+    } = present;
     if p.blank {
         frame.render_widget(Clear, area);
         return;
@@ -233,25 +296,36 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
         body.width.saturating_sub(margin * 2),
         body.height,
     );
+    // A code run's output takes the lower part, as in a lesson.
+    let inner = match &app.run {
+        Some(panel) if inner.height >= 8 => {
+            let h = (inner.height * 2 / 5).max(5);
+            let [top, bottom] =
+                Layout::vertical([Constraint::Min(3), Constraint::Length(h)]).areas(inner);
+            super::lesson::run_panel(frame, bottom, app, panel);
+            top
+        }
+        _ => inner,
+    };
     super::lesson::draw_body(frame, inner, app, state);
 
     // The thin footer: where we are on the left, the clock on the right.
     let steps = slide.steps();
-    let mut left = match (&app.status, &p.goto) {
-        (_, Some(d)) => format!(" go to slide: {d}_  (Enter)"),
-        (Some(s), None) => format!(" {s}"),
-        (None, None) => format!(
-            " {} · slide {}/{}",
-            inert(&lesson.title),
-            state.slide + 1,
-            lesson.slides.len()
-        ),
-    };
-    if p.goto.is_none() && app.status.is_none() && steps > 1 {
+    // Where we are stays when a message comes: the message follows it.
+    let mut left = format!(
+        " {} · slide {}/{}",
+        inert(&lesson.title),
+        state.slide + 1,
+        lesson.slides.len()
+    );
+    if steps > 1 {
         left.push_str(&format!(" · step {}/{steps}", state.step));
     }
-    if p.goto.is_none() && app.status.is_none() && !slide.questions.is_empty() {
-        left.push_str(" · w questions");
+    match (&p.goto, &app.status) {
+        (Some(d), _) => left = format!(" go to slide: {d}_  (Enter)"),
+        (None, Some(s)) => left.push_str(&format!(" · {s}")),
+        (None, None) if !slide.questions.is_empty() => left.push_str(" · w questions"),
+        (None, None) => {}
     }
     let right = format!("{} ", clock(p.elapsed()));
     let left = truncate(&left, w.saturating_sub(right.width() + 1));

@@ -19,6 +19,7 @@ use crate::quiz::report::{expected_answer, num};
 use crate::quiz::shuffle::shown_options;
 
 use super::demo::Back;
+use super::keys::{self, Context, FootItem, QuizAction};
 use super::layout::{truncate, wrap};
 use super::textarea::TextArea;
 use super::theme::Theme;
@@ -902,7 +903,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &super::app::App, view: &mut Qui
 
     let mut lines: Vec<Line> = Vec::new();
     let mut cursor = None;
-    let keys: &[(&str, &str)];
+    let foot_keys: fn(QuizAction, FootItem) -> Option<FootItem>;
     match view.phase {
         Phase::Results => {
             let (score, max) = view.score();
@@ -962,7 +963,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &super::app::App, view: &mut Qui
                 },
                 t.text,
             )));
-            keys = &[("r", "retry missed"), ("a", "again"), ("Enter", "done")];
+            foot_keys = |a, item| {
+                [QuizAction::Retry, QuizAction::Again, QuizAction::Leave]
+                    .contains(&a)
+                    .then_some(item)
+            };
         }
         Phase::Feedback => {
             if let Some(q) = view.question() {
@@ -972,7 +977,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &super::app::App, view: &mut Qui
                     lines.extend(feedback_lines(q, g, iw, t));
                 }
             }
-            keys = &[("Enter", "next"), ("↑↓", "scroll"), ("Esc", "leave")];
+            foot_keys = |a, item| {
+                [QuizAction::Next, QuizAction::Leave]
+                    .contains(&a)
+                    .then_some(item)
+            };
         }
         Phase::Answering => {
             if let Some(q) = view.question() {
@@ -983,18 +992,42 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &super::app::App, view: &mut Qui
                 lines.extend(input);
                 cursor = c.map(|(r, col)| (start + r, col));
             }
-            keys = match &view.input {
-                Input::Text(ta) if ta.multiline => &[("Ctrl-S", "submit"), ("Esc", "leave")],
-                Input::Trace { .. } => &[
-                    ("Tab", "field"),
-                    ("y/n", "runs?"),
-                    ("Ctrl-S", "submit"),
-                    ("Esc", "leave"),
-                ],
-                Input::Choice { multiple: true, .. } => {
-                    &[("Space", "tick"), ("Enter", "submit"), ("Esc", "leave")]
-                }
-                _ => &[("Enter", "submit"), ("Esc", "leave")],
+            foot_keys = match &view.input {
+                Input::Text(ta) if ta.multiline => |a, item: FootItem| {
+                    let item = if a == QuizAction::Submit {
+                        item.keys("Ctrl-S")
+                    } else {
+                        item
+                    };
+                    [QuizAction::Submit, QuizAction::Leave]
+                        .contains(&a)
+                        .then_some(item)
+                },
+                Input::Trace { .. } => |a, item: FootItem| {
+                    let item = if a == QuizAction::Submit {
+                        item.keys("Ctrl-S")
+                    } else {
+                        item
+                    };
+                    [
+                        QuizAction::Field,
+                        QuizAction::Runs,
+                        QuizAction::Submit,
+                        QuizAction::Leave,
+                    ]
+                    .contains(&a)
+                    .then_some(item)
+                },
+                Input::Choice { multiple: true, .. } => |a, item| {
+                    [QuizAction::Tick, QuizAction::Submit, QuizAction::Leave]
+                        .contains(&a)
+                        .then_some(item)
+                },
+                _ => |a, item| {
+                    [QuizAction::Submit, QuizAction::Leave]
+                        .contains(&a)
+                        .then_some(item)
+                },
             };
         }
     }
@@ -1020,5 +1053,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &super::app::App, view: &mut Qui
         frame.set_cursor_position(at);
         view.cursor = Some(at);
     }
-    footer(frame, foot, app, keys, None);
+    let items = keys::footer(Context::Quiz, keys::QUIZ, &foot_keys);
+    footer(frame, foot, app, &items, None);
 }

@@ -1,7 +1,7 @@
 //! Search across every lesson: `/` opens it, typing narrows the results,
 //! Enter jumps to the slide. Titles rank above text matches.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -11,6 +11,7 @@ use crate::content::markdown::strip;
 use crate::content::sanitize::inert;
 use crate::content::{BlockKind, Content, Slide};
 
+use super::keys::{self, SearchAction};
 use super::layout::truncate;
 use super::theme::Theme;
 
@@ -40,10 +41,13 @@ pub enum Outcome {
 }
 
 impl SearchState {
-    pub fn on_key(&mut self, key: KeyEvent, content: &Content) -> Outcome {
-        match key.code {
-            KeyCode::Esc => return Outcome::Close,
-            KeyCode::Enter => {
+    pub fn on_key(&mut self, key: &KeyEvent, content: &Content) -> Outcome {
+        let Some(action) = keys::lookup(keys::SEARCH, key) else {
+            return Outcome::Stay;
+        };
+        match action {
+            SearchAction::Close => return Outcome::Close,
+            SearchAction::Open => {
                 return match self.hits.get(self.selected) {
                     Some(h) => Outcome::Open {
                         lesson: h.lesson,
@@ -52,29 +56,24 @@ impl SearchState {
                     None => Outcome::Stay,
                 };
             }
-            KeyCode::Down => {
+            SearchAction::Down => {
                 self.selected = (self.selected + 1).min(self.hits.len().saturating_sub(1))
             }
-            KeyCode::Up => self.selected = self.selected.saturating_sub(1),
-            KeyCode::Char('n') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.selected = (self.selected + 1).min(self.hits.len().saturating_sub(1))
-            }
-            KeyCode::Char('p') if key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.selected = self.selected.saturating_sub(1)
-            }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            SearchAction::Up => self.selected = self.selected.saturating_sub(1),
+            SearchAction::Clear => {
                 self.query.clear();
                 self.refresh(content);
             }
-            KeyCode::Backspace => {
+            SearchAction::Erase => {
                 self.query.pop();
                 self.refresh(content);
             }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.query.push(c);
-                self.refresh(content);
+            SearchAction::Type => {
+                if let KeyCode::Char(c) = key.code {
+                    self.query.push(c);
+                    self.refresh(content);
+                }
             }
-            _ => {}
         }
         Outcome::Stay
     }
@@ -136,14 +135,18 @@ pub fn slide_text(slide: &Slide) -> String {
                         out.push_str(&strip(by));
                     }
                 }
+                // Titles, not ids, where a person reads them.
                 BlockKind::Demo { id, caption } => {
-                    out.push_str(id);
+                    let title =
+                        crate::demos::registry::find(id).map_or(id.as_str(), |d| d.info().title);
+                    out.push_str("Live demo: ");
+                    out.push_str(title);
                     if let Some(c) = caption {
-                        out.push(' ');
+                        out.push_str(" — ");
                         out.push_str(&strip(c));
                     }
                 }
-                BlockKind::Quiz { quiz, .. } => out.push_str(quiz),
+                BlockKind::Quiz { .. } => out.push_str("Check yourself: a short quiz"),
             }
             out.push('\n');
         }

@@ -10,6 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Overlay, Screen};
+use super::keys::FootItem;
 use super::layout::truncate;
 use super::theme::downsample;
 use super::{demo, demo_list, help, home, lesson, present, quiz, search};
@@ -23,15 +24,16 @@ pub const MIN_HEIGHT: u16 = 12;
 pub fn draw(frame: &mut Frame, app: &mut App) {
     app.cursor = None;
     let area = frame.area();
+    app.size = Some((area.width, area.height));
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area, app);
     } else {
         let mut screen = std::mem::replace(&mut app.screen, Screen::Home(Default::default()));
         match &mut screen {
             Screen::Home(s) => home::draw(frame, area, app, s),
-            Screen::Lesson(s) if app.present.is_some() => present::draw(frame, area, app, s),
+            Screen::Present(p) => present::draw(frame, area, app, p),
             Screen::Lesson(s) => lesson::draw(frame, area, app, s),
-            Screen::DemoList(sel) => demo_list::draw(frame, area, app, *sel),
+            Screen::DemoList(s) => demo_list::draw(frame, area, app, s),
             Screen::Demo(v) => demo::draw(frame, area, app, v),
             Screen::Quiz(q) => quiz::draw(frame, area, app, q),
         }
@@ -43,7 +45,7 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
         }
         app.screen = screen;
         match &app.overlay {
-            Some(Overlay::Help(scroll)) => help::draw(frame, area, &app.theme, *scroll),
+            Some(Overlay::Help(h)) => help::draw(frame, area, &app.theme, h),
             Some(Overlay::Search(s)) => search::draw(frame, area, s, &app.content, &app.theme),
             None => {}
         }
@@ -104,7 +106,7 @@ fn reload_errors(frame: &mut Frame, area: Rect, app: &App, errors: &[String]) {
 
 fn banner(frame: &mut Frame, area: Rect, app: &App, msg: &str) {
     let w = area.width.saturating_sub(4).max(1);
-    let text = format!("{msg}  (any key to dismiss)");
+    let text = format!("{msg}  (goes with the next key)");
     let lines = (text.width() as u16 / w.saturating_sub(2).max(1)) + 3;
     let r = Rect::new(
         area.x + 2,
@@ -141,45 +143,62 @@ pub fn put_line(buf: &mut Buffer, x: u16, y: u16, line: &Line, max_width: u16) {
     }
 }
 
-/// The footer: the status message or `place` on the left, the keys on the
-/// right, as many as fit.
-pub fn footer(
-    frame: &mut Frame,
-    area: Rect,
-    app: &App,
-    keys: &[(&str, &str)],
-    place: Option<String>,
-) {
+/// The footer: where the learner is (`place`) and any status message on
+/// the left, the keys on the right. The entries marked `keep` (the way
+/// back, help, quit) are always shown; the others in their order while
+/// they fit after the left part.
+pub fn footer(frame: &mut Frame, area: Rect, app: &App, items: &[FootItem], place: Option<String>) {
     let t = &app.theme;
     let w = usize::from(area.width);
-    let left = match (&app.status, place) {
-        (Some(s), _) => Span::styled(format!(" {s}"), t.warning),
-        (None, Some(p)) => Span::styled(format!(" {p}"), t.text),
-        (None, None) => Span::raw(""),
-    };
-    let left_w = left.width();
-    // The keys are drawn right-aligned on their own: no padding cells.
-    let mut used = left_w + 1;
-    let mut right: Vec<Span> = Vec::new();
-    for (k, what) in keys {
-        let piece = k.width() + what.width() + 3;
-        if used + piece > w {
+    let piece = |i: &FootItem| i.keys.width() + i.word.width() + 3;
+    let kept: usize = items.iter().filter(|i| i.keep).map(piece).sum();
+    // The left part: the place, then the message, cut to what the kept
+    // keys leave.
+    let mut left: Vec<Span> = Vec::new();
+    if let Some(p) = place {
+        left.push(Span::styled(format!(" {p}"), t.text));
+    }
+    if let Some(s) = &app.status {
+        let sep = if left.is_empty() { " " } else { " · " };
+        left.push(Span::styled(
+            format!("{sep}{}", crate::content::sanitize::inert(s)),
+            t.warning,
+        ));
+    }
+    let room = w.saturating_sub(kept + 1);
+    let mut left_w = 0;
+    let mut shown_left: Vec<Span> = Vec::new();
+    for span in left {
+        let sw = span.width();
+        if left_w + sw <= room {
+            left_w += sw;
+            shown_left.push(span);
+        } else {
+            let cut = truncate(&span.content, room - left_w);
+            left_w += cut.width();
+            shown_left.push(Span::styled(cut, span.style));
             break;
         }
-        used += piece;
-        right.push(Span::styled(format!(" {k}"), t.key));
-        right.push(Span::styled(format!(" {what} "), t.footer));
+    }
+    // The keys: every kept one, and the others in order while they fit.
+    let mut free = w.saturating_sub(left_w + 1 + kept);
+    let mut right: Vec<Span> = Vec::new();
+    for item in items {
+        if !item.keep {
+            if piece(item) > free {
+                free = 0;
+                continue;
+            }
+            free -= piece(item);
+        }
+        right.push(Span::styled(format!(" {}", item.keys), t.key));
+        right.push(Span::styled(format!(" {} ", item.word), t.footer));
     }
     let buf = frame.buffer_mut();
-    if left_w > w {
-        let cut = Span::styled(truncate(&left.content, w), left.style);
-        put_line(buf, area.x, area.y, &Line::from(cut), area.width);
-        return;
-    }
     let right = Line::from(right);
     let rw = (right.width() as u16).min(area.width);
     put_line(buf, area.right() - rw, area.y, &right, rw);
-    put_line(buf, area.x, area.y, &Line::from(left), area.width);
+    put_line(buf, area.x, area.y, &Line::from(shown_left), area.width);
 }
 
 #[cfg(test)]

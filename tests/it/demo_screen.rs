@@ -206,7 +206,7 @@ fn start_pause_step_and_cancel() {
     // Cancel (Esc) stops every thread of the demo promptly.
     let t = Instant::now();
     let leave = view.on_key(KeyCode::Esc.into());
-    assert!(matches!(leave, threadtutor::ui::demo::DemoOutcome::Leave));
+    assert!(matches!(leave, threadtutor::ui::screen::Cmd::Back(_)));
     assert!(
         t.elapsed() < Duration::from_millis(500),
         "cancel took {:?}",

@@ -7,13 +7,11 @@ use common::{app, press, screen};
 use crossterm::event::KeyCode;
 use threadtutor::classroom::Notes;
 use threadtutor::ui::app::{App, AppEvent, Effect};
-use threadtutor::ui::present::Present;
 use threadtutor::ui::theme::ColorDepth;
 
 fn presenting() -> App {
     let mut a = app(ColorDepth::TrueColor);
-    a.present = Some(Present::new());
-    a.open_lesson_at(0, 0, 1);
+    a.start_presenting(0);
     a
 }
 

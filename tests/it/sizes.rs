@@ -115,7 +115,7 @@ fn screens() -> Vec<(&'static str, App)> {
     press(&mut results, KeyCode::Enter);
     out.push(("results", results));
     let mut present = new();
-    present.present = Some(threadtutor::ui::present::Present::new());
+    present.start_presenting(2);
     present.open_lesson_at(2, 1, 1);
     out.push(("present", present));
     out
