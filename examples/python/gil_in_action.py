@@ -29,7 +29,7 @@ def count(loops):
 
 
 def timed(run):
-    """(wall-clock seconds, CPU seconds of the whole process) of run()."""
+    """Wall-clock and CPU seconds (all threads) that run() took."""
     wall, cpu = time.perf_counter(), time.process_time()
     run()
     return time.perf_counter() - wall, time.process_time() - cpu
@@ -90,38 +90,53 @@ def measure(loops, repeat):
 def conclusion(one, two, gil_on):
     """What the measured (wall, cpu) times say, in words."""
     ratio = two[0] / one[0]
-    # CPU seconds per wall-clock second: how many CPUs were busy on average.
+    # CPU seconds per wall-clock second: CPUs busy on average.
     busy_one, busy_two = one[1] / one[0], two[1] / two[0]
     if ratio < 0.8 and busy_two > 1.2:
-        lines = ["Two threads were faster: they ran at the same time,"]
-        lines.append(f"keeping {busy_two:.1f} CPUs busy on average.")
+        said = [
+            "Two threads were faster: they ran at the same time,",
+            f"keeping {busy_two:.1f} CPUs busy on average.",
+        ]
         if gil_on:
-            lines.append("With the GIL on that should not happen.")
-        return lines
+            said.append("With the GIL on that should not happen.")
+        return said
     if ratio < 0.8:
-        lines = ["Two threads finished sooner, but they never kept more"]
-        lines.append(f"than one CPU busy ({busy_two:.2f} on average): they did")
-        lines.append("not run in parallel.")
+        said = [
+            "Two threads finished sooner, but they never kept more",
+            f"than one CPU busy ({busy_two:.2f} on average):",
+            "they did not run in parallel.",
+        ]
         if busy_two > busy_one:
-            lines.append("Other programs were using the CPUs, and the two-thread")
-            lines.append(f"runs got a bigger share ({busy_two:.2f} against {busy_one:.2f}).")
-        lines.append("Run it again on a quieter machine for a fair race.")
-        return lines
+            said += [
+                "Other programs were using the CPUs, and the",
+                f"two-thread runs got a bigger share ({busy_two:.2f}",
+                f"against {busy_one:.2f}).",
+            ]
+        said.append("Run it again on a quieter machine.")
+        return said
     if ratio <= 1.1:
-        lines = ["About the same: the two threads took turns, so"]
-        lines.append("splitting the work over threads did not speed it up.")
+        said = [
+            "About the same: the two threads took turns, so",
+            "splitting the work did not speed it up.",
+        ]
     else:
-        lines = ["Two threads were slower: they took turns, and handing"]
-        lines.append("the GIL back and forth cost extra time.")
+        said = [
+            "Two threads were slower: they took turns, and",
+            "handing the GIL back and forth cost extra time.",
+        ]
     if gil_on:
-        lines.append("That is the GIL: threads do not speed up pure-Python")
-        lines.append("CPU work.")
+        said += [
+            "That is the GIL: threads do not speed up",
+            "pure-Python CPU work.",
+        ]
     else:
-        lines.append("The GIL is off, yet no speed-up: were two CPUs free?")
+        said.append("The GIL is off, yet no speed-up: two CPUs free?")
     if busy_one < 0.8:
-        lines.append(f"(Other programs were busy too: one thread got {busy_one:.2f}")
-        lines.append("of a CPU, so these times are rough.)")
-    return lines
+        said += [
+            "(Other programs were busy too: one thread got",
+            f"{busy_one:.2f} of a CPU, so these times are rough.)",
+        ]
+    return said
 
 
 def main():
