@@ -121,7 +121,10 @@ fn shipped() -> Vec<Shipped> {
     files.sort();
     for path in files {
         out.push(Shipped {
-            name: format!("examples/python/{}", path.file_name().unwrap().to_string_lossy()),
+            name: format!(
+                "examples/python/{}",
+                path.file_name().unwrap().to_string_lossy()
+            ),
             language: "python".into(),
             source: std::fs::read_to_string(&path).expect("example is readable"),
         });
@@ -287,7 +290,11 @@ fn python_strings_begin_and_end_where_tokenize_says() {
         blocks.len()
     );
     assert!(
-        blocks.iter().filter(|b| b.name.starts_with("examples/")).count() >= 8,
+        blocks
+            .iter()
+            .filter(|b| b.name.starts_with("examples/"))
+            .count()
+            >= 8,
         "the example files were not all found"
     );
     let spans = tokenize_all(&blocks);
@@ -331,16 +338,16 @@ fn python_strings_begin_and_end_where_tokenize_says() {
 fn a_module_docstring_does_not_turn_the_code_after_it_into_a_string() {
     let engine = Engine::load();
     let string = string_colour(&engine);
-    let source = "\"\"\"Doc.\n\nMore doc.\n\"\"\"\n\nimport sys\nx = 'a' + \"b\"\ny = '''t\nu'''\nz = 1\n";
+    let source =
+        "\"\"\"Doc.\n\nMore doc.\n\"\"\"\n\nimport sys\nx = 'a' + \"b\"\ny = '''t\nu'''\nz = 1\n";
     let got = colours(&engine, "python", source);
     let lines: Vec<&str> = source.lines().collect();
     // Every character of the docstring's lines is in the string colour.
-    for row in 0..4 {
+    for (row, (colours, line)) in got.iter().zip(&lines).take(4).enumerate() {
         assert!(
-            got[row].iter().all(|c| *c == string),
-            "docstring line {} not a string: {:?}",
+            colours.iter().all(|c| *c == string),
+            "docstring line {} not a string: {line:?}",
             row + 1,
-            lines[row]
         );
     }
     // `import sys` and `z = 1` are code.
@@ -354,7 +361,11 @@ fn a_module_docstring_does_not_turn_the_code_after_it_into_a_string() {
     }
     // In `x = 'a' + "b"` only the two literals are strings.
     let marks: Vec<bool> = got[6].iter().map(|c| *c == string).collect();
-    let want: Vec<bool> = "x = 'a' + \"b\"".chars().enumerate().map(|(i, _)| (4..7).contains(&i) || (10..13).contains(&i)).collect();
+    let want: Vec<bool> = "x = 'a' + \"b\""
+        .chars()
+        .enumerate()
+        .map(|(i, _)| (4..7).contains(&i) || (10..13).contains(&i))
+        .collect();
     assert_eq!(marks, want, "line 7");
     // A triple-quoted string over two lines, then code.
     assert!(got[7][4..].iter().all(|c| *c == string), "line 8");

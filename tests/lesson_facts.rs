@@ -49,7 +49,11 @@ fn blocks_text(blocks: &[Block], modern_only: bool, out: &mut String) {
         match &b.kind {
             BlockKind::Callout(c) => {
                 if !modern_only || c.kind == CalloutKind::ModernPython {
-                    modern.push(format!("{}\n{}\n", c.title.as_deref().unwrap_or(""), c.text));
+                    modern.push(format!(
+                        "{}\n{}\n",
+                        c.title.as_deref().unwrap_or(""),
+                        c.text
+                    ));
                 }
             }
             BlockKind::Columns(cols) => {
@@ -129,7 +133,10 @@ fn content_files() -> Vec<(String, String)> {
         paths.sort();
         for p in paths {
             let text = std::fs::read_to_string(&p).expect("content file is readable");
-            out.push((format!("{dir}/{}", p.file_name().unwrap().to_string_lossy()), text));
+            out.push((
+                format!("{dir}/{}", p.file_name().unwrap().to_string_lossy()),
+                text,
+            ));
         }
     }
     assert!(out.len() > 30, "only {} content files", out.len());
@@ -201,9 +208,24 @@ fn content_never_speaks_of_the_machine_it_was_written_on() {
 #[test]
 fn the_int_to_str_limit_names_every_release_that_has_it() {
     let content = content();
-    let text = slide_text(slide(&content, "fibonacci", "FibThreaded Bugs and Exercises"));
-    for needle in ["3.11", "3.10.7", "3.9.14", "3.8.14", "3.7.14", "CVE-2020-10735", "4300"] {
-        assert!(text.contains(needle), "the 4300-digit limit does not mention {needle}");
+    let text = slide_text(slide(
+        &content,
+        "fibonacci",
+        "FibThreaded Bugs and Exercises",
+    ));
+    for needle in [
+        "3.11",
+        "3.10.7",
+        "3.9.14",
+        "3.8.14",
+        "3.7.14",
+        "CVE-2020-10735",
+        "4300",
+    ] {
+        assert!(
+            text.contains(needle),
+            "the 4300-digit limit does not mention {needle}"
+        );
     }
 }
 
@@ -222,7 +244,11 @@ fn condition_timeouts_carry_the_modern_note() {
         );
     }
     // And "Killing Threads" still tells the learner to use timeouts.
-    let kill = slide_text(slide(&content, "killing-debugging-scheduling", "Killing Threads"));
+    let kill = slide_text(slide(
+        &content,
+        "killing-debugging-scheduling",
+        "Killing Threads",
+    ));
     assert!(kill.contains("**Timeouts** on every blocking call"));
     assert!(kill.contains("not a polling loop"));
 }
@@ -244,7 +270,10 @@ fn the_init_typo_fails_with_the_group_assertion() {
     let content = content();
     let text = slide_text(slide(&content, "creating-threads", "Threaded Example"));
     assert!(text.contains("AssertionError: group argument must be None for now"));
-    assert!(!text.contains("would never call the method"), "the old explanation is back");
+    assert!(
+        !text.contains("would never call the method"),
+        "the old explanation is back"
+    );
 }
 
 #[test]
@@ -264,14 +293,18 @@ fn target_is_as_old_as_threading() {
 #[test]
 fn the_factory_has_eight_objects_and_the_packager_no_queue() {
     let content = content();
-    let lower = |lesson: &str, title: &str| slide_text(slide(&content, lesson, title)).to_lowercase();
+    let lower =
+        |lesson: &str, title: &str| slide_text(slide(&content, lesson, title)).to_lowercase();
     for (lesson, title) in [
         ("queues", "Factory Objects 1"),
         ("factory", "Factory Objects 2"),
         ("factory", "Recap Part 2"),
     ] {
         let text = lower(lesson, title);
-        assert!(text.contains("eight"), "{title:?} does not count eight objects");
+        assert!(
+            text.contains("eight"),
+            "{title:?} does not count eight objects"
+        );
         assert!(!text.contains("nine"), "{title:?} still counts nine");
     }
     // Count them in the deck's own diagram: two lists, three rlocks,
@@ -301,7 +334,10 @@ fn the_factory_has_eight_objects_and_the_packager_no_queue() {
     assert!(three.contains("the packager owns none"), "{three}");
     let code = lower("factory", "The Factory in Code");
     assert!(!code.contains("each object owns one queue"));
-    assert!(code.contains("the packager owns\nnone"), "factory.py's docstring");
+    assert!(
+        code.contains("the packager owns\nnone"),
+        "factory.py's docstring"
+    );
 }
 
 #[test]
@@ -311,7 +347,11 @@ fn an_event_is_not_one_shot() {
     for lesson in &content.lessons {
         for s in &lesson.slides {
             let text = slide_text(s).to_lowercase();
-            for phrase in ["event is a one-shot", "one-shot flag", "exactly this one-shot"] {
+            for phrase in [
+                "event is a one-shot",
+                "one-shot flag",
+                "exactly this one-shot",
+            ] {
                 if text.contains(phrase) {
                     found.push(format!("{} / {}: {phrase:?}", lesson.id, s.title));
                 }
@@ -323,7 +363,10 @@ fn an_event_is_not_one_shot() {
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
     let modern = modern_text(slide(&content, "semaphore-condition-event", "Event()"));
-    assert!(modern.contains("not one-shot") && modern.contains("`clear()`"), "{modern}");
+    assert!(
+        modern.contains("not one-shot") && modern.contains("`clear()`"),
+        "{modern}"
+    );
 }
 
 #[test]
@@ -333,7 +376,10 @@ fn userlist_and_deque_are_explained_rightly() {
     assert!(text.contains("built-in types"), "{text}");
     assert!(text.contains("self.data.append(item)"), "{text}");
     assert!(text.contains("IndexError"), "{text}");
-    assert!(!text.contains("so an append is many bytecodes"), "the old claim is back");
+    assert!(
+        !text.contains("so an append is many bytecodes"),
+        "the old claim is back"
+    );
 }
 
 #[test]
@@ -341,21 +387,33 @@ fn dis_this_names_the_opcodes_of_each_version() {
     let content = content();
     let s = slide(&content, "gil-details", "dis this");
     let modern = modern_text(s);
-    assert!(modern.contains("LOAD_SMALL_INT") && modern.contains("3.14"), "{modern}");
+    assert!(
+        modern.contains("LOAD_SMALL_INT") && modern.contains("3.14"),
+        "{modern}"
+    );
     assert!(modern.contains("INPLACE_ADD") && modern.contains("BINARY_OP"));
 }
 
 #[test]
 fn join_with_a_timeout_is_followed_by_is_alive() {
     let content = content();
-    let kill = slide_text(slide(&content, "killing-debugging-scheduling", "Killing Threads"));
-    assert!(kill.contains("always returns None") && kill.contains("is_alive()"), "{kill}");
+    let kill = slide_text(slide(
+        &content,
+        "killing-debugging-scheduling",
+        "Killing Threads",
+    ));
+    assert!(
+        kill.contains("always returns None") && kill.contains("is_alive()"),
+        "{kill}"
+    );
     let polite = slide_text(slide(
         &content,
         "killing-debugging-scheduling",
         "Stopping a Thread Politely",
     ));
-    let join = polite.find("join(timeout=").expect("the example joins with a timeout");
+    let join = polite
+        .find("join(timeout=")
+        .expect("the example joins with a timeout");
     assert!(
         polite[join..].contains(".is_alive()"),
         "the example does not check is_alive() after join(timeout)"
@@ -367,10 +425,22 @@ fn free_threading_says_what_changes_and_what_does_not() {
     let content = content();
     let text = slide_text(slide(&content, "gil", "Free-threaded Python"));
     assert!(!text.contains("Everything else in this tutorial still holds"));
-    for needle in ["GIL in Action", "atomic", "What does not change", "PYTHON_GIL=0"] {
-        assert!(text.contains(needle), "\"Free-threaded Python\" does not say {needle:?}");
+    for needle in [
+        "GIL in Action",
+        "atomic",
+        "What does not change",
+        "PYTHON_GIL=0",
+    ] {
+        assert!(
+            text.contains(needle),
+            "\"Free-threaded Python\" does not say {needle:?}"
+        );
     }
-    let ext = modern_text(slide(&content, "extensions-and-microthreads", "GIL and C Extensions"));
+    let ext = modern_text(slide(
+        &content,
+        "extensions-and-microthreads",
+        "GIL and C Extensions",
+    ));
     assert!(ext.contains("PYTHON_GIL=0"), "{ext}");
 }
 
@@ -378,7 +448,10 @@ fn free_threading_says_what_changes_and_what_does_not() {
 fn queue_handler_is_paired_with_a_listener_and_queue_versions_are_given() {
     let content = content();
     let share = slide_text(slide(&content, "gil", "Share External Objects"));
-    assert!(share.contains("`QueueListener` is the one thread"), "{share}");
+    assert!(
+        share.contains("`QueueListener` is the one thread"),
+        "{share}"
+    );
     let queue = modern_text(slide(&content, "queues", "Queue()"));
     assert!(queue.contains("since Python 2.6: `queue.LifoQueue` and `queue.PriorityQueue`"));
     assert!(queue.contains("`task_done()`/`join()` to wait until every item is processed (2.5)"));
@@ -436,7 +509,10 @@ fn fib_deadlock_says_it_is_a_reconstruction() {
     let q = question("check-fibonacci", "fib-deadlock");
     let prompt = text_at(&q, "prompt.prompt");
     assert!(prompt.contains("reconstruction"), "{prompt}");
-    assert!(!prompt.contains("the deck's FibThreaded deadlock"), "{prompt}");
+    assert!(
+        !prompt.contains("the deck's FibThreaded deadlock"),
+        "{prompt}"
+    );
     assert!(text_at(&q, "context").contains("reconstruction"));
 }
 
@@ -504,7 +580,10 @@ fn gil_in_action_concludes_from_what_it_measured() {
         return;
     };
     // It warmed up and took the best of three runs of each.
-    assert!(out.contains("best of 3 runs each, after a warm-up"), "{out}");
+    assert!(
+        out.contains("best of 3 runs each, after a warm-up"),
+        "{out}"
+    );
     let ratio = number_after(&out, "two threads / one thread = ");
     let busy_line = out
         .lines()
@@ -582,7 +661,10 @@ fn docs_list_the_facts_with_their_sources_and_agree_with_the_app() {
         "LOAD_SMALL_INT",
         "3.10.7, 3.9.14, 3.8.14, 3.7.14",
     ] {
-        assert!(checked.contains(fact), "docs/lessons.md has no fact row for {fact:?}");
+        assert!(
+            checked.contains(fact),
+            "docs/lessons.md has no fact row for {fact:?}"
+        );
     }
     // The pop-quiz lesson does link its quizzes.
     assert!(!doc.contains("are not linked from here"));
@@ -593,7 +675,9 @@ fn docs_list_the_facts_with_their_sources_and_agree_with_the_app() {
         .slides
         .iter()
         .flat_map(|s| s.blocks.iter())
-        .filter(|b| matches!(&b.kind, BlockKind::Quiz { quiz, .. } if quiz.starts_with("pop-quiz-")))
+        .filter(
+            |b| matches!(&b.kind, BlockKind::Quiz { quiz, .. } if quiz.starts_with("pop-quiz-")),
+        )
         .count();
     assert_eq!(links, 3, "the pop-quiz slides link their three quizzes");
 }
