@@ -2,7 +2,8 @@ r"""factory: producer/consumer threads connected by queues.
 
 One part of the factory produces parts of a widget; another consumes
 widget parts to make complete widgets. The trick is to keep it all in
-balance. Each object owns one queue (the deck's "Factory Objects 3"):
+balance. Body, Wheels and Assembly each own one queue; the Packager owns
+none, it only moves parts between them (the deck's "Factory Objects 3"):
 
     Body ---- body.queue ----\
                               Packager -- assembly.queue -- Assembly
