@@ -216,12 +216,15 @@ fn inside(source: &str, spans: &[(usize, usize, usize, usize)]) -> Vec<Vec<Mark>
 
 /// The colour of every character, line by line.
 fn colours(engine: &Engine, language: &str, source: &str) -> Vec<Vec<Option<Color>>> {
-    let out = engine.highlight(&Job {
-        key: 0,
-        language: language.into(),
-        source: source.into(),
-        theme: "dark",
-    });
+    let out = threadtutor::ui::highlight::highlight(
+        engine,
+        &Job {
+            key: 0,
+            language: language.into(),
+            source: source.into(),
+            theme: "dark",
+        },
+    );
     out.lines
         .iter()
         .map(|line| {
