@@ -107,6 +107,11 @@ pub struct Verdict {
     /// `complete`, `partial` or `skipped`: how far the exhaustive pass went.
     #[serde(default, skip_serializing)]
     pub exhaustive: String,
+    /// What the program printed in its first (unpreempted) run when it
+    /// passed, or in the replayed run with `Options::schedule`; a failure's
+    /// own output is in [`Failure::output`].
+    #[serde(default, skip_serializing)]
+    pub output: String,
 }
 
 /// What broke, and the interleaving that broke it.
@@ -312,6 +317,7 @@ pub fn check_source(
                 output: String::new(),
             }),
             exhaustive: String::new(),
+            output: String::new(),
         });
     }
     let result = read_limited(&run.0.join("result.json")).map_err(|e| {
@@ -531,6 +537,7 @@ mod tests {
             schedules: 3,
             seed: 7,
             exhaustive: String::new(),
+            output: String::new(),
             failure: Some(Failure {
                 check: "final".into(),
                 message: "`counter == 4` is false at the end (counter = 3)\x1b[2J".into(),

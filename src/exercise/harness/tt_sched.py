@@ -63,6 +63,25 @@ def short_repr(value, limit=40):
     return r
 
 
+def strip_comment(line):
+    """The code of a source line without its comment (quotes respected)."""
+    quote = None
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c == "#":
+            return line[:i].rstrip()
+        i += 1
+    return line.rstrip()
+
+
 def is_shared_value(value):
     """Worth showing in a trace: a plain value, or a container of them."""
     if isinstance(value, SIMPLE):
@@ -196,8 +215,7 @@ class Scheduler(object):
         if names is None:
             text = ""
             if 0 < lineno <= len(self.source_lines):
-                text = self.source_lines[lineno - 1]
-                text = text.split("#", 1)[0]
+                text = strip_comment(self.source_lines[lineno - 1])
             seen = []
             for n in IDENT.findall(text):
                 if n not in KEYWORDS and n not in seen:
@@ -212,7 +230,7 @@ class Scheduler(object):
         if g is None:
             return out
         for n in names:
-            if n in g:
+            if n in g and not n.startswith("__"):
                 v = g[n]
                 if is_shared_value(v):
                     out.append("%s = %s" % (n, short_repr(v)))
@@ -222,7 +240,7 @@ class Scheduler(object):
         lineno = frame.f_lineno
         code = ""
         if 0 < lineno <= len(self.source_lines):
-            code = self.source_lines[lineno - 1].strip()
+            code = strip_comment(self.source_lines[lineno - 1].strip())
         self.steps.append({
             "step": self.decision + 1,
             "thread": me.name,
@@ -242,7 +260,7 @@ class Scheduler(object):
         else:
             code = ""
             if 0 < me.line <= len(self.source_lines):
-                code = self.source_lines[me.line - 1].strip()
+                code = strip_comment(self.source_lines[me.line - 1].strip())
             self.steps.append({
                 "step": self.decision + 1,
                 "thread": me.name,
