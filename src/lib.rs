@@ -10,6 +10,7 @@ pub mod classroom;
 pub mod cli;
 pub mod content;
 pub mod demos;
+pub mod exercise;
 pub mod export;
 pub mod progress;
 pub mod pythreading;

@@ -2,6 +2,7 @@
 //! command returns its exit code: 0 success, 1 a user error (one line on
 //! stderr), 2 bad usage (clap's own).
 
+pub mod exercise;
 pub mod quiz;
 
 use std::io::{self, Write};
@@ -78,6 +79,8 @@ pub enum Command {
     Quiz(crate::cli::quiz::QuizArgs),
     /// Grade a class's answer sheets into one table.
     Grade(crate::cli::quiz::GradeArgs),
+    /// Exercises: list them, check a file, print a solution, write the starters.
+    Exercise(crate::cli::exercise::ExerciseArgs),
     /// Present to a class: full-screen slides for a projector, publishing
     /// each move to `threadtutor notes`.
     Present {
@@ -170,7 +173,11 @@ pub fn run(cli: Cli) -> i32 {
                     c.lessons.len(),
                     c.quizzes.len()
                 );
-                0
+                if crate::cli::exercise::check_exercises(&c, &mut out, &mut err) {
+                    0
+                } else {
+                    1
+                }
             }
             Err(diags) => {
                 report(&mut err, &diags);
@@ -193,6 +200,9 @@ pub fn run(cli: Cli) -> i32 {
             show(&content, &lesson, slide, &mut out, &mut err)
         }
         Some(Command::Demo(args)) => demo(&args, &mut out, &mut err),
+        Some(Command::Exercise(args)) => {
+            crate::cli::exercise::run(&args, &source, &mut out, &mut err)
+        }
         Some(Command::Quiz(args)) => {
             let Some(content) = load_or_report(&source, &mut err) else {
                 return 1;

@@ -2,6 +2,7 @@
 //! validation. Pure: no terminal here.
 
 pub mod diagnostic;
+pub mod exercise;
 pub mod lesson;
 pub mod load;
 pub mod markdown;
@@ -12,5 +13,6 @@ pub mod quiz;
 pub mod sanitize;
 
 pub use diagnostic::Diagnostic;
+pub use exercise::Exercise;
 pub use lesson::*;
 pub use load::{Content, Source, load};
