@@ -714,7 +714,8 @@ fn the_built_in_exercises_starters_fail_and_solutions_pass() {
 }
 
 /// tests/fixtures/exercises/<id>/<what-is-wrong>.py: each starts with
-/// `# wrong: <why>` and must be rejected; the check that rejects it is named.
+/// `# wrong: <why>` and must be rejected; where line 2 is `# check: <name>`,
+/// by that check.
 #[test]
 fn known_wrong_solutions_are_rejected() {
     let Some(py) = python() else { return };
