@@ -566,6 +566,7 @@ fn each_kind_of_failure_is_named() {
             "while True:\n    x = 1\n",
         ),
         ("syntax", Checks::default(), "def broken(:\n"),
+        ("crash", Checks::default(), "import os\nprint('bye')\nos._exit(3)\n"),
     ];
     for (check, checks, source) in cases {
         let ex = exercise_with("kinds", checks.clone());
@@ -670,28 +671,44 @@ fn seeds() -> u64 {
 }
 
 fn starters_fail_and_solutions_pass(exercises: &[Exercise], py: &Python) {
-    for ex in exercises {
-        for seed in 0..seeds() {
-            let opts = Options {
-                seed: 1000 + seed,
-                ..Options::default()
-            };
-            let s = run(py, ex, &ex.starter, &opts);
-            assert!(
-                !s.passed,
-                "{}: the starter passes with seed {}",
-                ex.id, opts.seed
-            );
-            let v = run(py, ex, &ex.solution, &opts);
-            assert!(
-                v.passed,
-                "{}: the solution fails with seed {}:\n{}",
-                ex.id,
-                opts.seed,
-                exercise::render(&v)
-            );
+    // (exercise, seed) jobs, two at a time (the machine has two cores).
+    let jobs: Vec<(&Exercise, u64)> = exercises
+        .iter()
+        .flat_map(|ex| (0..seeds()).map(move |s| (ex, 1000 + s)))
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let problems = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..2 {
+            scope.spawn(|| {
+                while let Some(&(ex, seed)) =
+                    jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
+                {
+                    let opts = Options {
+                        seed,
+                        ..Options::default()
+                    };
+                    let s = run(py, ex, &ex.starter, &opts);
+                    if s.passed {
+                        problems
+                            .lock()
+                            .unwrap()
+                            .push(format!("{}: the starter passes with seed {seed}", ex.id));
+                    }
+                    let v = run(py, ex, &ex.solution, &opts);
+                    if !v.passed {
+                        problems.lock().unwrap().push(format!(
+                            "{}: the solution fails with seed {seed}:\n{}",
+                            ex.id,
+                            exercise::render(&v)
+                        ));
+                    }
+                }
+            });
         }
-    }
+    });
+    let problems = problems.into_inner().unwrap();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
@@ -714,7 +731,8 @@ fn the_built_in_exercises_starters_fail_and_solutions_pass() {
 }
 
 /// tests/fixtures/exercises/<id>/<what-is-wrong>.py: each starts with
-/// `# wrong: <why>` and must be rejected; the check that rejects it is named.
+/// `# wrong: <why>` and must be rejected; where line 2 is `# check: <name>`,
+/// by that check.
 #[test]
 fn known_wrong_solutions_are_rejected() {
     let Some(py) = python() else { return };

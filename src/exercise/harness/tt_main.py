@@ -26,7 +26,7 @@ SHOWN_OUTPUT = 8000
 TRACE_LIMIT = 40
 # Exhaustive exploration runs only when the first run offers at most this
 # many preemption points, and stops after this many schedules.
-EXHAUSTIVE_CAP = 400
+EXHAUSTIVE_CAP = 200
 
 
 class Capture(object):

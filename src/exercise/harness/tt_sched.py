@@ -82,6 +82,27 @@ def strip_comment(line):
     return line.rstrip()
 
 
+def state_of(value, depth):
+    """A comparable summary of `value` for busy-wait detection, or None."""
+    if isinstance(value, SIMPLE):
+        return value
+    if isinstance(value, CONTAINERS):
+        return short_repr(value, 200)
+    st = getattr(type(value), "_tt_state", None)
+    if st is not None:
+        return st(value)
+    if depth > 0 and not isinstance(value, (type, types.ModuleType, types.FunctionType)):
+        d = getattr(value, "__dict__", None)
+        if isinstance(d, dict):
+            out = []
+            for k, v in list(d.items())[:20]:
+                sv = state_of(v, depth - 1)
+                if sv is not None:
+                    out.append((k, sv))
+            return tuple(out)
+    return None
+
+
 def is_shared_value(value):
     """Worth showing in a trace: a plain value, or a container of them."""
     if isinstance(value, SIMPLE):
@@ -386,24 +407,37 @@ class Scheduler(object):
             self.switch_to(target, n)
 
     def busy_check(self, me, frame):
-        fp = [self.version]
+        """Compare the shared state (module globals, the locals of every
+        frame of the learner's file on this thread's stack, and the state of
+        threading objects reachable from them) with the last check."""
+        fp = []
         g = self.globals
         if g is not None:
             for k, v in list(g.items()):
-                if isinstance(v, SIMPLE):
-                    fp.append((k, v))
-                elif isinstance(v, CONTAINERS):
-                    fp.append((k, short_repr(v, 200)))
-        if frame is not None:
-            for k, v in list(frame.f_locals.items()):
-                if isinstance(v, SIMPLE):
-                    fp.append((k, v))
-                elif isinstance(v, CONTAINERS):
-                    fp.append((k, short_repr(v, 200)))
-        if fp == self.busy_fp:
+                st = state_of(v, 1)
+                if st is not None:
+                    fp.append((k, st))
+        f = frame if frame is not None else sys._getframe(1)
+        depth = 0
+        while f is not None and depth < 50:
+            if f.f_code.co_filename == self.learner_file and f.f_globals is g:
+                for k, v in list(f.f_locals.items()):
+                    st = state_of(v, 1)
+                    if st is not None:
+                        fp.append((depth, k, st))
+                depth += 1
+            f = f.f_back
+        # A state seen before in this streak: the thread is going round in
+        # circles (a polling loop may pass through a few states, e.g. a lock
+        # it takes and releases).
+        if self.busy_fp is None:
+            self.busy_fp = []
+        if fp in self.busy_fp:
             self.busy_same += 1
         else:
-            self.busy_fp = fp
+            self.busy_fp.append(fp)
+            if len(self.busy_fp) > 16:
+                del self.busy_fp[0]
             self.busy_same = 0
             return None
         if self.busy_same < BUSY_CHECKS:
@@ -692,6 +726,9 @@ def _deadline(s, timeout):
 class Lock(object):
     _kind = "Lock"
 
+    def _tt_state(self):
+        return ("Lock", self._locked)
+
     def __init__(self):
         self._locked = False
         self._holder = None
@@ -751,6 +788,9 @@ class Lock(object):
 class RLock(object):
     _kind = "RLock"
 
+    def _tt_state(self):
+        return ("RLock", self._owner.tid if self._owner else -1, self._count)
+
     def __init__(self):
         self._owner = None
         self._count = 0
@@ -809,6 +849,9 @@ class RLock(object):
 
 
 class Condition(object):
+    def _tt_state(self):
+        return ("Condition", len(self._waiters), state_of(self._lock, 0))
+
     def __init__(self, lock=None):
         if lock is None:
             lock = RLock()
@@ -918,6 +961,9 @@ class Condition(object):
 class Semaphore(object):
     _kind = "Semaphore"
 
+    def _tt_state(self):
+        return ("Semaphore", self._value)
+
     def __init__(self, value=1):
         if value < 0:
             raise ValueError("semaphore initial value must be >= 0")
@@ -975,6 +1021,9 @@ class BoundedSemaphore(Semaphore):
 
 
 class Event(object):
+    def _tt_state(self):
+        return ("Event", self._flag, self._gen)
+
     def __init__(self):
         self._flag = False
         self._gen = 0
@@ -1014,6 +1063,9 @@ BrokenBarrierError = _real_threading.BrokenBarrierError
 
 
 class Barrier(object):
+    def _tt_state(self):
+        return ("Barrier", self._state, self._count)
+
     def __init__(self, parties, action=None, timeout=None):
         if sys.version_info >= (3, 13) and parties < 1:
             raise ValueError("parties must be >= 1")
@@ -1114,6 +1166,9 @@ class Barrier(object):
 
 class Thread(object):
     _initialized = False
+
+    def _tt_state(self):
+        return ("Thread", self._started, self._rec.state if self._rec is not None else -1)
 
     def __init__(self, group=None, target=None, name=None, args=(), kwargs=None, *, daemon=None):
         assert group is None, "group argument must be None for now"
@@ -1331,6 +1386,9 @@ Full = _real_queue.Full
 class Queue(object):
     _kind = "Queue"
 
+    def _tt_state(self):
+        return ("Queue", len(self.queue), self.unfinished_tasks)
+
     def __init__(self, maxsize=0):
         self.maxsize = maxsize
         self._init(maxsize)
@@ -1458,6 +1516,9 @@ class LifoQueue(Queue):
 class SimpleQueue(object):
     _kind = "SimpleQueue"
 
+    def _tt_state(self):
+        return ("SimpleQueue", len(self._queue))
+
     def __init__(self):
         self._queue = collections.deque()
 
@@ -1507,6 +1568,9 @@ FuturesTimeoutError = _real_cf.TimeoutError
 
 
 class Future(object):
+    def _tt_state(self):
+        return ("Future", self._state)
+
     def __init__(self):
         self._state = PENDING
         self._result = None
