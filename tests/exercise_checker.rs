@@ -589,6 +589,43 @@ fn each_kind_of_failure_is_named() {
     assert!(v.passed, "{}", exercise::render(&v));
 }
 
+#[test]
+fn a_thread_that_swallows_the_stop_does_not_hang_the_checker() {
+    // A bare `except:` catches the harness's stop signal too; such threads
+    // are parked, and every schedule still runs.
+    let Some(py) = python() else { return };
+    let source = r#"
+import threading, queue
+q = queue.Queue()
+total = 0
+def worker():
+    global total
+    while True:
+        try:
+            item = q.get(timeout=1)
+        except:
+            continue
+        total = total + item
+        q.task_done()
+ts = [threading.Thread(target=worker, daemon=True) for _ in range(2)]
+for t in ts: t.start()
+for i in range(5): q.put(i)
+q.join()
+print(total)
+"#;
+    let ex = exercise_with(
+        "bare-except",
+        Checks {
+            final_: vec!["total == 10".into()],
+            random_schedules: 100,
+            ..Checks::default()
+        },
+    );
+    let v = run(&py, &ex, source, &Options::default());
+    assert!(v.passed, "{}", exercise::render(&v));
+    assert!(v.schedules > 100);
+}
+
 /// Every process whose process group is `pgid`, from /proc.
 fn group_members(pgid: i64) -> Vec<(i64, String)> {
     let mut out = Vec::new();

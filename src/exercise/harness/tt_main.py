@@ -133,6 +133,7 @@ def run_once(code, cfg, path, lines, seed, index, forced=None, pct=None,
     checks = cfg.get("checks", {})
     sched = S.Scheduler(checks, path, forced=forced, pct=pct, record_alts=record_alts,
                         trace=trace, source_lines=lines)
+    S.reset_aborts(True)
     S.SCHED = sched
     out = S_out = Capture()
     err = Capture()
