@@ -566,7 +566,11 @@ fn each_kind_of_failure_is_named() {
             "while True:\n    x = 1\n",
         ),
         ("syntax", Checks::default(), "def broken(:\n"),
-        ("crash", Checks::default(), "import os\nprint('bye')\nos._exit(3)\n"),
+        (
+            "crash",
+            Checks::default(),
+            "import os\nprint('bye')\nos._exit(3)\n",
+        ),
     ];
     for (check, checks, source) in cases {
         let ex = exercise_with("kinds", checks.clone());

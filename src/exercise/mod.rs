@@ -268,7 +268,14 @@ pub fn check_source(
     source: &str,
     opts: &Options,
 ) -> Result<Verdict, CheckError> {
-    check_source_cancellable(python, exercise, name, source, opts, &AtomicBool::new(false))
+    check_source_cancellable(
+        python,
+        exercise,
+        name,
+        source,
+        opts,
+        &AtomicBool::new(false),
+    )
 }
 
 /// [`check_source`] that stops early (killing the Python process, returning
@@ -355,7 +362,11 @@ pub fn check_source_cancellable(
     let result = match read_limited(&run.0.join("result.json")) {
         Ok(r) => r,
         Err(e) if stderr.contains(HARNESS_ERROR) || out.status.is_none() => {
-            let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+            let last = stderr
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
             return Err(CheckError::Harness(format!(
                 "the exercise harness gave no result ({e}){}",
                 if last.is_empty() {

@@ -267,7 +267,7 @@ def explore(code, cfg, path, lines, seed):
     FIRST_RUN[:] = [first]
     runs += 1
     if first.failure is not None:
-        return first, runs, "first", 0
+        return first, runs, "skipped", 0
     points = sum(len(o) for _, o in first.alts)
     exhaustive = "skipped"
     if bound > 0 and not first.alts_overflow and points <= EXHAUSTIVE_CAP:
