@@ -566,7 +566,11 @@ fn each_kind_of_failure_is_named() {
             "while True:\n    x = 1\n",
         ),
         ("syntax", Checks::default(), "def broken(:\n"),
-        ("crash", Checks::default(), "import os\nprint('bye')\nos._exit(3)\n"),
+        (
+            "crash",
+            Checks::default(),
+            "import os\nprint('bye')\nos._exit(3)\n",
+        ),
     ];
     for (check, checks, source) in cases {
         let ex = exercise_with("kinds", checks.clone());
@@ -587,6 +591,43 @@ fn each_kind_of_failure_is_named() {
         &Options::default(),
     );
     assert!(v.passed, "{}", exercise::render(&v));
+}
+
+#[test]
+fn a_thread_that_swallows_the_stop_does_not_hang_the_checker() {
+    // A bare `except:` catches the harness's stop signal too; such threads
+    // are parked, and every schedule still runs.
+    let Some(py) = python() else { return };
+    let source = r#"
+import threading, queue
+q = queue.Queue()
+total = 0
+def worker():
+    global total
+    while True:
+        try:
+            item = q.get(timeout=1)
+        except:
+            continue
+        total = total + item
+        q.task_done()
+ts = [threading.Thread(target=worker, daemon=True) for _ in range(2)]
+for t in ts: t.start()
+for i in range(5): q.put(i)
+q.join()
+print(total)
+"#;
+    let ex = exercise_with(
+        "bare-except",
+        Checks {
+            final_: vec!["total == 10".into()],
+            random_schedules: 100,
+            ..Checks::default()
+        },
+    );
+    let v = run(&py, &ex, source, &Options::default());
+    assert!(v.passed, "{}", exercise::render(&v));
+    assert!(v.schedules > 100);
 }
 
 /// Every process whose process group is `pgid`, from /proc.

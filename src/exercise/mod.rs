@@ -32,7 +32,13 @@
 //! - [`check_file`] / [`check_source`]: a [`Verdict`] (passed or not: both
 //!   are verdicts), or a [`CheckError`] when the file cannot be read or the
 //!   harness itself failed. A run that passes its time limit is a verdict
-//!   whose failure's check is `time_limit`.
+//!   whose failure's check is `time_limit`; a program that ends the
+//!   interpreter itself (`os._exit`), one whose check is `crash`. Both block
+//!   until the verdict (well under 2 s for the built-in exercises): call them
+//!   from a background thread in a UI.
+//! - [`check_source_cancellable`]: the same, stopped early (the Python
+//!   process killed, [`CheckError::Cancelled`]) when a flag is set — for
+//!   watch mode, when the file is saved again during a check.
 //! - [`render`]: the verdict in words, with the trace (text is made inert).
 //! - [`syntax_errors`]: `path:line:col` diagnostics for starters and
 //!   solutions that are not valid Python (for `threadtutor check`).
@@ -262,7 +268,14 @@ pub fn check_source(
     source: &str,
     opts: &Options,
 ) -> Result<Verdict, CheckError> {
-    check_source_cancellable(python, exercise, name, source, opts, &AtomicBool::new(false))
+    check_source_cancellable(
+        python,
+        exercise,
+        name,
+        source,
+        opts,
+        &AtomicBool::new(false),
+    )
 }
 
 /// [`check_source`] that stops early (killing the Python process, returning
@@ -349,7 +362,11 @@ pub fn check_source_cancellable(
     let result = match read_limited(&run.0.join("result.json")) {
         Ok(r) => r,
         Err(e) if stderr.contains(HARNESS_ERROR) || out.status.is_none() => {
-            let last = stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("");
+            let last = stderr
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
             return Err(CheckError::Harness(format!(
                 "the exercise harness gave no result ({e}){}",
                 if last.is_empty() {

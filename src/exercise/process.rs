@@ -195,8 +195,8 @@ mod tests {
     fn a_cancel_stops_the_child() {
         let mut cmd = Command::new("sh");
         cmd.arg("-c").arg("exec sleep 30");
-        let out = run_cancellable(cmd, Duration::from_secs(60), 1000, &AtomicBool::new(true))
-            .unwrap();
+        let out =
+            run_cancellable(cmd, Duration::from_secs(60), 1000, &AtomicBool::new(true)).unwrap();
         assert!(out.cancelled);
         assert!(!out.timed_out);
         assert!(out.status.is_none());

@@ -133,6 +133,7 @@ def run_once(code, cfg, path, lines, seed, index, forced=None, pct=None,
     checks = cfg.get("checks", {})
     sched = S.Scheduler(checks, path, forced=forced, pct=pct, record_alts=record_alts,
                         trace=trace, source_lines=lines)
+    S.reset_aborts(True)
     S.SCHED = sched
     out = S_out = Capture()
     err = Capture()
@@ -266,7 +267,7 @@ def explore(code, cfg, path, lines, seed):
     FIRST_RUN[:] = [first]
     runs += 1
     if first.failure is not None:
-        return first, runs, "first", 0
+        return first, runs, "skipped", 0
     points = sum(len(o) for _, o in first.alts)
     exhaustive = "skipped"
     if bound > 0 and not first.alts_overflow and points <= EXHAUSTIVE_CAP:

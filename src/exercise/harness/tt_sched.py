@@ -46,6 +46,30 @@ class Abort(BaseException):
     run ended). A BaseException, so `except Exception` does not catch it."""
 
 
+# How many times this real thread was told to stop. A thread of a finished
+# run that catches the Abort (a bare `except:` in a loop) and goes on would
+# spin for ever beside the next runs: after many stops it is parked instead.
+_TLS = _thread._local()
+ABORTS_BEFORE_PARKING = 20
+PARKED = set()
+
+
+def abort_now():
+    n = getattr(_TLS, "aborts", 0) + 1
+    _TLS.aborts = n
+    if n > ABORTS_BEFORE_PARKING and not getattr(_TLS, "is_main", False):
+        PARKED.add(_thread.get_ident())
+        never = _thread.allocate_lock()
+        never.acquire()
+        never.acquire()  # parked until the process exits
+    raise Abort()
+
+
+def reset_aborts(is_main):
+    _TLS.aborts = 0
+    _TLS.is_main = is_main
+
+
 class Failure(Exception):
     def __init__(self, check, message):
         Exception.__init__(self, message)
@@ -223,7 +247,7 @@ class Scheduler(object):
     def local_trace(self, frame, event, arg):
         if event == "line":
             if self.aborted:
-                raise Abort()
+                abort_now()
             me = self.cur
             me.line = frame.f_lineno
             if self.tracing:
@@ -308,19 +332,23 @@ class Scheduler(object):
 
     def check_caller(self):
         if self.aborted:
-            raise Abort()
+            abort_now()
         if _thread.get_ident() != self.cur.real_ident:
             # A thread left over from an earlier run: stop it.
-            raise Abort()
+            abort_now()
 
     def op(self, verb=None, obj=None, kind=None):
         """A scheduling point before an operation on a shared object: `verb`
         and the object (named in the trace as `kind` `name`)."""
         if self.finished:
-            return
+            # The final checks (on the main thread) may use the objects;
+            # any other thread is left over and must stop.
+            if _thread.get_ident() == self.main.real_ident:
+                return
+            abort_now()
         if self.aborted or _thread.get_ident() != self.cur.real_ident:
             # The run is over, or a thread left over from an earlier run.
-            raise Abort()
+            abort_now()
         self.dirty = True
         self.version += 1
         if self.tracing and verb:
@@ -472,7 +500,7 @@ class Scheduler(object):
         target.baton.release()
         me.baton.acquire()
         if self.aborted:
-            raise Abort()
+            abort_now()
 
     def choose_next(self, me):
         """`me` cannot go on (it blocked or ended): pick who runs next."""
@@ -561,7 +589,9 @@ class Scheduler(object):
         """Wait until `ready()` (True) or virtual time reaches `deadline`
         (False). Other threads run meanwhile."""
         if self.finished:
-            return bool(ready())
+            if _thread.get_ident() == self.main.real_ident:
+                return bool(ready())
+            abort_now()
         me = self.cur
         if ready():
             return True
@@ -697,10 +727,12 @@ class Scheduler(object):
         self.finished = True
         stuck = []
         for t in self.threads[1:]:
-            if t.state == NEW:
-                continue
-            if not t.exited.acquire(True, real_timeout):
-                stuck.append(t.name)
+            waited = 0.0
+            while not t.exited.acquire(True, 0.002):
+                waited += 0.002
+                if t.real_ident in PARKED or waited >= real_timeout:
+                    stuck.append(t.name)
+                    break
         return stuck
 
 
