@@ -32,7 +32,13 @@
 //! - [`check_file`] / [`check_source`]: a [`Verdict`] (passed or not: both
 //!   are verdicts), or a [`CheckError`] when the file cannot be read or the
 //!   harness itself failed. A run that passes its time limit is a verdict
-//!   whose failure's check is `time_limit`.
+//!   whose failure's check is `time_limit`; a program that ends the
+//!   interpreter itself (`os._exit`), one whose check is `crash`. Both block
+//!   until the verdict (well under 2 s for the built-in exercises): call them
+//!   from a background thread in a UI.
+//! - [`check_source_cancellable`]: the same, stopped early (the Python
+//!   process killed, [`CheckError::Cancelled`]) when a flag is set — for
+//!   watch mode, when the file is saved again during a check.
 //! - [`render`]: the verdict in words, with the trace (text is made inert).
 //! - [`syntax_errors`]: `path:line:col` diagnostics for starters and
 //!   solutions that are not valid Python (for `threadtutor check`).
@@ -49,7 +55,7 @@ use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -71,6 +77,10 @@ pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(20);
 
 /// The `check` name of a verdict killed for its time.
 pub const TIME_LIMIT_CHECK: &str = "time_limit";
+/// The `check` name of a program that ended the interpreter itself.
+pub const CRASH_CHECK: &str = "crash";
+/// What the harness prints on stderr when it fails itself.
+const HARNESS_ERROR: &str = "threadtutor harness error";
 
 /// How to check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +117,11 @@ pub struct Verdict {
     /// `complete`, `partial` or `skipped`: how far the exhaustive pass went.
     #[serde(default, skip_serializing)]
     pub exhaustive: String,
+    /// What the program printed in its first (unpreempted) run when it
+    /// passed, or in the replayed run with `Options::schedule`; a failure's
+    /// own output is in [`Failure::output`].
+    #[serde(default, skip_serializing)]
+    pub output: String,
 }
 
 /// What broke, and the interleaving that broke it.
@@ -114,7 +129,7 @@ pub struct Verdict {
 pub struct Failure {
     /// Which check: `final`, `exceptions`, `deadlock`, `leftover_threads`,
     /// `output_pattern`, `output_lines`, `min_threads`, `busy_wait`,
-    /// `time_budget`, `step_limit`, `syntax` or `time_limit`.
+    /// `time_budget`, `step_limit`, `syntax`, `time_limit` or `crash`.
     pub check: String,
     /// In words.
     pub message: String,
@@ -151,12 +166,15 @@ pub enum CheckError {
     Unreadable(String),
     /// The harness could not be written or run, or gave no result.
     Harness(String),
+    /// The caller cancelled the check ([`check_source_cancellable`]).
+    Cancelled,
 }
 
 impl fmt::Display for CheckError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             CheckError::Unreadable(m) | CheckError::Harness(m) => f.write_str(m),
+            CheckError::Cancelled => f.write_str("the check was cancelled"),
         }
     }
 }
@@ -250,6 +268,28 @@ pub fn check_source(
     source: &str,
     opts: &Options,
 ) -> Result<Verdict, CheckError> {
+    check_source_cancellable(
+        python,
+        exercise,
+        name,
+        source,
+        opts,
+        &AtomicBool::new(false),
+    )
+}
+
+/// [`check_source`] that stops early (killing the Python process, returning
+/// [`CheckError::Cancelled`]) once `cancel` is true: for re-checking a file
+/// saved again while its previous check still runs. Call it from a
+/// background thread; it blocks until the verdict.
+pub fn check_source_cancellable(
+    python: &Python,
+    exercise: &Exercise,
+    name: &str,
+    source: &str,
+    opts: &Options,
+    cancel: &AtomicBool,
+) -> Result<Verdict, CheckError> {
     let harness_dir =
         harness::ensure().map_err(|e| CheckError::Harness(format!("exercise harness: {e}")))?;
     let run = RunDir::new()
@@ -290,8 +330,11 @@ pub fn check_source(
     if let Some(s) = &opts.schedule {
         cmd.args(["--schedule", s]);
     }
-    let out = process::run(cmd, opts.time_limit, MAX_PROCESS_OUTPUT)
+    let out = process::run_cancellable(cmd, opts.time_limit, MAX_PROCESS_OUTPUT, cancel)
         .map_err(|e| CheckError::Harness(format!("could not start `{}`: {e}", python.program)))?;
+    if out.cancelled {
+        return Err(CheckError::Cancelled);
+    }
     if out.timed_out {
         return Ok(Verdict {
             id: exercise.id.clone(),
@@ -312,24 +355,64 @@ pub fn check_source(
                 output: String::new(),
             }),
             exhaustive: String::new(),
+            output: String::new(),
         });
     }
-    let result = read_limited(&run.0.join("result.json")).map_err(|e| {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let last = stderr
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("");
-        CheckError::Harness(format!(
-            "the exercise harness gave no result ({e}){}",
-            if last.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", last.trim())
-            }
-        ))
-    })?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let result = match read_limited(&run.0.join("result.json")) {
+        Ok(r) => r,
+        Err(e) if stderr.contains(HARNESS_ERROR) || out.status.is_none() => {
+            let last = stderr
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
+            return Err(CheckError::Harness(format!(
+                "the exercise harness gave no result ({e}){}",
+                if last.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", last.trim())
+                }
+            )));
+        }
+        Err(_) => {
+            // The learner's program ended the interpreter itself (os._exit,
+            // a crash): a verdict, not an error.
+            let code = out
+                .status
+                .and_then(|s| s.code())
+                .map_or("a signal".to_string(), |c| format!("exit code {c}"));
+            let tail: String = {
+                let t = stderr.trim_end();
+                let start = t.len().saturating_sub(4000);
+                let mut i = start;
+                while !t.is_char_boundary(i) {
+                    i += 1;
+                }
+                t[i..].to_string()
+            };
+            return Ok(Verdict {
+                id: exercise.id.clone(),
+                passed: false,
+                python: python.version.clone(),
+                schedules: 0,
+                seed: opts.seed,
+                failure: Some(Failure {
+                    check: CRASH_CHECK.into(),
+                    message: format!(
+                        "the program ended the Python process itself ({code}) before the \
+                         checker could finish: os._exit(), or a crash"
+                    ),
+                    schedule: String::new(),
+                    trace: Vec::new(),
+                    output: tail,
+                }),
+                exhaustive: String::new(),
+                output: String::new(),
+            });
+        }
+    };
     let parsed: HarnessResult = serde_json::from_slice(&result).map_err(|e| {
         CheckError::Harness(format!("the exercise harness's result is not valid: {e}"))
     })?;
@@ -531,6 +614,7 @@ mod tests {
             schedules: 3,
             seed: 7,
             exhaustive: String::new(),
+            output: String::new(),
             failure: Some(Failure {
                 check: "final".into(),
                 message: "`counter == 4` is false at the end (counter = 3)\x1b[2J".into(),

@@ -6,6 +6,7 @@
 use std::io::{self, Read};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -16,6 +17,8 @@ pub struct Outcome {
     /// None when the run was killed for its time.
     pub status: Option<ExitStatus>,
     pub timed_out: bool,
+    /// Stopped because the caller asked ([`run_cancellable`]).
+    pub cancelled: bool,
     /// At most `max_output` bytes of each stream (the rest is read and dropped).
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
@@ -48,7 +51,18 @@ impl Drop for GroupGuard {
 /// process group; wait up to `limit`; then kill the group. Every process the
 /// child started in its group is killed too when the child ends, so nothing
 /// is left behind.
-pub fn run(mut cmd: Command, limit: Duration, max_output: usize) -> io::Result<Outcome> {
+pub fn run(cmd: Command, limit: Duration, max_output: usize) -> io::Result<Outcome> {
+    run_cancellable(cmd, limit, max_output, &AtomicBool::new(false))
+}
+
+/// [`run`], also stopped (the group killed, `cancelled` set) as soon as
+/// `cancel` becomes true.
+pub fn run_cancellable(
+    mut cmd: Command,
+    limit: Duration,
+    max_output: usize,
+    cancel: &AtomicBool,
+) -> io::Result<Outcome> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -70,6 +84,7 @@ pub fn run(mut cmd: Command, limit: Duration, max_output: usize) -> io::Result<O
     }
     drop(tx);
     let mut timed_out = false;
+    let mut cancelled = false;
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break Some(status),
@@ -79,6 +94,12 @@ pub fn run(mut cmd: Command, limit: Duration, max_output: usize) -> io::Result<O
                 let _ = child.wait();
                 return Err(e);
             }
+        }
+        if cancel.load(Ordering::SeqCst) {
+            cancelled = true;
+            guard.kill();
+            let _ = child.wait();
+            break None;
         }
         if started.elapsed() >= limit {
             timed_out = true;
@@ -115,6 +136,7 @@ pub fn run(mut cmd: Command, limit: Duration, max_output: usize) -> io::Result<O
     Ok(Outcome {
         status,
         timed_out,
+        cancelled,
         stdout,
         stderr,
         truncated,
@@ -167,6 +189,17 @@ mod tests {
         assert_eq!(out.stdout.len(), 1000);
         assert!(out.truncated);
         assert_eq!(out.stderr, b"err\n");
+    }
+
+    #[test]
+    fn a_cancel_stops_the_child() {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg("exec sleep 30");
+        let out =
+            run_cancellable(cmd, Duration::from_secs(60), 1000, &AtomicBool::new(true)).unwrap();
+        assert!(out.cancelled);
+        assert!(!out.timed_out);
+        assert!(out.status.is_none());
     }
 
     #[test]

@@ -22,11 +22,11 @@ import tt_sched as S  # noqa: E402
 
 MAX_SOURCE = 256 * 1024
 MAX_OUTPUT = 64 * 1024
-SHOWN_OUTPUT = 4000
+SHOWN_OUTPUT = 8000
 TRACE_LIMIT = 40
 # Exhaustive exploration runs only when the first run offers at most this
 # many preemption points, and stops after this many schedules.
-EXHAUSTIVE_CAP = 400
+EXHAUSTIVE_CAP = 200
 
 
 class Capture(object):
@@ -133,6 +133,7 @@ def run_once(code, cfg, path, lines, seed, index, forced=None, pct=None,
     checks = cfg.get("checks", {})
     sched = S.Scheduler(checks, path, forced=forced, pct=pct, record_alts=record_alts,
                         trace=trace, source_lines=lines)
+    S.reset_aborts(True)
     S.SCHED = sched
     out = S_out = Capture()
     err = Capture()
@@ -254,15 +255,19 @@ def failure_json(code, cfg, path, lines, seed, run, index):
     }
 
 
+FIRST_RUN = []
+
+
 def explore(code, cfg, path, lines, seed):
     checks = cfg.get("checks", {})
     bound = int(checks.get("preemptions", 2))
     randoms = int(checks.get("random_schedules", 300))
     runs = 0
     first = run_once(code, cfg, path, lines, seed, 0, record_alts=bound > 0)
+    FIRST_RUN[:] = [first]
     runs += 1
     if first.failure is not None:
-        return first, runs, "first", 0
+        return first, runs, "skipped", 0
     points = sum(len(o) for _, o in first.alts)
     exhaustive = "skipped"
     if bound > 0 and not first.alts_overflow and points <= EXHAUSTIVE_CAP:
@@ -381,6 +386,7 @@ def main(argv):
     result["exhaustive"] = exhaustive
     if failing is None:
         result["passed"] = True
+        result["output"] = shown_output(FIRST_RUN[0]) if FIRST_RUN else ""
     else:
         result["failure"] = failure_json(code, cfg, path, lines, seed, failing, index)
     write_json(out_path, result)

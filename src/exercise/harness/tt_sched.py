@@ -46,6 +46,30 @@ class Abort(BaseException):
     run ended). A BaseException, so `except Exception` does not catch it."""
 
 
+# How many times this real thread was told to stop. A thread of a finished
+# run that catches the Abort (a bare `except:` in a loop) and goes on would
+# spin for ever beside the next runs: after many stops it is parked instead.
+_TLS = _thread._local()
+ABORTS_BEFORE_PARKING = 20
+PARKED = set()
+
+
+def abort_now():
+    n = getattr(_TLS, "aborts", 0) + 1
+    _TLS.aborts = n
+    if n > ABORTS_BEFORE_PARKING and not getattr(_TLS, "is_main", False):
+        PARKED.add(_thread.get_ident())
+        never = _thread.allocate_lock()
+        never.acquire()
+        never.acquire()  # parked until the process exits
+    raise Abort()
+
+
+def reset_aborts(is_main):
+    _TLS.aborts = 0
+    _TLS.is_main = is_main
+
+
 class Failure(Exception):
     def __init__(self, check, message):
         Exception.__init__(self, message)
@@ -61,6 +85,46 @@ def short_repr(value, limit=40):
     if len(r) > limit:
         r = r[: limit - 3] + "..."
     return r
+
+
+def strip_comment(line):
+    """The code of a source line without its comment (quotes respected)."""
+    quote = None
+    i = 0
+    while i < len(line):
+        c = line[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c == "#":
+            return line[:i].rstrip()
+        i += 1
+    return line.rstrip()
+
+
+def state_of(value, depth):
+    """A comparable summary of `value` for busy-wait detection, or None."""
+    if isinstance(value, SIMPLE):
+        return value
+    if isinstance(value, CONTAINERS):
+        return short_repr(value, 200)
+    st = getattr(type(value), "_tt_state", None)
+    if st is not None:
+        return st(value)
+    if depth > 0 and not isinstance(value, (type, types.ModuleType, types.FunctionType)):
+        d = getattr(value, "__dict__", None)
+        if isinstance(d, dict):
+            out = []
+            for k, v in list(d.items())[:20]:
+                sv = state_of(v, depth - 1)
+                if sv is not None:
+                    out.append((k, sv))
+            return tuple(out)
+    return None
 
 
 def is_shared_value(value):
@@ -183,7 +247,7 @@ class Scheduler(object):
     def local_trace(self, frame, event, arg):
         if event == "line":
             if self.aborted:
-                raise Abort()
+                abort_now()
             me = self.cur
             me.line = frame.f_lineno
             if self.tracing:
@@ -196,8 +260,7 @@ class Scheduler(object):
         if names is None:
             text = ""
             if 0 < lineno <= len(self.source_lines):
-                text = self.source_lines[lineno - 1]
-                text = text.split("#", 1)[0]
+                text = strip_comment(self.source_lines[lineno - 1])
             seen = []
             for n in IDENT.findall(text):
                 if n not in KEYWORDS and n not in seen:
@@ -212,7 +275,7 @@ class Scheduler(object):
         if g is None:
             return out
         for n in names:
-            if n in g:
+            if n in g and not n.startswith("__"):
                 v = g[n]
                 if is_shared_value(v):
                     out.append("%s = %s" % (n, short_repr(v)))
@@ -222,7 +285,7 @@ class Scheduler(object):
         lineno = frame.f_lineno
         code = ""
         if 0 < lineno <= len(self.source_lines):
-            code = self.source_lines[lineno - 1].strip()
+            code = strip_comment(self.source_lines[lineno - 1].strip())
         self.steps.append({
             "step": self.decision + 1,
             "thread": me.name,
@@ -242,7 +305,7 @@ class Scheduler(object):
         else:
             code = ""
             if 0 < me.line <= len(self.source_lines):
-                code = self.source_lines[me.line - 1].strip()
+                code = strip_comment(self.source_lines[me.line - 1].strip())
             self.steps.append({
                 "step": self.decision + 1,
                 "thread": me.name,
@@ -269,19 +332,23 @@ class Scheduler(object):
 
     def check_caller(self):
         if self.aborted:
-            raise Abort()
+            abort_now()
         if _thread.get_ident() != self.cur.real_ident:
             # A thread left over from an earlier run: stop it.
-            raise Abort()
+            abort_now()
 
     def op(self, verb=None, obj=None, kind=None):
         """A scheduling point before an operation on a shared object: `verb`
         and the object (named in the trace as `kind` `name`)."""
         if self.finished:
-            return
+            # The final checks (on the main thread) may use the objects;
+            # any other thread is left over and must stop.
+            if _thread.get_ident() == self.main.real_ident:
+                return
+            abort_now()
         if self.aborted or _thread.get_ident() != self.cur.real_ident:
             # The run is over, or a thread left over from an earlier run.
-            raise Abort()
+            abort_now()
         self.dirty = True
         self.version += 1
         if self.tracing and verb:
@@ -368,24 +435,37 @@ class Scheduler(object):
             self.switch_to(target, n)
 
     def busy_check(self, me, frame):
-        fp = [self.version]
+        """Compare the shared state (module globals, the locals of every
+        frame of the learner's file on this thread's stack, and the state of
+        threading objects reachable from them) with the last check."""
+        fp = []
         g = self.globals
         if g is not None:
             for k, v in list(g.items()):
-                if isinstance(v, SIMPLE):
-                    fp.append((k, v))
-                elif isinstance(v, CONTAINERS):
-                    fp.append((k, short_repr(v, 200)))
-        if frame is not None:
-            for k, v in list(frame.f_locals.items()):
-                if isinstance(v, SIMPLE):
-                    fp.append((k, v))
-                elif isinstance(v, CONTAINERS):
-                    fp.append((k, short_repr(v, 200)))
-        if fp == self.busy_fp:
+                st = state_of(v, 1)
+                if st is not None:
+                    fp.append((k, st))
+        f = frame if frame is not None else sys._getframe(1)
+        depth = 0
+        while f is not None and depth < 50:
+            if f.f_code.co_filename == self.learner_file and f.f_globals is g:
+                for k, v in list(f.f_locals.items()):
+                    st = state_of(v, 1)
+                    if st is not None:
+                        fp.append((depth, k, st))
+                depth += 1
+            f = f.f_back
+        # A state seen before in this streak: the thread is going round in
+        # circles (a polling loop may pass through a few states, e.g. a lock
+        # it takes and releases).
+        if self.busy_fp is None:
+            self.busy_fp = []
+        if fp in self.busy_fp:
             self.busy_same += 1
         else:
-            self.busy_fp = fp
+            self.busy_fp.append(fp)
+            if len(self.busy_fp) > 16:
+                del self.busy_fp[0]
             self.busy_same = 0
             return None
         if self.busy_same < BUSY_CHECKS:
@@ -420,7 +500,7 @@ class Scheduler(object):
         target.baton.release()
         me.baton.acquire()
         if self.aborted:
-            raise Abort()
+            abort_now()
 
     def choose_next(self, me):
         """`me` cannot go on (it blocked or ended): pick who runs next."""
@@ -509,7 +589,9 @@ class Scheduler(object):
         """Wait until `ready()` (True) or virtual time reaches `deadline`
         (False). Other threads run meanwhile."""
         if self.finished:
-            return bool(ready())
+            if _thread.get_ident() == self.main.real_ident:
+                return bool(ready())
+            abort_now()
         me = self.cur
         if ready():
             return True
@@ -645,10 +727,12 @@ class Scheduler(object):
         self.finished = True
         stuck = []
         for t in self.threads[1:]:
-            if t.state == NEW:
-                continue
-            if not t.exited.acquire(True, real_timeout):
-                stuck.append(t.name)
+            waited = 0.0
+            while not t.exited.acquire(True, 0.002):
+                waited += 0.002
+                if t.real_ident in PARKED or waited >= real_timeout:
+                    stuck.append(t.name)
+                    break
         return stuck
 
 
@@ -673,6 +757,9 @@ def _deadline(s, timeout):
 
 class Lock(object):
     _kind = "Lock"
+
+    def _tt_state(self):
+        return ("Lock", self._locked)
 
     def __init__(self):
         self._locked = False
@@ -733,6 +820,9 @@ class Lock(object):
 class RLock(object):
     _kind = "RLock"
 
+    def _tt_state(self):
+        return ("RLock", self._owner.tid if self._owner else -1, self._count)
+
     def __init__(self):
         self._owner = None
         self._count = 0
@@ -791,6 +881,9 @@ class RLock(object):
 
 
 class Condition(object):
+    def _tt_state(self):
+        return ("Condition", len(self._waiters), state_of(self._lock, 0))
+
     def __init__(self, lock=None):
         if lock is None:
             lock = RLock()
@@ -900,6 +993,9 @@ class Condition(object):
 class Semaphore(object):
     _kind = "Semaphore"
 
+    def _tt_state(self):
+        return ("Semaphore", self._value)
+
     def __init__(self, value=1):
         if value < 0:
             raise ValueError("semaphore initial value must be >= 0")
@@ -957,6 +1053,9 @@ class BoundedSemaphore(Semaphore):
 
 
 class Event(object):
+    def _tt_state(self):
+        return ("Event", self._flag, self._gen)
+
     def __init__(self):
         self._flag = False
         self._gen = 0
@@ -996,6 +1095,9 @@ BrokenBarrierError = _real_threading.BrokenBarrierError
 
 
 class Barrier(object):
+    def _tt_state(self):
+        return ("Barrier", self._state, self._count)
+
     def __init__(self, parties, action=None, timeout=None):
         if sys.version_info >= (3, 13) and parties < 1:
             raise ValueError("parties must be >= 1")
@@ -1096,6 +1198,9 @@ class Barrier(object):
 
 class Thread(object):
     _initialized = False
+
+    def _tt_state(self):
+        return ("Thread", self._started, self._rec.state if self._rec is not None else -1)
 
     def __init__(self, group=None, target=None, name=None, args=(), kwargs=None, *, daemon=None):
         assert group is None, "group argument must be None for now"
@@ -1313,6 +1418,9 @@ Full = _real_queue.Full
 class Queue(object):
     _kind = "Queue"
 
+    def _tt_state(self):
+        return ("Queue", len(self.queue), self.unfinished_tasks)
+
     def __init__(self, maxsize=0):
         self.maxsize = maxsize
         self._init(maxsize)
@@ -1440,6 +1548,9 @@ class LifoQueue(Queue):
 class SimpleQueue(object):
     _kind = "SimpleQueue"
 
+    def _tt_state(self):
+        return ("SimpleQueue", len(self._queue))
+
     def __init__(self):
         self._queue = collections.deque()
 
@@ -1489,6 +1600,9 @@ FuturesTimeoutError = _real_cf.TimeoutError
 
 
 class Future(object):
+    def _tt_state(self):
+        return ("Future", self._state)
+
     def __init__(self):
         self._state = PENDING
         self._result = None
