@@ -241,14 +241,14 @@ def main():
     if have_pt:
         r = measure("presenterm", [a.presenterm, deck], env, b"Threads", b"\x1b[C", slides + 5, keys=2)
         peaks["presenterm, slides"] = r["peak_kb"]
-    print(f"| program | first frame (ms, median of {a.runs}) | key -> frame (ms): median | p10 | p90 | peak RSS after paging all (MB) |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print(f"| program | first frame (ms, median of {a.runs}) | key -> frame (ms): median | p10 | p90 | p99 | peak RSS after paging all (MB) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, rs in rows.items():
         ff = statistics.median(r["first_frame_ms"] for r in rs)
         keys = sum((r["keys"] for r in rs), [])
         peak = peaks.get(name)
         peak = f"{peak / 1024:.1f}" if peak else "-"
-        print(f"| {name} | {ff:.1f} | {statistics.median(keys):.3f} | {q(keys, 0.1):.3f} | {q(keys, 0.9):.3f} | {peak} |")
+        print(f"| {name} | {ff:.1f} | {statistics.median(keys):.3f} | {q(keys, 0.1):.3f} | {q(keys, 0.9):.3f} | {q(keys, 0.99):.3f} | {peak} |")
 
 
 if __name__ == "__main__":

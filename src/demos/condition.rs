@@ -270,7 +270,7 @@ impl Demo for ConditionDemo {
                 ctx.gauge(
                     "items waiting (polling)",
                     polled.list().len() as f64,
-                    consumers as f64 * 4.0,
+                    items as f64,
                 );
             }
             Ok(())
@@ -285,6 +285,15 @@ impl Demo for ConditionDemo {
 
         let (nw, nwaste, nto, ntaken, nlat, ncpu) = notified.summary();
         let (pw, pwaste, pto, ptaken, plat, pcpu) = polled.summary();
+        // The final state, after every consumer finished: the last figures
+        // shown are the summary's.
+        ctx.count("wake-ups (notify)", nw as f64);
+        ctx.count("wake-ups (polling)", pw as f64);
+        ctx.gauge(
+            "items waiting (polling)",
+            polled.list().len() as f64,
+            items as f64,
+        );
         ctx.log(format!(
             "notify: {nw} wake-ups for {ntaken} items ({nwaste} found nothing), {ncpu:.2} ms CPU, items waited {nlat:.3} ms on average"
         ));

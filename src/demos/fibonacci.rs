@@ -301,7 +301,8 @@ fn start_meter(
         while !stop.load(Ordering::SeqCst) && control.sleep(Duration::from_millis(10)).is_ok() {
             let since =
                 (start.elapsed().as_nanos() as u64).saturating_sub(last.load(Ordering::SeqCst));
-            sink.gauge("UI stall (ms)", since as f64 / 1e6, 250.0);
+            // A stall has no upper bound: a count, not a gauge.
+            sink.count("UI stall now (ms)", since as f64 / 1e6);
         }
     })?;
     Ok(())

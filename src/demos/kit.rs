@@ -279,16 +279,24 @@ pub fn crew_lanes(sink: EventSink) -> Arc<dyn Observer> {
 /// An observer for a queue: lanes as [`lane_observer`], plus a gauge of
 /// the queue's fill (named after the queue) on every put and get. `max` is
 /// the gauge's full scale (the queue's maxsize, or a display limit).
+/// `max` is the queue's bound; an unbounded queue (`max` 0) has no gauge's
+/// maximum to show, so its size is reported as a count.
 pub fn queue_observer(sink: EventSink, max: f64) -> Arc<dyn Observer> {
     Arc::new(move |ev: &TraceEvent| {
         let t_ms = sink.ms_at(ev.at);
         emit_lane(&sink, ev, t_ms);
         if let Op::Put { qsize } | Op::Get { qsize } = ev.op {
-            sink.emit(DemoEvent::Gauge {
-                t_ms,
-                name: ev.object.to_string(),
-                value: qsize as f64,
-                max,
+            let name = ev.object.to_string();
+            let value = qsize as f64;
+            sink.emit(if max > 0.0 {
+                DemoEvent::Gauge {
+                    t_ms,
+                    name,
+                    value,
+                    max,
+                }
+            } else {
+                DemoEvent::Count { t_ms, name, value }
             });
         }
     })

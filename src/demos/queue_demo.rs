@@ -197,9 +197,8 @@ impl Demo for QueueDemo {
             Queue::<Option<u64>>::new(maxsize)
                 .observed("queue2", queue_observer(sink.clone(), maxsize as f64)),
         );
-        let q1 = Arc::new(
-            Queue::<u64>::new(0).observed("queue1", queue_observer(sink.clone(), maxsize as f64)),
-        );
+        let q1 =
+            Arc::new(Queue::<u64>::new(0).observed("queue1", queue_observer(sink.clone(), 0.0)));
         let tally = Arc::new(Tally::default());
         ctx.phase("Thread 1 → queue2 (bounded) → Thread 2 → queue1 → Thread 1");
         ctx.log(format!(

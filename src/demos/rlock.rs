@@ -83,6 +83,8 @@ completely — whatever the depth — and restores the depth when it wakes.",
 
 /// Acquires `mutex` `levels` more times recursively, reporting the depth;
 /// returns the deepest `recursion_count` seen.
+/// The depth gauge's scale is `scale` (the deepest any part of the demo
+/// goes), the same in every part, so a gauge never ends above its maximum.
 fn update(
     mutex: &RLock,
     levels: usize,
@@ -90,25 +92,22 @@ fn update(
     control: &Control,
     sink: &EventSink,
     name: &str,
+    scale: f64,
 ) -> Result<usize, Cancelled> {
     wait_until(control, || mutex.acquire_timeout(POLL))?;
+    // This thread owns the RLock now, so the count is its own.
     let depth = mutex.recursion_count();
-    // The depth this call will reach at the bottom.
-    let bottom = (depth + levels - 1) as f64;
-    sink.gauge(format!("{name} depth"), depth as f64, bottom);
+    sink.gauge(format!("{name} depth"), depth as f64, scale);
     let result = control.sleep(hold).and_then(|()| {
         if levels > 1 {
-            update(mutex, levels - 1, hold, control, sink, name)
+            update(mutex, levels - 1, hold, control, sink, name, scale)
         } else {
             Ok(depth)
         }
     });
     let _ = mutex.release();
-    sink.gauge(
-        format!("{name} depth"),
-        mutex.recursion_count() as f64,
-        bottom,
-    );
+    // One level back: our own count, whoever takes the RLock next.
+    sink.gauge(format!("{name} depth"), (depth - 1) as f64, scale);
     result.map(|deeper| deeper.max(depth))
 }
 
@@ -122,7 +121,8 @@ fn recursive(ctx: &Ctx, depth: usize, hold: Duration) -> Result<usize, DemoFailu
         let (mutex, max_depth) = (Arc::clone(&mutex), Arc::clone(&max_depth));
         let (control, sink) = (Arc::clone(&ctx.control), ctx.sink());
         crew.spawn("Thread-1", move || {
-            if let Ok(d) = update(&mutex, depth, hold, &control, &sink, "Thread-1") {
+            let scale = depth.max(2) as f64;
+            if let Ok(d) = update(&mutex, depth, hold, &control, &sink, "Thread-1", scale) {
                 max_depth.store(d, Ordering::SeqCst);
                 sink.log(format!(
                     "Thread-1: reached depth {d}; after as many releases the RLock is free: {}",
@@ -137,7 +137,12 @@ fn recursive(ctx: &Ctx, depth: usize, hold: Duration) -> Result<usize, DemoFailu
 
 /// Part 2: threads each `acquire(); update(); release()`; returns how many
 /// updates ran.
-fn two_threads(ctx: &Ctx, threads: usize, hold: Duration) -> Result<usize, DemoFailure> {
+fn two_threads(
+    ctx: &Ctx,
+    threads: usize,
+    hold: Duration,
+    scale: f64,
+) -> Result<usize, DemoFailure> {
     let obs = crew_lanes(ctx.sink());
     let mutex = Arc::new(RLock::with_observer("mutex", Arc::clone(&obs)));
     let updates = Arc::new(AtomicUsize::new(0));
@@ -149,9 +154,11 @@ fn two_threads(ctx: &Ctx, threads: usize, hold: Duration) -> Result<usize, DemoF
         crew.spawn(name.clone(), move || {
             let body = || -> Result<(), Cancelled> {
                 wait_until(&control, || mutex.acquire_timeout(POLL))?;
+                sink.gauge(format!("{name} depth"), 1.0, scale);
                 // self.update() takes the mutex again: depth 2.
-                let r = update(&mutex, 1, hold, &control, &sink, &name);
+                let r = update(&mutex, 1, hold, &control, &sink, &name, scale);
                 let _ = mutex.release();
+                sink.gauge(format!("{name} depth"), 0.0, scale);
                 r?;
                 updates.fetch_add(1, Ordering::SeqCst);
                 Ok(())
@@ -258,7 +265,7 @@ impl Demo for RLockDemo {
         ctx.phase(format!(
             "{threads} threads: mutex.acquire(); self.update(); mutex.release()"
         ));
-        let updates = two_threads(ctx, threads, hold)?;
+        let updates = two_threads(ctx, threads, hold, depth.max(2) as f64)?;
         ctx.phase("Thread 2 releases what Thread 1 holds");
         let (err, lock_ok) = foreign_release(ctx)?;
 

@@ -133,7 +133,7 @@ fn single(ctx: &Ctx, web: &Web) -> Result<Crawl, DemoFailure> {
     let mut seen = HashSet::from([0]);
     let mut todo = VecDeque::from([0]);
     let mut visited = 0;
-    ctx.gauge("threads alive", 1.0, 1.0);
+    ctx.gauge("threads alive (single)", 1.0, 1.0);
     while let Some(page) = todo.pop_front() {
         ctx.checkpoint()?;
         let links = web.fetch(page, &ctx.control)?;
@@ -146,6 +146,7 @@ fn single(ctx: &Ctx, web: &Web) -> Result<Crawl, DemoFailure> {
         }
     }
     meter.tick(visited, true);
+    ctx.gauge("threads alive (single)", 0.0, 1.0);
     Ok(Crawl {
         visited,
         wall: start.elapsed(),
@@ -220,11 +221,12 @@ fn brute(ctx: &Ctx, web: &Arc<Web>, poll: Duration) -> Result<Crawl, DemoFailure
         running = still;
         let alive = running.iter().filter(|r| r.thread.is_alive()).count();
         most = most.max(alive);
-        ctx.gauge("threads alive", alive as f64, scale);
+        ctx.gauge("threads alive (brute force)", alive as f64, scale);
         meter.tick(visited, false);
     }
     crew.join_all();
     meter.tick(visited, true);
+    ctx.gauge("threads alive (brute force)", 0.0, scale);
     Ok(Crawl {
         visited,
         wall: start.elapsed(),
@@ -238,12 +240,11 @@ fn pool(ctx: &Ctx, web: &Arc<Web>, size: usize) -> Result<Crawl, DemoFailure> {
     let start = Instant::now();
     let mut meter = Meter::new(ctx, "pool");
     let sink = ctx.sink();
-    let scale = web.len() as f64;
     let work = Arc::new(
-        Queue::<Option<usize>>::new(0).observed("work queue", queue_observer(sink.clone(), scale)),
+        Queue::<Option<usize>>::new(0).observed("work queue", queue_observer(sink.clone(), 0.0)),
     );
     let results = Arc::new(
-        Queue::<(usize, Vec<usize>)>::new(0).observed("results queue", queue_observer(sink, scale)),
+        Queue::<(usize, Vec<usize>)>::new(0).observed("results queue", queue_observer(sink, 0.0)),
     );
     let mut crew = Crew::new(ctx);
     for i in 0..size {
@@ -263,7 +264,7 @@ fn pool(ctx: &Ctx, web: &Arc<Web>, size: usize) -> Result<Crawl, DemoFailure> {
             }
         })?;
     }
-    ctx.gauge("threads alive", crew.alive() as f64, size as f64);
+    ctx.gauge("threads alive (pool)", crew.alive() as f64, size as f64);
     let most = crew.alive();
     let mut seen = HashSet::from([0]);
     work.put(Some(0));
@@ -286,7 +287,7 @@ fn pool(ctx: &Ctx, web: &Arc<Web>, size: usize) -> Result<Crawl, DemoFailure> {
     }
     crew.join_all();
     meter.tick(visited, true);
-    ctx.gauge("threads alive", 0.0, size as f64);
+    ctx.gauge("threads alive (pool)", 0.0, size as f64);
     Ok(Crawl {
         visited,
         wall: start.elapsed(),

@@ -120,7 +120,6 @@ fn markdown_html(o: &mut String, text: &str, engine: &Engine) {
     }
 }
 
-
 /// The colour of each token class on paper (a light palette).
 fn token_css(class: TokenClass) -> &'static str {
     match class {

@@ -9,6 +9,7 @@ mod classroom;
 mod cli;
 mod content_loader;
 mod demo_screen;
+mod demo_truth;
 mod demo_tui;
 mod demos_signals_and_queues;
 mod demos_threads_and_locks;
