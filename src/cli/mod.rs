@@ -2,6 +2,8 @@
 //! command returns its exit code: 0 success, 1 a user error (one line on
 //! stderr), 2 bad usage (clap's own).
 
+pub mod challenge;
+pub mod exercise;
 pub mod quiz;
 
 use std::io::{self, Write};
@@ -78,6 +80,10 @@ pub enum Command {
     Quiz(crate::cli::quiz::QuizArgs),
     /// Grade a class's answer sheets into one table.
     Grade(crate::cli::quiz::GradeArgs),
+    /// Challenge levels: list them, replay a schedule, or solve one (--solve).
+    Challenge(crate::cli::challenge::ChallengeArgs),
+    /// Exercises: list them, check a file, print a solution, write the starters.
+    Exercise(crate::cli::exercise::ExerciseArgs),
     /// Present to a class: full-screen slides for a projector, publishing
     /// each move to `threadtutor notes`.
     Present {
@@ -212,15 +218,34 @@ fn run_command(
         }
         Some(Command::Check) => {
             let c = load(source)?;
+            let problems = crate::cli::challenge::check_levels(&c);
+            if !problems.is_empty() {
+                return Err(Error::Content(problems));
+            }
             let slides: usize = c.lessons.iter().map(|l| l.slides.len()).sum();
             let questions: usize = c.quizzes.iter().map(|q| q.questions.len()).sum();
+            let proved = if c.challenges.is_empty() {
+                ""
+            } else {
+                " (every fixed version proved)"
+            };
             writeln!(
                 out,
-                "ok: {} lessons ({slides} slides), {} quizzes ({questions} questions)",
-                c.lessons.len(),
-                c.quizzes.len()
+                "ok: {} ({}), {} ({}), {}{proved}, {}",
+                count(c.lessons.len(), "lesson", "lessons"),
+                count(slides, "slide", "slides"),
+                count(c.quizzes.len(), "quiz", "quizzes"),
+                count(questions, "question", "questions"),
+                count(c.challenges.len(), "challenge", "challenges"),
+                count(c.exercises.len(), "exercise", "exercises"),
             )?;
-            Ok(())
+            // Every exercise's solution passes and starter fails (when
+            // python3 is here; it says so when not).
+            if crate::cli::exercise::check_exercises(&c, out, err) {
+                Ok(())
+            } else {
+                Err(Error::Reported(1))
+            }
         }
         Some(Command::Lessons { json }) => {
             let content = load(source)?;
@@ -234,6 +259,12 @@ fn run_command(
             show(&content, lesson, *slide, out)
         }
         Some(Command::Demo(args)) => demo(args, out),
+        Some(Command::Challenge(args)) => {
+            reported(crate::cli::challenge::command(args, source, out, err))
+        }
+        Some(Command::Exercise(args)) => {
+            reported(crate::cli::exercise::run(args, source, out, err))
+        }
         Some(Command::Quiz(args)) => {
             let content = load(source)?;
             if let Some(code) = crate::cli::quiz::run_quiz(args, &content.quizzes, out, err) {
@@ -323,6 +354,11 @@ fn run_command(
     }
 }
 
+/// `n` and the word for one or many: `1 quiz`, `2 quizzes`.
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// An exit code from a command that reported its own problems.
 fn reported(code: i32) -> Result<(), Error> {
     match code {
@@ -400,6 +436,18 @@ fn report(err: &mut dyn Write, diags: &[Diagnostic]) {
 /// Load content, or return its problems.
 fn load(source: &Source) -> Result<Content, Error> {
     content::load(source).map_err(Error::Content)
+}
+
+/// Load content, or print its problems and return None (for commands that
+/// report their own errors).
+pub fn load_or_report(source: &Source, err: &mut dyn Write) -> Option<Content> {
+    match content::load(source) {
+        Ok(c) => Some(c),
+        Err(diags) => {
+            report(err, &diags);
+            None
+        }
+    }
 }
 
 #[derive(Serialize)]

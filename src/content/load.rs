@@ -7,6 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::diagnostic::{Diagnostic, decode_utf8};
+use super::exercise::Exercise;
 use super::lesson::{Block, BlockKind, Lesson};
 use super::parse::{LessonSpans, parse_lesson};
 use super::quiz::{Quiz, parse_quiz};
@@ -32,6 +33,10 @@ pub struct Content {
     pub quizzes: Vec<Quiz>,
     /// Example programs by path (`examples/python/x.py`) → source.
     pub examples: BTreeMap<String, String>,
+    /// Challenge levels (`challenges/*.toml`), in file-name order.
+    pub challenges: Vec<super::challenge::Challenge>,
+    /// In file-name order (`NN-<id>.toml`).
+    pub exercises: Vec<Exercise>,
 }
 
 impl Content {
@@ -41,6 +46,10 @@ impl Content {
 
     pub fn quiz(&self, id: &str) -> Option<&Quiz> {
         self.quizzes.iter().find(|q| q.id == id)
+    }
+
+    pub fn exercise(&self, id: &str) -> Option<&Exercise> {
+        self.exercises.iter().find(|e| e.id == id)
     }
 
     /// The deck's parts in order, each with the indices of its lessons.
@@ -135,11 +144,12 @@ fn stem(path: &str) -> String {
 /// Load and check a whole content set. Returns every problem found.
 pub fn load(source: &Source) -> Result<Content, Vec<Diagnostic>> {
     let mut diags = Vec::new();
-    let (lesson_files, quiz_files, example_files) = match source {
+    let (lesson_files, quiz_files, example_files, exercise_files) = match source {
         Source::Embedded => (
             embedded_files(embedded::LESSONS),
             embedded_files(embedded::QUIZZES),
             embedded_files(embedded::EXAMPLES),
+            embedded_files(embedded::EXERCISES),
         ),
         Source::Dir(dir) => (
             dir_files(&dir.join("lessons"), "toml", &mut diags, true),
@@ -150,7 +160,12 @@ pub fn load(source: &Source) -> Result<Content, Vec<Diagnostic>> {
                 &mut diags,
                 false,
             ),
+            dir_files(&dir.join("exercises"), "toml", &mut diags, false),
         ),
+    };
+    let challenge_files = match source {
+        Source::Embedded => embedded_files(embedded::CHALLENGES),
+        Source::Dir(dir) => dir_files(&dir.join("challenges"), "toml", &mut diags, false),
     };
     let base = match source {
         Source::Embedded => String::new(),
@@ -227,11 +242,23 @@ pub fn load(source: &Source) -> Result<Content, Vec<Diagnostic>> {
             "no lessons found",
         ));
     }
+    let challenge_texts: Vec<(String, String)> = challenge_files
+        .into_iter()
+        .filter_map(|f| decode(f, &mut diags))
+        .collect();
+    let challenges = super::challenge::load_all(challenge_texts, &lessons, &mut diags);
+    let exercise_texts: Vec<(String, String)> = exercise_files
+        .into_iter()
+        .filter_map(|f| decode(f, &mut diags))
+        .collect();
+    let exercises = super::exercise::load_exercises(exercise_texts, &lessons, &mut diags);
     if diags.is_empty() {
         Ok(Content {
             lessons,
             quizzes,
             examples,
+            challenges,
+            exercises,
         })
     } else {
         diags.sort();

@@ -1,0 +1,181 @@
+//! Running a child process with limits: its own process group (so a
+//! time-out kills everything it started, grandchildren included), a time
+//! limit, and output read by background threads into bounded buffers (a
+//! chatty child never blocks on a full pipe, and never fills our memory).
+
+use std::io::{self, Read};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// What came of a run.
+#[derive(Debug)]
+pub struct Outcome {
+    /// None when the run was killed for its time.
+    pub status: Option<ExitStatus>,
+    pub timed_out: bool,
+    /// At most `max_output` bytes of each stream (the rest is read and dropped).
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// Did either stream have more than `max_output` bytes?
+    pub truncated: bool,
+    pub elapsed: Duration,
+}
+
+/// Kills the child's whole process group when dropped, unless disarmed.
+struct GroupGuard {
+    pgid: Option<rustix::process::Pid>,
+}
+
+impl GroupGuard {
+    fn kill(&mut self) {
+        if let Some(pgid) = self.pgid {
+            // ESRCH (the group is already gone) is fine.
+            let _ = rustix::process::kill_process_group(pgid, rustix::process::Signal::KILL);
+        }
+    }
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Start `cmd` (stdin from /dev/null, stdout and stderr captured) in a new
+/// process group; wait up to `limit`; then kill the group. Every process the
+/// child started in its group is killed too when the child ends, so nothing
+/// is left behind.
+pub fn run(mut cmd: Command, limit: Duration, max_output: usize) -> io::Result<Outcome> {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0);
+    let started = Instant::now();
+    let mut child: Child = cmd.spawn()?;
+    let mut guard = GroupGuard {
+        pgid: Some(rustix::process::Pid::from_child(&child)),
+    };
+    let (tx, rx) = mpsc::channel::<(usize, Vec<u8>, bool)>();
+    let mut readers = 0;
+    if let Some(out) = child.stdout.take() {
+        spawn_reader(0, out, max_output, tx.clone());
+        readers += 1;
+    }
+    if let Some(err) = child.stderr.take() {
+        spawn_reader(1, err, max_output, tx.clone());
+        readers += 1;
+    }
+    drop(tx);
+    let mut timed_out = false;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) => {}
+            Err(e) => {
+                guard.kill();
+                let _ = child.wait();
+                return Err(e);
+            }
+        }
+        if started.elapsed() >= limit {
+            timed_out = true;
+            guard.kill();
+            let _ = child.wait();
+            break None;
+        }
+        thread::sleep(Duration::from_millis(3));
+    };
+    // Whatever the child left running in its group goes too.
+    guard.kill();
+    guard.pgid = None;
+    let elapsed = started.elapsed();
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let mut truncated = false;
+    // The pipes close when the group is gone; a process that left the group
+    // could hold them open, so the wait is bounded.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    for _ in 0..readers {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok((0, buf, cut)) => {
+                stdout = buf;
+                truncated |= cut;
+            }
+            Ok((_, buf, cut)) => {
+                stderr = buf;
+                truncated |= cut;
+            }
+            Err(_) => break,
+        }
+    }
+    Ok(Outcome {
+        status,
+        timed_out,
+        stdout,
+        stderr,
+        truncated,
+        elapsed,
+    })
+}
+
+fn spawn_reader<R: Read + Send + 'static>(
+    which: usize,
+    mut stream: R,
+    max: usize,
+    tx: mpsc::Sender<(usize, Vec<u8>, bool)>,
+) {
+    let _ = thread::Builder::new()
+        .name("exercise-pipe".into())
+        .spawn(move || {
+            let mut kept = Vec::new();
+            let mut cut = false;
+            let mut chunk = [0u8; 8192];
+            loop {
+                match stream.read(&mut chunk) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        let room = max.saturating_sub(kept.len());
+                        if n > room {
+                            cut = true;
+                        }
+                        kept.extend_from_slice(&chunk[..n.min(room)]);
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(_) => break,
+                }
+            }
+            let _ = tx.send((which, kept, cut));
+        });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_is_bounded_and_the_status_kept() {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg("i=0; while [ $i -lt 3000 ]; do echo 0123456789; i=$((i+1)); done; echo err >&2; exit 3");
+        let out = run(cmd, Duration::from_secs(20), 1000).unwrap();
+        assert_eq!(out.status.and_then(|s| s.code()), Some(3));
+        assert!(!out.timed_out);
+        assert_eq!(out.stdout.len(), 1000);
+        assert!(out.truncated);
+        assert_eq!(out.stderr, b"err\n");
+    }
+
+    #[test]
+    fn a_time_out_kills_the_child() {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg("echo started; exec sleep 30");
+        let out = run(cmd, Duration::from_millis(300), 1000).unwrap();
+        assert!(out.timed_out);
+        assert!(out.status.is_none());
+        assert_eq!(out.stdout, b"started\n");
+    }
+}
