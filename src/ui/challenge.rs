@@ -19,6 +19,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use crate::challenge::game::{Game, Move, Outcome, ThreadStatus, ThreadView, Variant};
 use crate::challenge::solve::Solution;
 use crate::content::challenge::Challenge;
+use crate::content::markdown;
 use crate::content::sanitize::inert;
 
 use super::demo::Back;
@@ -143,7 +144,10 @@ impl ChallengeView {
             }
             Ok(report) => {
                 self.message = Some(if report.events.is_empty() {
-                    format!("{} ran line {}: {}", report.thread, report.line, report.text)
+                    format!(
+                        "{} ran line {}: {}",
+                        report.thread, report.line, report.text
+                    )
                 } else {
                     format!(
                         "{} (line {}): {}",
@@ -207,9 +211,8 @@ impl ChallengeView {
 
     fn prove(&mut self) -> ChallengeOutcome {
         if self.variant != Variant::Fixed {
-            self.message = Some(
-                "Proving is for the fixed version: press f to switch to it first.".into(),
-            );
+            self.message =
+                Some("Proving is for the fixed version: press f to switch to it first.".into());
             return ChallengeOutcome::Stay;
         }
         if self.proof == Proof::Running {
@@ -298,15 +301,16 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &ChallengeView) 
             Span::styled(goal, theme.text),
         ]),
     ];
-    let header_h = 2u16;
-    let brief = inert(level.briefing.trim()).into_owned();
-    let brief_h = if area.height >= 30 {
-        wrapped_height(&brief, area.width.saturating_sub(2)).min(4)
+    let brief = briefing_lines(&level.briefing, theme);
+    let brief_h = if area.height >= 30 && area.width >= 60 {
+        let w = area.width.saturating_sub(2);
+        let para = Paragraph::new(brief.clone()).wrap(Wrap { trim: true });
+        (para.line_count(w) as u16).min(5)
     } else {
         0
     };
     let [head, brief_area, body] = Layout::vertical([
-        Constraint::Length(header_h),
+        Constraint::Length(2),
         Constraint::Length(brief_h),
         Constraint::Min(1),
     ])
@@ -314,37 +318,74 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &ChallengeView) 
     frame.render_widget(Paragraph::new(header), head);
     if brief_h > 0 {
         frame.render_widget(
-            Paragraph::new(Span::styled(brief, theme.dim)).wrap(Wrap { trim: true }),
+            Paragraph::new(brief).wrap(Wrap { trim: true }),
             brief_area.inner(ratatui::layout::Margin::new(1, 0)),
         );
     }
 
+    let threads = view.game.threads();
     let wide = body.width >= 100;
     let (threads_area, side) = if wide {
+        // After a win the story of it needs the room more than the code.
+        let side_w = match view.game.outcome() {
+            Outcome::Win { .. } => body.width / 2,
+            _ => body.width / 3,
+        };
         let [l, r] =
-            Layout::horizontal([Constraint::Min(40), Constraint::Length(body.width / 3)])
-                .areas(body);
+            Layout::horizontal([Constraint::Min(40), Constraint::Length(side_w)]).areas(body);
         (l, r)
     } else {
-        let side_h = (body.height / 2).clamp(6, 12).min(body.height.saturating_sub(4));
-        let [t, s] =
-            Layout::vertical([Constraint::Min(4), Constraint::Length(side_h)]).areas(body);
+        // The threads as tall as their code needs, the rest for the state.
+        let side_by_side = body.width as usize / threads.len().max(1) >= 30;
+        let rows: Vec<u16> = threads.iter().map(|t| thread_rows(t) + 2).collect();
+        let want = if side_by_side {
+            rows.iter().copied().max().unwrap_or(3)
+        } else {
+            rows.iter().sum()
+        };
+        let h = want.min(body.height.saturating_sub(6).max(body.height / 2));
+        let [t, s] = Layout::vertical([Constraint::Length(h), Constraint::Min(3)]).areas(body);
         (t, s)
     };
-    draw_threads(frame, threads_area, theme, view);
-    draw_side(frame, side, theme, view);
+    draw_threads(frame, threads_area, theme, &threads);
+    draw_side(frame, side, theme, view, brief_h == 0);
 }
 
-/// Rows `text` takes wrapped at `width` (a rough count: words do not break).
-fn wrapped_height(text: &str, width: u16) -> u16 {
-    let w = usize::from(width.max(1));
-    text.lines()
-        .map(|l| (unicode_width::UnicodeWidthStr::width(l) / w + 1) as u16)
-        .sum()
+/// A level's briefing (Markdown) as lines: paragraphs, with inline code.
+fn briefing_lines(text: &str, theme: &Theme) -> Vec<Line<'static>> {
+    markdown_lines(text, theme, theme.dim)
 }
 
-fn draw_threads(frame: &mut Frame, area: Rect, theme: &Theme, view: &ChallengeView) {
-    let threads = view.game.threads();
+/// Markdown as lines in `base` style, with inline code and bold marked.
+fn markdown_lines(text: &str, theme: &Theme, base: ratatui::style::Style) -> Vec<Line<'static>> {
+    markdown::render(text)
+        .into_iter()
+        .map(|l| {
+            Line::from(
+                l.spans
+                    .into_iter()
+                    .map(|s| match s.style {
+                        markdown::Style::Code => Span::styled(s.text, theme.inline_code),
+                        markdown::Style::Bold => Span::styled(s.text, theme.bold),
+                        _ => Span::styled(s.text, base),
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect()
+}
+
+/// Rows a thread's box needs inside its border.
+fn thread_rows(t: &ThreadView) -> u16 {
+    let bytecode = if !t.bytecode.is_empty() && (t.bytecode_pos.is_some() || t.expandable) {
+        t.bytecode.len() + 1 + usize::from(!t.stack.is_empty())
+    } else {
+        0
+    };
+    (t.code.len() + bytecode + usize::from(!t.locals.is_empty())) as u16
+}
+
+fn draw_threads(frame: &mut Frame, area: Rect, theme: &Theme, threads: &[ThreadView]) {
     if threads.is_empty() || area.height == 0 {
         return;
     }
@@ -408,9 +449,9 @@ fn draw_thread(frame: &mut Frame, area: Rect, theme: &Theme, i: usize, t: &Threa
     if !t.bytecode.is_empty() && (t.bytecode_pos.is_some() || t.expandable) {
         lines.push(Line::from(Span::styled(
             if t.bytecode_pos.is_some() {
-                "  bytecode (mid-statement):"
+                "  dis (mid-statement):"
             } else {
-                "  bytecode (e then the number steps one):"
+                "  dis (e, then its number: one step):"
             },
             theme.dim,
         )));
@@ -447,17 +488,34 @@ fn draw_thread(frame: &mut Frame, area: Rect, theme: &Theme, i: usize, t: &Threa
     } else {
         0
     };
-    frame.render_widget(Paragraph::new(lines[first.min(lines.len())..].to_vec()), inner);
+    frame.render_widget(
+        Paragraph::new(lines[first.min(lines.len())..].to_vec()),
+        inner,
+    );
 }
 
-fn draw_side(frame: &mut Frame, area: Rect, theme: &Theme, view: &ChallengeView) {
+fn draw_side(
+    frame: &mut Frame,
+    area: Rect,
+    theme: &Theme,
+    view: &ChallengeView,
+    with_briefing: bool,
+) {
     if area.height == 0 {
         return;
     }
     let mut lines: Vec<Line> = Vec::new();
+    // No room above for the briefing: it opens the state panel until the
+    // first move.
+    if with_briefing && view.game.steps() == 0 {
+        lines.extend(briefing_lines(&view.level.briefing, theme));
+    }
     let heading = |s: &str| Line::from(Span::styled(s.to_string(), theme.heading));
     if let Some(m) = &view.message {
-        lines.push(Line::from(Span::styled(inert(m).into_owned(), theme.warning)));
+        lines.push(Line::from(Span::styled(
+            inert(m).into_owned(),
+            theme.warning,
+        )));
     }
     match view.game.outcome() {
         Outcome::Win { reason } => lines.push(Line::from(Span::styled(
@@ -517,10 +575,11 @@ fn draw_side(frame: &mut Frame, area: Rect, theme: &Theme, view: &ChallengeView)
         theme.dim,
     )));
     for (i, h) in view.level.hints.iter().take(view.hints_shown).enumerate() {
-        lines.push(Line::from(Span::styled(
-            format!("Hint {}: {}", i + 1, inert(h)),
+        lines.extend(markdown_lines(
+            &format!("Hint {}: {h}", i + 1),
+            theme,
             theme.tip,
-        )));
+        ));
     }
     if matches!(view.game.outcome(), Outcome::Win { .. }) && view.variant == Variant::Original {
         lines.push(heading("What happened"));
@@ -529,10 +588,7 @@ fn draw_side(frame: &mut Frame, area: Rect, theme: &Theme, view: &ChallengeView)
         }
         if let Some(e) = &view.level.explanation {
             lines.push(heading("Why"));
-            lines.push(Line::from(Span::styled(
-                inert(e.trim()).into_owned(),
-                theme.text,
-            )));
+            lines.extend(markdown_lines(e, theme, theme.text));
         }
         if view.level.fixed.is_some() {
             lines.push(Line::from(Span::styled(
@@ -560,5 +616,84 @@ fn draw_side(frame: &mut Frame, area: Rect, theme: &Theme, view: &ChallengeView)
             1,
         );
         frame.render_widget(Paragraph::new(Span::styled(" ↓ more ", theme.key)), more);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Source, load};
+    use crossterm::event::KeyModifiers;
+
+    fn key(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    fn level(id: &str) -> Arc<Challenge> {
+        let content = load(&Source::Embedded).expect("content loads");
+        Arc::new(
+            content
+                .challenges
+                .iter()
+                .find(|c| c.id == id)
+                .cloned()
+                .expect("level"),
+        )
+    }
+
+    fn press_all(view: &mut ChallengeView, keys: &str) -> Vec<ChallengeOutcome> {
+        keys.chars().map(|c| view.on_key(key(c))).collect()
+    }
+
+    #[test]
+    fn the_counter_race_is_won_by_keys_with_undo_and_a_hint() {
+        let mut v = ChallengeView::new(level("simple-counter"), Back::Home).unwrap();
+        // A hint, a wrong move undone, then the solver's schedule 1e,2,1.
+        press_all(&mut v, "h");
+        assert_eq!(v.hints_shown, 1);
+        press_all(&mut v, "2u");
+        assert_eq!(v.game().steps(), 0);
+        let outcomes = press_all(&mut v, "e121");
+        assert!(
+            matches!(
+                outcomes.last(),
+                Some(ChallengeOutcome::Won { steps: 3, hints: 1, schedule }) if schedule == "1e,2,1"
+            ),
+            "{outcomes:?}"
+        );
+        assert!(matches!(v.game().outcome(), Outcome::Win { .. }));
+        // A win is reported once, even when undone and won again.
+        press_all(&mut v, "u");
+        assert_eq!(press_all(&mut v, "1"), vec![ChallengeOutcome::Stay]);
+    }
+
+    #[test]
+    fn an_illegal_move_says_why_and_changes_nothing() {
+        let mut v = ChallengeView::new(level("misusing-lock"), Back::Home).unwrap();
+        let before = v.game().state_hash();
+        press_all(&mut v, "9");
+        assert_eq!(v.game().state_hash(), before);
+        assert!(v.message.as_deref().unwrap().contains("no thread 9"));
+    }
+
+    #[test]
+    fn the_fixed_version_asks_for_a_proof_and_shows_it() {
+        let mut v = ChallengeView::new(level("simple-counter"), Back::Home).unwrap();
+        // Proving the level as written is refused.
+        assert_eq!(press_all(&mut v, "p"), vec![ChallengeOutcome::Stay]);
+        press_all(&mut v, "f");
+        assert_eq!(v.variant(), Variant::Fixed);
+        let out = v.on_key(key('p'));
+        let ChallengeOutcome::Prove(lvl) = out else {
+            panic!("{out:?}")
+        };
+        assert_eq!(*v.proof(), Proof::Running);
+        let solution = crate::challenge::solve(&lvl, Variant::Fixed, Default::default());
+        v.proved(solution);
+        let Proof::Done(s) = v.proof() else {
+            panic!("{:?}", v.proof())
+        };
+        assert!(!s.winnable && s.exhaustive);
+        assert!(proof_line(s).contains("The fix holds"));
     }
 }

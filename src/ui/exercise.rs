@@ -33,13 +33,19 @@ pub enum ExerciseOutcome {
     Stay,
     Leave,
     /// Check this exercise's file (on a worker).
-    Check { id: String, file: PathBuf },
+    Check {
+        id: String,
+        file: PathBuf,
+    },
     /// Write the starter files that are missing into the folder.
     Init,
     /// Open the file in the learner's terminal editor (`$EDITOR`).
     Edit(PathBuf),
     /// The exercise passed for the first time in this visit: record it.
-    Passed { id: String, hints: usize },
+    Passed {
+        id: String,
+        hints: usize,
+    },
 }
 
 /// Where the current exercise's check stands.
@@ -134,13 +140,11 @@ impl ExerciseView {
             self.status = Status::Error(why.clone());
             return ExerciseOutcome::Stay;
         }
-        match (self.exercise(), self.file()) {
-            (Some(e), Some(file)) if file.is_file() => {
+        let id = self.exercise().map(|e| e.id.clone());
+        match (id, self.file()) {
+            (Some(id), Some(file)) if file.is_file() => {
                 self.status = Status::Checking;
-                ExerciseOutcome::Check {
-                    id: e.id.clone(),
-                    file,
-                }
+                ExerciseOutcome::Check { id, file }
             }
             _ => {
                 self.status = Status::NoFile;
@@ -170,8 +174,7 @@ impl ExerciseView {
                 if passed && !self.passed.iter().any(|p| p == id) {
                     self.passed.push(id.to_string());
                     self.message = Some(
-                        "Passed! s shows the reference solution beside yours; n goes on."
-                            .into(),
+                        "Passed! s shows the reference solution beside yours; n goes on.".into(),
                     );
                     return ExerciseOutcome::Passed {
                         id: id.to_string(),
@@ -249,9 +252,8 @@ impl ExerciseView {
                 if self.passed.contains(&id) {
                     self.show_solution = !self.show_solution;
                 } else {
-                    self.message = Some(
-                        "The reference solution is offered once your file passes.".into(),
-                    );
+                    self.message =
+                        Some("The reference solution is offered once your file passes.".into());
                 }
                 ExerciseOutcome::Stay
             }
@@ -308,16 +310,18 @@ pub fn footer_keys(view: &ExerciseView) -> Vec<(&'static str, &'static str)> {
     if view.listing {
         return vec![("↑↓", "choose"), ("Enter", "open")];
     }
-    let mut keys = vec![("h", "hint"), ("n", "next"), ("l", "list"), ("c", "check now")];
+    let mut keys = vec![
+        ("h", "hint"),
+        ("n", "next"),
+        ("l", "list"),
+        ("c", "check now"),
+    ];
     if matches!(view.status, Status::NoFile) {
         keys.insert(0, ("i", "write the starters"));
     } else {
         keys.push(("o", "edit"));
     }
-    if view
-        .exercise()
-        .is_some_and(|e| view.passed.contains(&e.id))
-    {
+    if view.exercise().is_some_and(|e| view.passed.contains(&e.id)) {
         keys.insert(0, ("s", "solution"));
     }
     keys
@@ -363,14 +367,16 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &ExerciseView) {
             theme.dim,
         ),
     ]);
-    let [head, body] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+    let [head, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
     frame.render_widget(Paragraph::new(header), head);
 
     let mut lines: Vec<Line> = Vec::new();
     let heading = |s: &str| Line::from(Span::styled(s.to_string(), theme.heading));
     if let Some(m) = &view.message {
-        lines.push(Line::from(Span::styled(inert(m).into_owned(), theme.warning)));
+        lines.push(Line::from(Span::styled(
+            inert(m).into_owned(),
+            theme.warning,
+        )));
     }
     lines.push(heading("Result"));
     lines.extend(status_lines(view, theme));
@@ -453,10 +459,7 @@ fn status_lines<'a>(view: &'a ExerciseView, theme: &Theme) -> Vec<Line<'a>> {
             "Checking under the controlled scheduler…",
             theme.dim,
         ))),
-        Status::Error(e) => out.push(Line::from(Span::styled(
-            inert(e).into_owned(),
-            theme.error,
-        ))),
+        Status::Error(e) => out.push(Line::from(Span::styled(inert(e).into_owned(), theme.error))),
         Status::Checked(v) => match &v.failure {
             None => out.push(Line::from(Span::styled(
                 format!(
@@ -517,7 +520,11 @@ fn draw_list(frame: &mut Frame, area: Rect, theme: &Theme, view: &ExerciseView) 
         theme.title,
     ))];
     for (i, e) in view.exercises.iter().enumerate() {
-        let mark = if view.passed.contains(&e.id) { "✓" } else { " " };
+        let mark = if view.passed.contains(&e.id) {
+            "✓"
+        } else {
+            " "
+        };
         let style = if i == view.current {
             theme.selected
         } else {

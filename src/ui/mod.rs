@@ -6,9 +6,11 @@
 //! ties input, background work and drawing together.
 
 pub mod app;
+pub mod challenge;
 pub mod demo;
 pub mod demo_list;
 pub mod event_loop;
+pub mod exercise;
 pub mod help;
 pub mod highlight;
 pub mod home;
