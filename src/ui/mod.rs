@@ -7,9 +7,11 @@
 
 pub mod app;
 pub mod code_run;
+pub mod challenge;
 pub mod demo;
 pub mod demo_list;
 pub mod event_loop;
+pub mod exercise;
 pub mod help;
 pub mod highlight;
 pub mod home;
