@@ -1091,6 +1091,18 @@ impl Machine<'_> {
                 }
                 Ok(Value::Str(Arc::from(x.repeat(k))))
             }
+            (BinOp::Add, Value::Str(_), _) => Err(type_error(format!(
+                "can only concatenate str (not \"{}\") to str",
+                type_name(st, b)
+            ))),
+            (BinOp::Add, Value::Obj(x), _)
+                if matches!(st.heap.get(*x as usize), Some(Obj::List(_))) =>
+            {
+                Err(type_error(format!(
+                    "can only concatenate list (not \"{}\") to list",
+                    type_name(st, b)
+                )))
+            }
             _ => Err(unsupported(st, op, a, b)),
         }
     }
