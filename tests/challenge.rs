@@ -560,3 +560,137 @@ print(json.dumps(out))
         }
     }
 }
+
+/// One forced schedule, run by both: each thread to its end in turn (when
+/// no thread blocks that way), for every shipped level and fixed version.
+/// The printed output, each thread's uncaught exception and whether
+/// `after` raised must be CPython's.
+#[test]
+fn sequential_runs_match_cpython() {
+    let Some(py) = python(false) else {
+        return;
+    };
+    let script = r#"
+import contextlib, io, json, queue, sys, threading
+class _Time:
+    @staticmethod
+    def sleep(x):
+        pass
+def _line(e):
+    name = type(e).__name__
+    if type(e).__module__ in ('queue', '_queue'):
+        name = 'queue.' + name
+    msg = str(e)
+    return name + (': ' + msg if msg else '')
+out = []
+for setup, threads, after in json.load(sys.stdin):
+    g = {'threading': threading, 'queue': queue, 'time': _Time,
+         'critical_section': lambda: None}
+    buf = io.StringIO()
+    results = []
+    with contextlib.redirect_stdout(buf):
+        exec(setup, g)
+        for code in threads:
+            body = ''.join('    ' + l + '\n' for l in code.splitlines())
+            exec('def _t():\n    pass\n' + body, g)
+            res = []
+            def run(f=g['_t'], res=res):
+                try:
+                    f()
+                    res.append('finished')
+                except Exception as e:
+                    res.append(_line(e))
+            # Each in its own thread (owners matter), one after another.
+            t = threading.Thread(target=run, daemon=True)
+            t.start()
+            t.join(10)
+            results.append(res[0] if res else 'blocked')
+        after_result = 'ok'
+        if after is not None:
+            try:
+                exec(after, g)
+            except Exception as e:
+                after_result = _line(e)
+    out.append([buf.getvalue(), results, after_result])
+print(json.dumps(out))
+"#;
+    type Case = (String, Vec<String>, Option<String>);
+    let mut cases: Vec<Case> = Vec::new();
+    let mut engine: Vec<(String, Vec<String>, String)> = Vec::new();
+    let mut names = Vec::new();
+    for level in levels() {
+        if level.threads.iter().any(|t| t.daemon || t.var.is_some()) {
+            continue;
+        }
+        for variant in [Variant::Original, Variant::Fixed] {
+            let mut g = Game::new(&level, variant).unwrap();
+            let n = g.threads().len();
+            let mut blocked = false;
+            for t in 0..n {
+                while g.outcome() == &Outcome::Running
+                    && g.threads()[t].status == threadtutor::challenge::ThreadStatus::Runnable
+                {
+                    g.step(Move {
+                        thread: t,
+                        expand: false,
+                    })
+                    .unwrap();
+                }
+                if matches!(
+                    g.threads()[t].status,
+                    threadtutor::challenge::ThreadStatus::Blocked(_)
+                        | threadtutor::challenge::ThreadStatus::Runnable
+                ) {
+                    blocked = true;
+                    break;
+                }
+            }
+            if blocked {
+                continue;
+            }
+            let results: Vec<String> = g
+                .threads()
+                .iter()
+                .map(|t| match &t.status {
+                    threadtutor::challenge::ThreadStatus::Died(e) => e
+                        .rsplit_once(" (line")
+                        .map_or(e.as_str(), |p| p.0)
+                        .to_string(),
+                    _ => "finished".to_string(),
+                })
+                .collect();
+            let after = match &g.state().after_exc {
+                Some(e) => e.line(),
+                None => "ok".to_string(),
+            };
+            let (setup, threads, after_src) = match variant {
+                Variant::Original => (
+                    level.setup.clone(),
+                    level.threads.iter().map(|t| t.code.clone()).collect(),
+                    level.after.clone(),
+                ),
+                Variant::Fixed => {
+                    let f = level.fixed.as_ref().unwrap();
+                    (
+                        f.setup.clone(),
+                        f.threads.clone(),
+                        f.after.clone().or_else(|| level.after.clone()),
+                    )
+                }
+            };
+            cases.push((setup, threads, after_src));
+            engine.push((g.output().to_string(), results, after));
+            names.push(format!("{} {variant:?}", level.id));
+        }
+    }
+    assert!(!cases.is_empty());
+    let want: Vec<(String, Vec<String>, String)> = serde_json::from_str(&run_python(
+        &py,
+        script,
+        &serde_json::to_string(&cases).unwrap(),
+    ))
+    .unwrap();
+    for ((name, got), want) in names.iter().zip(&engine).zip(&want) {
+        assert_eq!(got, want, "{name}");
+    }
+}
