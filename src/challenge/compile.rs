@@ -1348,23 +1348,21 @@ fn listing(instrs: &[Instr], rows: &[usize], globals: &[String], locals: &[Strin
                 };
                 ("BINARY_OP", Some(a), format!("({sym})"))
             }
-            Op::Compare(c) => match c {
-                CmpOp::In => ("CONTAINS_OP", Some(0), String::new()),
-                CmpOp::NotIn => ("CONTAINS_OP", Some(1), String::new()),
-                CmpOp::Is => ("IS_OP", Some(0), String::new()),
-                CmpOp::IsNot => ("IS_OP", Some(1), String::new()),
-                _ => {
-                    let a = match c {
-                        CmpOp::Lt => 0,
-                        CmpOp::Le => 1,
-                        CmpOp::Eq => 2,
-                        CmpOp::Ne => 3,
-                        CmpOp::Gt => 4,
-                        _ => 5,
-                    };
-                    ("COMPARE_OP", Some(a), format!("({})", c.symbol()))
+            Op::Compare(c) => {
+                let cmp = |a: usize| ("COMPARE_OP", Some(a), format!("({})", c.symbol()));
+                match c {
+                    CmpOp::In => ("CONTAINS_OP", Some(0), String::new()),
+                    CmpOp::NotIn => ("CONTAINS_OP", Some(1), String::new()),
+                    CmpOp::Is => ("IS_OP", Some(0), String::new()),
+                    CmpOp::IsNot => ("IS_OP", Some(1), String::new()),
+                    CmpOp::Lt => cmp(0),
+                    CmpOp::Le => cmp(1),
+                    CmpOp::Eq => cmp(2),
+                    CmpOp::Ne => cmp(3),
+                    CmpOp::Gt => cmp(4),
+                    CmpOp::Ge => cmp(5),
                 }
-            },
+            }
             Op::Not => ("UNARY_NOT", None, String::new()),
             Op::Neg => ("UNARY_NEGATIVE", None, String::new()),
             Op::Subscr => ("BINARY_SUBSCR", None, String::new()),

@@ -1186,7 +1186,13 @@ impl Machine<'_> {
                     CmpOp::Lt => ord.is_lt(),
                     CmpOp::Le => ord.is_le(),
                     CmpOp::Gt => ord.is_gt(),
-                    _ => ord.is_ge(),
+                    CmpOp::Ge
+                    | CmpOp::Eq
+                    | CmpOp::Ne
+                    | CmpOp::In
+                    | CmpOp::NotIn
+                    | CmpOp::Is
+                    | CmpOp::IsNot => ord.is_ge(),
                 }
             }
         })
@@ -2046,7 +2052,8 @@ pub fn weight(st: &State) -> usize {
             Obj::Dict(x) => 64 * x.len(),
             Obj::Queue { items, .. } => 32 * items.len(),
             Obj::Condition { waiters, .. } | Obj::Event { waiters, .. } => 2 * waiters.len(),
-            _ => 0,
+            Obj::Barrier { waiting, .. } => 2 * waiting.len(),
+            Obj::Lock { .. } | Obj::RLock { .. } | Obj::Semaphore { .. } => 0,
         } + 48)
         .sum();
     let threads: usize = st
