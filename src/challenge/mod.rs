@@ -70,3 +70,6 @@ pub fn solve(
         .ok_or_else(|| format!("level `{}` has no [fixed] version", level.id))?;
     solve::solve_program(&prog, &level.goal, limits)
 }
+
+#[cfg(test)]
+mod tests;

@@ -6,8 +6,8 @@
 //! ties input, background work and drawing together.
 
 pub mod app;
-pub mod code_run;
 pub mod challenge;
+pub mod code_run;
 pub mod demo;
 pub mod demo_list;
 pub mod event_loop;

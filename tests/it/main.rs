@@ -5,6 +5,7 @@
 mod common;
 
 mod access;
+mod challenge;
 mod challenge_screen;
 mod classroom;
 mod cli;
