@@ -21,6 +21,7 @@ fn main() {
         ("LESSONS", "lessons", "toml"),
         ("QUIZZES", "quizzes", "toml"),
         ("EXAMPLES", "examples/python", "py"),
+        ("CHALLENGES", "challenges", "toml"),
     ] {
         let path = Path::new(&root).join(dir);
         println!("cargo:rerun-if-changed={}", path.display());

@@ -6,6 +6,7 @@
 //! and `export` (handouts) are pure of the terminal too. `rng` is the one seeded
 //! random number generator, shared by `quiz` (option orders) and `demos`.
 
+pub mod challenge;
 pub mod classroom;
 pub mod cli;
 pub mod content;

@@ -2,6 +2,7 @@
 //! command returns its exit code: 0 success, 1 a user error (one line on
 //! stderr), 2 bad usage (clap's own).
 
+pub mod challenge;
 pub mod quiz;
 
 use std::io::{self, Write};
@@ -78,6 +79,8 @@ pub enum Command {
     Quiz(crate::cli::quiz::QuizArgs),
     /// Grade a class's answer sheets into one table.
     Grade(crate::cli::quiz::GradeArgs),
+    /// Challenge levels: list them, replay a schedule, or solve one (--solve).
+    Challenge(crate::cli::challenge::ChallengeArgs),
     /// Present to a class: full-screen slides for a projector, publishing
     /// each move to `threadtutor notes`.
     Present {
@@ -162,13 +165,19 @@ pub fn run(cli: Cli) -> i32 {
         }
         Some(Command::Check) => match content::load(&source) {
             Ok(c) => {
+                let problems = crate::cli::challenge::check_levels(&c);
+                if !problems.is_empty() {
+                    report(&mut err, &problems);
+                    return 1;
+                }
                 let slides: usize = c.lessons.iter().map(|l| l.slides.len()).sum();
                 let questions: usize = c.quizzes.iter().map(|q| q.questions.len()).sum();
                 let _ = writeln!(
                     out,
-                    "ok: {} lessons ({slides} slides), {} quizzes ({questions} questions)",
+                    "ok: {} lessons ({slides} slides), {} quizzes ({questions} questions), {} challenges (fixed versions proved)",
                     c.lessons.len(),
-                    c.quizzes.len()
+                    c.quizzes.len(),
+                    c.challenges.len()
                 );
                 0
             }
@@ -193,6 +202,9 @@ pub fn run(cli: Cli) -> i32 {
             show(&content, &lesson, slide, &mut out, &mut err)
         }
         Some(Command::Demo(args)) => demo(&args, &mut out, &mut err),
+        Some(Command::Challenge(args)) => {
+            crate::cli::challenge::command(&args, &source, &mut out, &mut err)
+        }
         Some(Command::Quiz(args)) => {
             let Some(content) = load_or_report(&source, &mut err) else {
                 return 1;

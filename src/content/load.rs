@@ -32,6 +32,8 @@ pub struct Content {
     pub quizzes: Vec<Quiz>,
     /// Example programs by path (`examples/python/x.py`) → source.
     pub examples: BTreeMap<String, String>,
+    /// Challenge levels (`challenges/*.toml`), in file-name order.
+    pub challenges: Vec<super::challenge::Challenge>,
 }
 
 impl Content {
@@ -152,6 +154,10 @@ pub fn load(source: &Source) -> Result<Content, Vec<Diagnostic>> {
             ),
         ),
     };
+    let challenge_files = match source {
+        Source::Embedded => embedded_files(embedded::CHALLENGES),
+        Source::Dir(dir) => dir_files(&dir.join("challenges"), "toml", &mut diags, false),
+    };
     let base = match source {
         Source::Embedded => String::new(),
         Source::Dir(d) => format!("{}/", d.display()),
@@ -227,11 +233,17 @@ pub fn load(source: &Source) -> Result<Content, Vec<Diagnostic>> {
             "no lessons found",
         ));
     }
+    let challenge_texts: Vec<(String, String)> = challenge_files
+        .into_iter()
+        .filter_map(|f| decode(f, &mut diags))
+        .collect();
+    let challenges = super::challenge::load_all(challenge_texts, &lessons, &mut diags);
     if diags.is_empty() {
         Ok(Content {
             lessons,
             quizzes,
             examples,
+            challenges,
         })
     } else {
         diags.sort();

@@ -1,6 +1,7 @@
 //! Content: the lesson and quiz model, loading (embedded or from a folder) and
 //! validation. Pure: no terminal here.
 
+pub mod challenge;
 pub mod diagnostic;
 pub mod lesson;
 pub mod load;
