@@ -280,16 +280,11 @@ fn check_reports_a_fixed_version_that_can_still_be_won() {
         "id = \"locks\"\ntitle = \"Locks\"\npart = \"Part 2\"\nsummary = \"s\"\n\n[[slides]]\ntitle = \"One\"\n\n[[slides.blocks]]\ntype = \"paragraph\"\ntext = \"x\"\n",
     )
     .unwrap();
-    let full = format!(
-        "{}\nsolution = \"1,2\"\nhints = [\"a\", \"b\"]\nexplanation = \"e\"\n",
-        DRAFT.replace("\n[[threads]]", "\n[[threads]]")
-    );
     // Keys must come before the tables: rebuild with the keys first.
     let (head, tables) = DRAFT.split_at(DRAFT.find("[[threads]]").unwrap());
     let level = format!(
         "{head}solution = \"1,2\"\nhints = [\"a\", \"b\"]\nexplanation = \"e\"\n\n{tables}\n[fixed]\nthreads = [\"\"\"\nwith a:\n    with b:\n        pass\n\"\"\", \"\"\"\nwith b:\n    with a:\n        pass\n\"\"\"]\n"
     );
-    let _ = full;
     std::fs::write(root.join("challenges/draft.toml"), &level).unwrap();
     let (code, _, err) = run(&["--content", root.to_str().unwrap(), "check"]);
     assert_eq!(code, 1, "{err}");
@@ -490,6 +485,9 @@ for setup, code in json.load(sys.stdin):
     }
 }
 
+/// A `dis` row: offset, opname, arg, argrepr.
+type DisRow = (u64, String, Option<u64>, String);
+
 #[test]
 fn dis_listings_match_cpython_311() {
     let Some(py) = python(true) else {
@@ -526,7 +524,7 @@ for g, stmt in json.load(sys.stdin):
     out.append([[i.offset, i.opname, i.arg, i.argrepr] for i in rows])
 print(json.dumps(out))
 "#;
-    let want: Vec<Vec<(u64, String, Option<u64>, String)>> = serde_json::from_str(&run_python(
+    let want: Vec<Vec<DisRow>> = serde_json::from_str(&run_python(
         &py,
         script,
         &serde_json::to_string(cases).unwrap(),

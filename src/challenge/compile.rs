@@ -278,7 +278,6 @@ enum Block {
 }
 
 struct Fx<'a> {
-    src: &'a str,
     module: bool,
     local_names: Vec<String>,
     globals: &'a [String],
@@ -885,7 +884,15 @@ fn walk_assigned(stmts: &[Stmt], out: &mut Vec<String>, globals: &mut Vec<String
                 walk_assigned(a, out, globals);
                 walk_assigned(b, out, globals);
             }
-            _ => {}
+            StmtKind::Assign(Target::Subscript(..), _)
+            | StmtKind::AugAssign(Target::Subscript(..), _, _)
+            | StmtKind::Expr(_)
+            | StmtKind::Break
+            | StmtKind::Continue
+            | StmtKind::Pass
+            | StmtKind::Assert(..)
+            | StmtKind::Raise(_)
+            | StmtKind::Import(_) => {}
         }
     }
 }
@@ -924,21 +931,20 @@ fn finish(fx: Fx<'_>, src: &str, locals: Vec<String>) -> Code {
         let end = line_end.min(next);
         let mut t = src[st.pos..end].trim().trim_end_matches(';').trim_end();
         // A comment after the statement is not part of it.
-        if let Some(i) = t.find(" #") {
-            if !t[..i].contains(['\'', '"']) {
-                t = t[..i].trim_end();
-            }
+        if let Some(i) = t.find(" #")
+            && !t[..i].contains(['\'', '"'])
+        {
+            t = t[..i].trim_end();
         }
         st.text = t.to_string();
     }
     // The exit step of a `with` names itself.
-    for (i, ins) in instrs.iter().enumerate() {
+    for ins in &instrs {
         if ins.op == Op::WithExit && ins.start {
             let st = &mut stmts[ins.stmt as usize];
             if !st.text.starts_with("(leave)") {
                 st.text = format!("(leave) {}", st.text);
             }
-            let _ = i;
         }
     }
     Code {
@@ -966,7 +972,6 @@ fn compile_code(
             .collect();
     }
     let mut fx = Fx {
-        src,
         module,
         local_names: locals.clone(),
         globals,
@@ -990,7 +995,6 @@ fn compile_code(
     let features = fx.features.clone();
     let critical = fx.calls_critical;
     let stored = std::mem::take(&mut fx.stored_globals);
-    let _ = fx.src;
     let mut code = finish(fx, src, locals);
     // The implicit return is not a statement the learner sees.
     let ret = code.stmts.len() - 1;
@@ -1095,7 +1099,7 @@ pub fn compile_program(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut setup = setup_code.unwrap_or_else(|| empty_code());
+    let mut setup = setup_code.unwrap_or_else(empty_code);
     let mut after = after_code;
     for t in &mut thread_codes {
         annotate(&mut t.code, &globals, &mutable, false);
@@ -1148,9 +1152,41 @@ fn empty_code() -> Code {
 fn annotate(code: &mut Code, globals: &[String], mutable: &BTreeSet<u16>, module: bool) {
     for ins in &mut code.instrs {
         match ins.op {
-            Op::LoadGlobal(slot, _) if mutable.contains(&slot) => ins.shared = true,
+            Op::LoadGlobal(slot, _) => ins.shared = mutable.contains(&slot),
             Op::StoreGlobal(_) => ins.shared = true,
-            _ => {}
+            // Calls, subscripts and `in` were marked while compiling.
+            Op::Nop(..)
+            | Op::LoadConst(_)
+            | Op::LoadFast(_)
+            | Op::StoreFast(_)
+            | Op::LoadBuiltin(..)
+            | Op::LoadAttr(_)
+            | Op::Call(_)
+            | Op::PopTop
+            | Op::Binary(..)
+            | Op::Compare(_)
+            | Op::Not
+            | Op::Neg
+            | Op::Subscr
+            | Op::StoreSubscr
+            | Op::Copy(_)
+            | Op::Swap(_)
+            | Op::BuildList(_)
+            | Op::BuildMap(_)
+            | Op::JumpIfFalse(_)
+            | Op::JumpIfTrue(_)
+            | Op::JumpIfFalseOrPop(_)
+            | Op::JumpIfTrueOrPop(_)
+            | Op::Jump(_)
+            | Op::ForIter(_)
+            | Op::LoadAssertionError
+            | Op::AssertMsg
+            | Op::Raise(_)
+            | Op::WithEnter
+            | Op::WithExit
+            | Op::WithExitExc
+            | Op::Reraise
+            | Op::Return => {}
         }
     }
     let mut by_stmt: HashMap<u32, Vec<usize>> = HashMap::new();

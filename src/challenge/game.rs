@@ -7,7 +7,7 @@ use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use super::compile::Program;
-use super::machine::{Block, Life, Machine, Pending, State, obj_name, repr};
+use super::machine::{Block, Life, Machine, State, obj_name, repr};
 use super::value::{ExcKind, MAIN, Obj, Value};
 
 /// Most moves one game (or one schedule) may have.
@@ -344,10 +344,10 @@ impl Game {
 
     /// Whether `mv` can be made now, and why not.
     pub fn check(&self, mv: Move) -> Result<(), IllegalMove> {
-        check_move(&self.prog, self.state(), mv)?;
         if self.outcome() != &Outcome::Running {
             return Err(IllegalMove::GameOver);
         }
+        check_move(&self.prog, self.state(), mv)?;
         if self.moves.len() >= MAX_STEPS {
             return Err(IllegalMove::TooManySteps);
         }
@@ -661,16 +661,67 @@ impl Game {
                 } else {
                     r.events.join(", then ")
                 };
-                let how = if r.mv.expand { " (one bytecode)" } else { "" };
+                let how = if r.mv.expand { ", one bytecode" } else { "" };
                 format!("{}. {} (line {}{how}): {what}.", i + 1, r.thread, r.line)
             })
             .collect();
+        if let Some(lost) = self.lost_update() {
+            out.push(lost);
+        }
         match self.outcome() {
             Outcome::Running => {}
             Outcome::Win { reason } => out.push(format!("Won: {reason}.")),
             Outcome::Loss { reason } => out.push(format!("Lost: {reason}.")),
         }
         out
+    }
+}
+
+impl Game {
+    /// A lost update in the moves so far, in one sentence: "Thread-2 read
+    /// total = 0 before Thread-1 stored 1; then Thread-2 stored 1 over it".
+    pub fn lost_update(&self) -> Option<String> {
+        // (step, thread, name, value) of reads and stores of globals.
+        let mut reads: Vec<(usize, &str, &str, &str)> = Vec::new();
+        let mut stores: Vec<(usize, &str, &str, &str)> = Vec::new();
+        for (i, r) in self.reports.iter().enumerate() {
+            for e in &r.events {
+                if let Some(rest) = e.strip_prefix("read ")
+                    && let Some((n, v)) = rest.split_once(" = ")
+                {
+                    reads.push((i, &r.thread, n, v));
+                } else if let Some(rest) = e.strip_prefix("stored ")
+                    && let Some((n, v)) = rest.split_once(" = ")
+                {
+                    stores.push((i, &r.thread, n, v));
+                }
+            }
+        }
+        for &(i, a, name, val) in &reads {
+            // Another thread stores `name` after A's read ...
+            let Some(&(j, b, _, bval)) = stores
+                .iter()
+                .find(|(j, t, n, _)| *j > i && *t != a && *n == name)
+            else {
+                continue;
+            };
+            // ... and then A stores over it, without reading again.
+            let reread = reads
+                .iter()
+                .any(|(k, t, n, _)| *k > i && *k <= j && *t == a && *n == name);
+            if reread {
+                continue;
+            }
+            if let Some(&(_, _, _, aval)) = stores
+                .iter()
+                .find(|(k, t, n, _)| *k > j && *t == a && *n == name)
+            {
+                return Some(format!(
+                    "{a} read {name} = {val} before {b} stored {bval}; then {a} stored {aval} over it, and {b}'s update was lost."
+                ));
+            }
+        }
+        None
     }
 }
 
@@ -815,7 +866,7 @@ pub fn evaluate(prog: &Program, goal: &Goal, st: &State) -> Outcome {
         .enumerate()
         .filter_map(|(i, t)| match &t.life {
             Life::Died(e, _) => Some((i, e)),
-            _ => None,
+            Life::Alive | Life::Finished | Life::CutOff => None,
         })
         .collect();
     let win = match goal {
@@ -893,11 +944,6 @@ pub fn evaluate(prog: &Program, goal: &Goal, st: &State) -> Outcome {
             ),
         };
     }
-    // Waiting threads woken by nobody are blocked too: covered above.
-    let _ = Pending::EventWait {
-        event: 0,
-        woken: false,
-    };
     Outcome::Running
 }
 

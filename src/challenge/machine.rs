@@ -17,9 +17,9 @@ use crate::pythreading::ThreadError;
 /// Most instructions a single step, or the setup and `after` code, may run.
 pub const MAX_INSTRS_PER_STEP: usize = 100_000;
 /// Most characters of output kept.
-pub const MAX_OUTPUT: usize = 64 * 1024;
+pub const MAX_OUTPUT: usize = 8 * 1024;
 /// Longest list or string the engine builds.
-pub const MAX_LEN: usize = 10_000;
+pub const MAX_LEN: usize = 1_000;
 
 /// How a thread stands.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -468,7 +468,15 @@ impl Machine<'_> {
             Some(Obj::RLock { owner, .. }) => owner.is_none() || *owner == Some(tid),
             Some(Obj::Semaphore { value, .. }) => *value > 0,
             Some(Obj::Condition { lock, .. }) => self.can_acquire(st, *lock, tid),
-            _ => true,
+            // Not acquirable at all: the call raises instead of waiting.
+            Some(
+                Obj::List(_)
+                | Obj::Dict(_)
+                | Obj::Event { .. }
+                | Obj::Queue { .. }
+                | Obj::Barrier { .. },
+            )
+            | None => true,
         }
     }
 
@@ -797,7 +805,24 @@ impl Machine<'_> {
                 Self::pop(t);
             }
             Op::Jump(to) => return Ok(Flow::Jump(*to)),
-            _ => {}
+            // Not pure: `exec_inner` runs these.
+            Op::StoreFast(_)
+            | Op::StoreGlobal(_)
+            | Op::Call(_)
+            | Op::PopTop
+            | Op::Binary(..)
+            | Op::StoreSubscr
+            | Op::BuildList(_)
+            | Op::BuildMap(_)
+            | Op::ForIter(_)
+            | Op::LoadAssertionError
+            | Op::AssertMsg
+            | Op::Raise(_)
+            | Op::WithEnter
+            | Op::WithExit
+            | Op::WithExitExc
+            | Op::Reraise
+            | Op::Return => {}
         }
         Ok(Flow::Next)
     }
@@ -1828,8 +1853,10 @@ impl Machine<'_> {
                 };
                 let woken: Vec<u16> = waiters.drain(..n.min(waiters.len())).collect();
                 for w in &woken {
-                    if let Some(Pending::CondWait { notified, .. }) =
-                        &mut st.threads[*w as usize].pending
+                    if let Some(Pending::CondWait { notified, .. }) = st
+                        .threads
+                        .get_mut(usize::from(*w))
+                        .and_then(|t| t.pending.as_mut())
                     {
                         *notified = true;
                     }
@@ -1847,8 +1874,10 @@ impl Machine<'_> {
                 *flag = true;
                 let woken: Vec<u16> = std::mem::take(waiters);
                 for w in &woken {
-                    if let Some(Pending::EventWait { woken, .. }) =
-                        &mut st.threads[*w as usize].pending
+                    if let Some(Pending::EventWait { woken, .. }) = st
+                        .threads
+                        .get_mut(usize::from(*w))
+                        .and_then(|t| t.pending.as_mut())
                     {
                         *woken = true;
                     }
@@ -2005,6 +2034,27 @@ fn list_index(st: &State, len: usize, index: &Value, msg: &str) -> Result<usize,
         return Err(Exc::new(ExcKind::IndexError, msg));
     }
     Ok(j as usize)
+}
+
+/// About how many bytes a state takes (for the solver's memory bound).
+pub fn weight(st: &State) -> usize {
+    let heap: usize = st
+        .heap
+        .iter()
+        .map(|o| match o {
+            Obj::List(x) => 32 * x.len(),
+            Obj::Dict(x) => 64 * x.len(),
+            Obj::Queue { items, .. } => 32 * items.len(),
+            Obj::Condition { waiters, .. } | Obj::Event { waiters, .. } => 2 * waiters.len(),
+            _ => 0,
+        } + 48)
+        .sum();
+    let threads: usize = st
+        .threads
+        .iter()
+        .map(|t| 96 + 32 * (t.stack.len() + t.locals.len()))
+        .sum();
+    128 + st.output.len() + 40 * st.globals.len() + heap + threads
 }
 
 /// Instructions with no effect on shared state (the look-ahead may run them).

@@ -14,7 +14,7 @@ use std::hash::{Hash, Hasher};
 
 use super::compile::Program;
 use super::game::{Goal, MAX_STEPS, Move, Outcome, evaluate, format_schedule, legal_moves};
-use super::machine::{Life, Machine, State};
+use super::machine::{Life, Machine, State, weight};
 
 /// Bounds on a search.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,8 @@ pub struct Limits {
     pub max_states: usize,
     /// Longest schedule considered.
     pub max_steps: usize,
+    /// Most bytes (roughly) of states waiting to be explored at once.
+    pub max_bytes: usize,
 }
 
 impl Default for Limits {
@@ -30,6 +32,7 @@ impl Default for Limits {
         Limits {
             max_states: 2_000_000,
             max_steps: MAX_STEPS,
+            max_bytes: 512 * 1024 * 1024,
         }
     }
 }
@@ -91,9 +94,11 @@ pub fn solve_program(prog: &Program, goal: &Goal, limits: Limits) -> Result<Solu
         mv: None,
         depth: 0,
     });
+    let mut bytes = weight(&start);
     queue.push_back((start, 0));
     let mut limit_hit = None;
     while let Some((st, idx)) = queue.pop_front() {
+        bytes = bytes.saturating_sub(weight(&st));
         match evaluate(prog, goal, &st) {
             Outcome::Win { .. } => {
                 let moves = path(&nodes, idx as usize);
@@ -170,9 +175,11 @@ fn solve_livelock(prog: &Program, start: State, limits: Limits) -> Result<Soluti
     });
     edges.push(Vec::new());
     need.push(0);
+    let mut bytes = weight(&start);
     queue.push_back((start, 0));
     let mut limit_hit = None;
     while let Some((st, idx)) = queue.pop_front() {
+        bytes = bytes.saturating_sub(weight(&st));
         if evaluate(prog, &Goal::Livelock, &st) != Outcome::Running {
             continue;
         }
@@ -200,9 +207,13 @@ fn solve_livelock(prog: &Program, start: State, limits: Limits) -> Result<Soluti
             let id = match seen.get(&fp) {
                 Some(id) => *id,
                 None => {
-                    if nodes.len() >= limits.max_states {
+                    if nodes.len() >= limits.max_states || bytes > limits.max_bytes {
                         limit_hit.get_or_insert_with(|| {
-                            format!("stopped after {} states", limits.max_states)
+                            format!(
+                                "stopped after {} states ({} MB waiting)",
+                                nodes.len(),
+                                bytes / (1024 * 1024)
+                            )
                         });
                         continue;
                     }
@@ -215,6 +226,7 @@ fn solve_livelock(prog: &Program, start: State, limits: Limits) -> Result<Soluti
                     });
                     edges.push(Vec::new());
                     need.push(0);
+                    bytes += weight(&next);
                     queue.push_back((next, id));
                     id
                 }

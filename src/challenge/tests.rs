@@ -55,6 +55,21 @@ fn lost_update_by_bytecode_steps() {
         g.outcome()
     );
     assert_eq!(g.globals(), vec![("total".to_string(), "1".to_string())]);
+    let story = g.narration();
+    assert_eq!(
+        story[0],
+        "1. Thread-1 (line 2, one bytecode): read total = 0."
+    );
+    assert!(
+        story.contains(&"Thread-1 read total = 0 before Thread-2 stored 1; then Thread-1 stored 1 over it, and Thread-2's update was lost.".to_string()),
+        "{story:#?}"
+    );
+    assert!(
+        story
+            .last()
+            .unwrap()
+            .starts_with("Won: the final check failed")
+    );
     // Statement steps alone cannot lose the update.
     let mut g2 = game(
         "total = 0\n",

@@ -253,6 +253,7 @@ pub fn parse_challenge(path: &str, text: &str, draft: bool) -> Result<Challenge,
         }
     }
     let detail = raw.goal_detail.as_ref().map(|d| d.get_ref().as_str());
+    let known_goal = goal_from(raw.goal.get_ref(), detail).is_some();
     let goal = match goal_from(raw.goal.get_ref(), detail) {
         Some(g) => g,
         None => {
@@ -266,22 +267,28 @@ pub fn parse_challenge(path: &str, text: &str, draft: bool) -> Result<Challenge,
             Goal::Assert
         }
     };
-    match (&goal, &raw.goal_detail) {
-        (Goal::Output(t), _) if t.trim().is_empty() => cx.at(
+    match &goal {
+        Goal::Output(t) if t.trim().is_empty() => cx.at(
             raw.goal.span().start,
             "goal `output` needs `goal_detail`: the text the program must print",
         ),
-        (Goal::Exception(Some(name)), Some(d)) if ExcKind::by_name(name).is_none() => {
+        Goal::Exception(Some(name)) if ExcKind::by_name(name).is_none() => {
+            let at = raw.goal_detail.as_ref().map_or(0, |d| d.span().start);
             let known: Vec<&str> = ExcKind::ALL.iter().map(|k| k.name()).collect();
             cx.at(
-                d.span().start,
+                at,
                 format!(
                     "goal `exception` names `{name}`, which the engine does not raise (it knows {})",
                     known.join(", ")
                 ),
             )
         }
-        _ => {}
+        Goal::Output(_)
+        | Goal::Exception(_)
+        | Goal::CriticalSection
+        | Goal::Deadlock
+        | Goal::Assert
+        | Goal::Livelock => {}
     }
     let threads_span = raw.threads.span();
     let raw_threads = raw.threads.into_inner();
@@ -359,7 +366,7 @@ pub fn parse_challenge(path: &str, text: &str, draft: bool) -> Result<Challenge,
             None
         }
     };
-    if let Some(p) = &original {
+    if let Some(p) = original.as_ref().filter(|_| known_goal) {
         let at = raw.goal.span().start;
         let f = &p.features;
         match &goal {
@@ -380,8 +387,12 @@ pub fn parse_challenge(path: &str, text: &str, draft: bool) -> Result<Challenge,
             Goal::Livelock if !f.loops => {
                 cx.at(at, "goal `livelock`, but no thread has a loop")
             }
-            Goal::Livelock if raw_threads.len() > 1 && !f.loops => {}
-            _ => {}
+            Goal::Assert
+            | Goal::CriticalSection
+            | Goal::Deadlock
+            | Goal::Output(_)
+            | Goal::Livelock
+            | Goal::Exception(_) => {}
         }
     }
     // The fixed version.
@@ -404,10 +415,15 @@ pub fn parse_challenge(path: &str, text: &str, draft: bool) -> Result<Challenge,
                 var: threads.get(i).and_then(|t| t.var.clone()),
             })
             .collect();
-        if fthreads.is_empty() || fthreads.len() > MAX_THREADS {
+        if fthreads.len() != threads.len() {
             cx.at(
                 f.threads.span().start,
-                format!("[fixed] needs 1 to {MAX_THREADS} threads"),
+                format!(
+                    "[fixed] has {} thread{}, the level has {}",
+                    fthreads.len(),
+                    if fthreads.len() == 1 { "" } else { "s" },
+                    threads.len()
+                ),
             );
         }
         let fsetup = f
@@ -561,7 +577,12 @@ pub fn check_fixed(level: &Challenge) -> Vec<Diagnostic> {
     let Some(prog) = level.program(Variant::Fixed) else {
         return out;
     };
-    let at = text.find("[fixed]").unwrap_or(0);
+    // The `[fixed]` table's header, at the start of a line.
+    let at = text
+        .find("\n[fixed]")
+        .map(|i| i + 1)
+        .or_else(|| text.find("[fixed]"))
+        .unwrap_or(0);
     match solve_program(&prog, &level.goal, Limits::default()) {
         Err(e) => out.push(Diagnostic::at(
             &level.path,
@@ -613,14 +634,30 @@ pub fn load_all(
                         format!("duplicate challenge id `{}` (also in {})", c.id, first.path),
                     ));
                 }
-                if !lessons.is_empty() && !lessons.iter().any(|l| l.id == c.lesson) {
-                    let at = text.find("lesson").unwrap_or(0);
-                    diags.push(Diagnostic::at(
-                        &path,
-                        &text,
-                        at,
-                        format!("unknown lesson `{}`", c.lesson),
-                    ));
+                match lessons.iter().find(|l| l.id == c.lesson) {
+                    None if !lessons.is_empty() => {
+                        let at = text.find("\nlesson").map_or(0, |i| i + 1);
+                        diags.push(Diagnostic::at(
+                            &path,
+                            &text,
+                            at,
+                            format!("unknown lesson `{}`", c.lesson),
+                        ));
+                    }
+                    Some(l) => {
+                        if let Some(slide) = &c.slide
+                            && !l.slides.iter().any(|s| &s.id == slide)
+                        {
+                            let at = text.find("\nslide").map_or(0, |i| i + 1);
+                            diags.push(Diagnostic::at(
+                                &path,
+                                &text,
+                                at,
+                                format!("lesson `{}` has no slide `{slide}`", c.lesson),
+                            ));
+                        }
+                    }
+                    None => {}
                 }
                 out.push(c);
             }
