@@ -10,7 +10,7 @@
 //! in a function (offsets from 2, after RESUME; `co_names`, `co_varnames`
 //! and `co_consts` counted within the statement).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::syntax::{BinOp, CmpOp, Expr, ExprKind, Stmt, StmtKind, SyntaxError, Target, parse};
@@ -18,6 +18,9 @@ use super::value::{Builtin, Ctor, ExcKind, Module, Value};
 
 /// Most instructions one code string may compile to.
 pub const MAX_INSTRS: usize = 50_000;
+
+/// Longest `dis` listing made for one statement.
+pub const MAX_ROWS: usize = 200;
 
 /// An engine instruction.
 #[derive(Debug, Clone, PartialEq)]
@@ -279,8 +282,8 @@ enum Block {
 
 struct Fx<'a> {
     module: bool,
-    local_names: Vec<String>,
-    globals: &'a [String],
+    local_index: HashMap<String, u16>,
+    global_index: &'a HashMap<String, u16>,
     code: Vec<Instr>,
     stmts: Vec<StmtInfo>,
     cur: u32,
@@ -353,16 +356,10 @@ impl Fx<'_> {
         if self.module {
             return None;
         }
-        self.local_names
-            .iter()
-            .position(|n| n == name)
-            .map(|i| i as u16)
+        self.local_index.get(name).copied()
     }
     fn global_slot(&self, name: &str) -> Option<u16> {
-        self.globals
-            .iter()
-            .position(|n| n == name)
-            .map(|i| i as u16)
+        self.global_index.get(name).copied()
     }
 
     fn load_name(&mut self, name: &str, pos: usize, null: bool) -> Result<(), SyntaxError> {
@@ -851,11 +848,24 @@ impl Fx<'_> {
     }
 }
 
-fn walk_assigned(stmts: &[Stmt], out: &mut Vec<String>, globals: &mut Vec<String>) {
-    fn add(out: &mut Vec<String>, n: &str) {
-        if !out.iter().any(|x| x == n) {
-            out.push(n.to_string());
+/// Names in first-seen order, with a set for linear-time membership.
+#[derive(Default)]
+struct Names {
+    list: Vec<String>,
+    set: HashSet<String>,
+}
+
+impl Names {
+    fn push(&mut self, n: &str) {
+        if self.set.insert(n.to_string()) {
+            self.list.push(n.to_string());
         }
+    }
+}
+
+fn walk_assigned(stmts: &[Stmt], out: &mut Names, globals: &mut Names) {
+    fn add(out: &mut Names, n: &str) {
+        out.push(n);
     }
     for s in stmts {
         match &s.kind {
@@ -868,7 +878,7 @@ fn walk_assigned(stmts: &[Stmt], out: &mut Vec<String>, globals: &mut Vec<String
             }
             StmtKind::Global(names) => {
                 for n in names {
-                    add(globals, n);
+                    globals.push(n);
                 }
             }
             StmtKind::If(branches, orelse) => {
@@ -924,8 +934,7 @@ fn finish(fx: Fx<'_>, src: &str, locals: Vec<String>) -> Code {
     for st in &mut stmts {
         let line_end = src[st.pos..].find('\n').map_or(src.len(), |i| st.pos + i);
         let next = starts
-            .iter()
-            .find(|p| **p > st.pos)
+            .get(starts.partition_point(|p| *p <= st.pos))
             .copied()
             .unwrap_or(src.len());
         let end = line_end.min(next);
@@ -959,22 +968,31 @@ fn compile_code(
     src: &str,
     stmts: &[Stmt],
     module: bool,
-    globals: &[String],
+    global_index: &HashMap<String, u16>,
 ) -> Result<(Code, Features, bool, BTreeSet<u16>), SyntaxError> {
-    let mut locals = Vec::new();
+    let mut locals: Vec<String> = Vec::new();
     if !module {
-        let mut assigned = Vec::new();
-        let mut declared = Vec::new();
+        let mut assigned = Names::default();
+        let mut declared = Names::default();
         walk_assigned(stmts, &mut assigned, &mut declared);
         locals = assigned
+            .list
             .into_iter()
-            .filter(|n| !declared.contains(n))
+            .filter(|n| !declared.set.contains(n))
             .collect();
     }
+    if locals.len() > usize::from(u16::MAX / 2) {
+        return cerr(0, "too many names");
+    }
+    let local_index: HashMap<String, u16> = locals
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), i as u16))
+        .collect();
     let mut fx = Fx {
         module,
-        local_names: locals.clone(),
-        globals,
+        local_index,
+        global_index,
         code: Vec::new(),
         stmts: Vec::new(),
         cur: 0,
@@ -1029,29 +1047,35 @@ pub fn compile_program(
     }
     // Global slots: what module code assigns, what threads declare global,
     // and the threads' own names.
-    let mut globals: Vec<String> = Vec::new();
+    let mut all = Names::default();
     for (part, _, stmts) in &parsed {
-        let mut assigned = Vec::new();
-        let mut declared = Vec::new();
+        let mut assigned = Names::default();
+        let mut declared = Names::default();
         walk_assigned(stmts, &mut assigned, &mut declared);
         let names = match part {
-            Part::Setup | Part::After => assigned,
-            Part::Thread(_) => declared,
+            Part::Setup | Part::After => assigned.list,
+            Part::Thread(_) => declared.list,
         };
-        for n in names {
-            if !globals.contains(&n) {
-                globals.push(n);
-            }
+        for n in &names {
+            all.push(n);
         }
     }
+    for t in threads {
+        if let Some(v) = &t.var {
+            all.push(v);
+        }
+    }
+    let globals = all.list;
+    let global_index: HashMap<String, u16> = globals
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.clone(), i.min(usize::from(u16::MAX)) as u16))
+        .collect();
     let mut thread_vars = Vec::new();
     for (i, t) in threads.iter().enumerate() {
         if let Some(v) = &t.var {
-            if !globals.contains(v) {
-                globals.push(v.clone());
-            }
-            let slot = globals.iter().position(|g| g == v).unwrap_or(0);
-            thread_vars.push((slot as u16, i as u16));
+            let slot = global_index.get(v).copied().unwrap_or(0);
+            thread_vars.push((slot, i as u16));
         }
     }
     if globals.len() > u16::MAX as usize / 2 {
@@ -1070,7 +1094,7 @@ pub fn compile_program(
     let mut mutable: BTreeSet<u16> = BTreeSet::new();
     for (part, src, stmts) in &parsed {
         let module = !matches!(part, Part::Thread(_));
-        match compile_code(src, stmts, module, &globals) {
+        match compile_code(src, stmts, module, &global_index) {
             Ok((code, f, critical, stored)) => {
                 features.asserts |= f.asserts;
                 features.blocking |= f.blocking;
@@ -1218,6 +1242,10 @@ fn annotate(code: &mut Code, globals: &[String], mutable: &BTreeSet<u16>, module
             }
         }
         let shared = rows.iter().filter(|i| code.instrs[**i].shared).count();
+        // A statement too long to list is not expanded either.
+        if rows.len() > MAX_ROWS {
+            continue;
+        }
         st.expandable = st.simple && !module && shared >= 2;
         st.dis = listing(&code.instrs, &rows, globals, &code.locals);
         for (r, &i) in rows.iter().enumerate() {

@@ -454,3 +454,17 @@ fn dis_listings_match_cpython_311_shapes() {
     assert!(!code.stmts[1].expandable);
     assert!(!code.stmts[2].expandable);
 }
+
+#[test]
+fn big_programs_compile_without_listing_huge_statements() {
+    let items = vec!["0"; 5000].join(", ");
+    let setup: String = (0..3000).map(|i| format!("v{i} = {i}\n")).collect();
+    let p = prog(&setup, &[&format!("x = [{items}]\nprint(len(x))\n")], None);
+    let code = &p.threads[0].code;
+    assert!(code.stmts[0].dis.is_empty());
+    assert_eq!(code.stmts[1].dis.len(), 8);
+    assert_eq!(p.globals.len(), 3000);
+    let mut g = Game::from_program(p, Goal::Output("5000".into())).unwrap();
+    play(&mut g, "1,1");
+    assert!(matches!(g.outcome(), Outcome::Win { .. }));
+}

@@ -315,3 +315,12 @@ pub fn check_levels(content: &Content) -> Vec<Diagnostic> {
         .flat_map(crate::content::challenge::check_fixed)
         .collect()
 }
+
+/// `, N challenges (fixed versions proved)` for `check`'s summary line
+/// (empty when there are none).
+pub fn check_summary(content: &Content) -> String {
+    match content.challenges.len() {
+        0 => String::new(),
+        n => format!(", {n} challenges (fixed versions proved)"),
+    }
+}

@@ -174,10 +174,10 @@ pub fn run(cli: Cli) -> i32 {
                 let questions: usize = c.quizzes.iter().map(|q| q.questions.len()).sum();
                 let _ = writeln!(
                     out,
-                    "ok: {} lessons ({slides} slides), {} quizzes ({questions} questions), {} challenges (fixed versions proved)",
+                    "ok: {} lessons ({slides} slides), {} quizzes ({questions} questions){}",
                     c.lessons.len(),
                     c.quizzes.len(),
-                    c.challenges.len()
+                    crate::cli::challenge::check_summary(&c)
                 );
                 0
             }
