@@ -13,7 +13,6 @@
 //! Also [`check_exercises`], the part of `threadtutor check` that runs
 //! every solution (and starter) through the checker.
 
-use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -65,6 +64,13 @@ pub enum ExerciseAction {
         /// The exercise's id (see --list).
         id: String,
     },
+    /// The exercises full-screen: each save of DIR/ID.py is checked, with
+    /// instructions, hints and the next exercise (needs a terminal).
+    Watch {
+        /// Where the files are (default ./threadtutor-exercises); `i` there
+        /// writes the starters that are missing.
+        dir: Option<PathBuf>,
+    },
     /// Write every starter file (ID.py) and a short README into DIR.
     Init {
         /// Where (default ./threadtutor-exercises); existing files are kept.
@@ -106,7 +112,7 @@ pub fn run(args: &ExerciseArgs, source: &Source, out: &mut dyn Write, err: &mut 
     match &args.action {
         None => fail(
             err,
-            "say what to do: --list, check ID --file PATH, solution ID or init [DIR]",
+            "say what to do: --list, check ID --file PATH, solution ID, init [DIR] or watch [DIR]",
         ),
         Some(ExerciseAction::Check {
             id,
@@ -141,6 +147,9 @@ pub fn run(args: &ExerciseArgs, source: &Source, out: &mut dyn Write, err: &mut 
             let dir = dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DIR));
             init(&content, &dir, out, err)
         }
+        // The full-screen watch is started by the caller, which holds the
+        // terminal options; here only its content is checked.
+        Some(ExerciseAction::Watch { .. }) => 0,
     }
 }
 
@@ -206,72 +215,17 @@ fn check(
     }
 }
 
-const README: &str = "# threadtutor exercises\n\n\
-Each `ID.py` here is a small Python program with a threading bug. Fix it\n\
-where it says `# TODO` (and keep what it says to keep), then check it:\n\n\
-    threadtutor exercise check ID --file ID.py\n\n\
-or let threadtutor check it every time you save:\n\n\
-    threadtutor exercise watch .\n\n\
-The checker runs your file under a controlled scheduler, over many\n\
-interleavings of its threads, so the verdict is the same on every run; a\n\
-failure shows the interleaving that broke it. `threadtutor exercise solution ID`\n\
-prints a reference solution. The exercises, in order:\n\n";
-
 fn init(content: &Content, dir: &Path, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     if content.exercises.is_empty() {
         return fail(err, "there are no exercises in this content");
     }
-    if let Err(e) = fs::create_dir_all(dir) {
-        return fail(err, &format!("cannot create {}: {e}", dir.display()));
-    }
-    let mut readme = README.to_string();
-    for e in &content.exercises {
-        readme.push_str(&format!(
-            "- `{}.py`: {} (lesson `{}`)\n",
-            e.id, e.title, e.lesson
-        ));
-    }
-    let mut files: Vec<(String, &str)> = content
-        .exercises
-        .iter()
-        .map(|e| (format!("{}.py", e.id), e.starter.as_str()))
-        .collect();
-    files.push(("README.md".into(), readme.as_str()));
-    let mut written = 0;
-    let mut kept = Vec::new();
-    for (name, text) in &files {
-        let path = dir.join(name);
-        let created = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path);
-        match created {
-            Ok(mut f) => {
-                if let Err(e) = f.write_all(text.as_bytes()) {
-                    return fail(err, &format!("cannot write {}: {e}", path.display()));
-                }
-                written += 1;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => kept.push(name.clone()),
-            Err(e) => return fail(err, &format!("cannot write {}: {e}", path.display())),
+    match exercise::write_starters(&content.exercises, dir) {
+        Ok(w) => {
+            let _ = writeln!(out, "{}", w.summary(dir));
+            0
         }
+        Err(e) => fail(err, &e),
     }
-    let _ = writeln!(
-        out,
-        "wrote {written} file{} into {}",
-        if written == 1 { "" } else { "s" },
-        dir.display()
-    );
-    if !kept.is_empty() {
-        let _ = writeln!(
-            out,
-            "kept {} existing file{} (not overwritten): {}",
-            kept.len(),
-            if kept.len() == 1 { "" } else { "s" },
-            kept.join(", ")
-        );
-    }
-    0
 }
 
 /// The exercise part of `threadtutor check`: with python3, every starter

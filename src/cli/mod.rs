@@ -269,9 +269,17 @@ fn run_command(
         Some(Command::Challenge(args)) => {
             reported(crate::cli::challenge::command(args, source, out, err))
         }
-        Some(Command::Exercise(args)) => {
-            reported(crate::cli::exercise::run(args, source, out, err))
-        }
+        Some(Command::Exercise(args)) => match &args.action {
+            Some(crate::cli::exercise::ExerciseAction::Watch { dir }) if !args.list => {
+                let content = load(source)?;
+                let dir = dir
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from(ui::app::DEFAULT_EXERCISE_DIR));
+                let store = Store::from_env().map_err(|e| Error::User(e.to_string()))?;
+                ui::run_exercises(content, dir, store, opts).map_err(Error::User)
+            }
+            _ => reported(crate::cli::exercise::run(args, source, out, err)),
+        },
         Some(Command::Quiz(args)) => {
             let content = load(source)?;
             if let Some(code) = crate::cli::quiz::run_quiz(args, &content.quizzes, out, err) {

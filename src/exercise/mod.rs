@@ -662,3 +662,85 @@ mod tests {
         );
     }
 }
+
+const STARTERS_README: &str = "# threadtutor exercises\n\n\
+Each `ID.py` here is a small Python program with a threading bug. Fix it\n\
+where it says `# TODO` (and keep what it says to keep), then check it:\n\n\
+    threadtutor exercise check ID --file ID.py\n\n\
+or let threadtutor check it every time you save:\n\n\
+    threadtutor exercise watch .\n\n\
+The checker runs your file under a controlled scheduler, over many\n\
+interleavings of its threads, so the verdict is the same on every run; a\n\
+failure shows the interleaving that broke it. `threadtutor exercise solution ID`\n\
+prints a reference solution. The exercises, in order:\n\n";
+
+/// What [`write_starters`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// How many files were written.
+    pub written: usize,
+    /// Files that were there already, kept as they were.
+    pub kept: Vec<String>,
+}
+
+impl Written {
+    /// One or two lines for the learner.
+    pub fn summary(&self, dir: &Path) -> String {
+        let mut s = format!(
+            "wrote {} file{} into {}",
+            self.written,
+            if self.written == 1 { "" } else { "s" },
+            dir.display()
+        );
+        if !self.kept.is_empty() {
+            s.push_str(&format!(
+                "\nkept {} existing file{} (not overwritten): {}",
+                self.kept.len(),
+                if self.kept.len() == 1 { "" } else { "s" },
+                self.kept.join(", ")
+            ));
+        }
+        s
+    }
+}
+
+/// Write each exercise's starter as `ID.py` into `dir` (created if
+/// missing), with a short README; a file that exists is never overwritten.
+pub fn write_starters(exercises: &[Exercise], dir: &Path) -> Result<Written, String> {
+    use std::io::Write as _;
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let mut readme = STARTERS_README.to_string();
+    for e in exercises {
+        readme.push_str(&format!(
+            "- `{}.py`: {} (lesson `{}`)\n",
+            e.id, e.title, e.lesson
+        ));
+    }
+    let mut files: Vec<(String, &str)> = exercises
+        .iter()
+        .map(|e| (format!("{}.py", e.id), e.starter.as_str()))
+        .collect();
+    files.push(("README.md".into(), readme.as_str()));
+    let mut done = Written {
+        written: 0,
+        kept: Vec::new(),
+    };
+    for (name, text) in &files {
+        let path = dir.join(name);
+        // create_new: never through a planted link, never over a file.
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                f.write_all(text.as_bytes())
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                done.written += 1;
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => done.kept.push(name.clone()),
+            Err(e) => return Err(format!("cannot write {}: {e}", path.display())),
+        }
+    }
+    Ok(done)
+}

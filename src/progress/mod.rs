@@ -9,6 +9,9 @@ pub mod model;
 pub mod saver;
 pub mod store;
 
-pub use model::{LessonProgress, Position, Progress, QuizAttempt, QuizProgress};
+pub use model::{
+    ChallengeProgress, ExerciseProgress, LessonProgress, Position, Progress, QuizAttempt,
+    QuizProgress,
+};
 pub use saver::{SaveReport, Saver};
 pub use store::{Loaded, Store, StoreError};

@@ -19,6 +19,13 @@ pub struct Progress {
     pub lessons: BTreeMap<String, LessonProgress>,
     #[serde(default)]
     pub quizzes: BTreeMap<String, QuizProgress>,
+    /// Challenge levels won. (Left out of the file while empty, so a
+    /// record without any stays readable by builds that predate them.)
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub challenges: BTreeMap<String, ChallengeProgress>,
+    /// Exercises passed.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub exercises: BTreeMap<String, ExerciseProgress>,
 }
 
 impl Default for Progress {
@@ -28,8 +35,30 @@ impl Default for Progress {
             last: None,
             lessons: BTreeMap::new(),
             quizzes: BTreeMap::new(),
+            challenges: BTreeMap::new(),
+            exercises: BTreeMap::new(),
         }
     }
+}
+
+/// A challenge level won.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChallengeProgress {
+    /// The shortest winning schedule so far (`1e,2,1`).
+    pub best: String,
+    /// Its length in steps.
+    pub steps: usize,
+    /// The fewest hints used in a win.
+    pub hints: usize,
+}
+
+/// An exercise passed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExerciseProgress {
+    /// The fewest hints used before a pass.
+    pub hints: usize,
 }
 
 /// A place in the tutorial.
@@ -120,6 +149,31 @@ impl Progress {
             .push(attempt);
     }
 
+    /// Record a won challenge level: the best (shortest) schedule and the
+    /// fewest hints are kept.
+    pub fn record_challenge(&mut self, id: &str, schedule: &str, steps: usize, hints: usize) {
+        let won = ChallengeProgress {
+            best: schedule.to_string(),
+            steps,
+            hints,
+        };
+        match self.challenges.get_mut(id) {
+            Some(c) => c.keep_best(&won),
+            None => {
+                self.challenges.insert(id.to_string(), won);
+            }
+        }
+    }
+
+    /// Record a passed exercise (the fewest hints are kept).
+    pub fn record_exercise(&mut self, id: &str, hints: usize) {
+        let e = self
+            .exercises
+            .entry(id.to_string())
+            .or_insert(ExerciseProgress { hints });
+        e.hints = e.hints.min(hints);
+    }
+
     /// Fold another copy into this one without losing anything either saw:
     /// slides seen are united, quiz attempts united, the later position wins.
     pub fn merge(&mut self, other: &Progress) {
@@ -148,12 +202,61 @@ impl Progress {
             ours.attempts
                 .sort_by(|a, b| a.at.cmp(&b.at).then(a.score.total_cmp(&b.score)));
         }
+        for (id, theirs) in &other.challenges {
+            match self.challenges.get_mut(id) {
+                Some(ours) => ours.keep_best(theirs),
+                None => {
+                    self.challenges.insert(id.clone(), theirs.clone());
+                }
+            }
+        }
+        for (id, theirs) in &other.exercises {
+            let ours = self
+                .exercises
+                .entry(id.clone())
+                .or_insert_with(|| theirs.clone());
+            ours.hints = ours.hints.min(theirs.hints);
+        }
+    }
+}
+
+impl ChallengeProgress {
+    /// Keep the shorter schedule (then the fewer hints) of the two wins.
+    fn keep_best(&mut self, other: &ChallengeProgress) {
+        if (other.steps, &other.best) < (self.steps, &self.best) {
+            self.best = other.best.clone();
+            self.steps = other.steps;
+        }
+        self.hints = self.hints.min(other.hints);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn challenges_and_exercises_keep_the_best_on_both_sides() {
+        let mut a = Progress::default();
+        a.record_challenge("simple-counter", "1e,1e,2,1", 4, 2);
+        a.record_exercise("counter-race", 3);
+        let mut b = Progress::default();
+        b.record_challenge("simple-counter", "1e,2,1", 3, 3);
+        b.record_challenge("misusing-lock", "1,1", 2, 0);
+        b.record_exercise("counter-race", 1);
+        a.merge(&b);
+        let c = &a.challenges["simple-counter"];
+        assert_eq!((c.best.as_str(), c.steps, c.hints), ("1e,2,1", 3, 2));
+        assert!(a.challenges.contains_key("misusing-lock"));
+        assert_eq!(a.exercises["counter-race"].hints, 1);
+        // Merging again changes nothing.
+        let before = a.clone();
+        a.merge(&b);
+        assert_eq!(a, before);
+        // A record with neither writes neither (older builds read it).
+        let text = toml::to_string(&Progress::default()).unwrap();
+        assert!(!text.contains("challenges") && !text.contains("exercises"));
+    }
 
     #[test]
     fn merge_keeps_both_sides() {

@@ -19,7 +19,9 @@ use crate::content::Content;
 use crate::progress::{Progress, SaveReport};
 use crate::runner::RunEvent;
 
+use super::challenge::{ChallengeOutcome, ChallengeView};
 use super::demo::DemoView;
+use super::exercise::{self, ExerciseOutcome, ExerciseView};
 use super::help::{HelpOutcome, HelpView};
 use super::keys::{self, Context, Global};
 use super::present::{Present, PresentState};
@@ -54,6 +56,20 @@ pub enum AppEvent {
     /// `--watch`: the content folder changed and was loaded again; either
     /// the new content or its problems as `path:line:col: message` lines.
     Reloaded(Result<Box<Content>, Vec<String>>),
+    /// The proof of a level's fixed version.
+    Proved {
+        id: String,
+        result: Result<crate::challenge::Solution, String>,
+    },
+    /// The checker's verdict on an exercise's file.
+    ExerciseChecked {
+        id: String,
+        result: Box<Result<crate::exercise::Verdict, crate::exercise::CheckError>>,
+    },
+    /// A file in the exercise folder changed.
+    ExerciseFileChanged(std::path::PathBuf),
+    /// A worker's one-line report for the screen (e.g. starters written).
+    Said(String),
 }
 
 /// Work the event loop does on the app's behalf, off the UI thread.
@@ -69,6 +85,19 @@ pub enum Effect {
     StopRun,
     /// Present mode: tell the speaker-notes followers where we are.
     Publish(crate::classroom::Notes),
+    /// Search every schedule of a level's fixed version.
+    Prove(Box<crate::content::challenge::Challenge>),
+    /// Check an exercise's file under the controlled scheduler.
+    CheckExercise {
+        id: String,
+        file: std::path::PathBuf,
+    },
+    /// Watch the exercise folder; report changed files.
+    WatchExercises(std::path::PathBuf),
+    /// Write the missing starter files into the folder.
+    InitExercises(std::path::PathBuf),
+    /// Hand the terminal to `$EDITOR` for this file, then take it back.
+    Edit(std::path::PathBuf),
 }
 
 /// Panels drawn over the screen.
@@ -77,6 +106,22 @@ pub enum Overlay {
     Help(HelpView),
     Search(SearchState),
 }
+
+/// What an exercise screen's outcome asks of the app.
+fn exercise_cmd(v: &ExerciseView, out: ExerciseOutcome) -> Cmd {
+    match out {
+        ExerciseOutcome::Stay => Cmd::Stay,
+        ExerciseOutcome::Unbound => Cmd::Unbound,
+        ExerciseOutcome::Leave => Cmd::Back(v.back.clone()),
+        ExerciseOutcome::Check { id, file } => Cmd::CheckExercise { id, file },
+        ExerciseOutcome::Init => Cmd::InitExercises(v.dir.clone()),
+        ExerciseOutcome::Edit(file) => Cmd::Edit(file),
+        ExerciseOutcome::Passed { id, hints } => Cmd::ExercisePassed { id, hints },
+    }
+}
+
+/// The folder exercises are written to and checked in, by default.
+pub const DEFAULT_EXERCISE_DIR: &str = "threadtutor-exercises";
 
 /// The whole app state.
 pub struct App {
@@ -113,6 +158,12 @@ pub struct App {
     pub cursor: Option<ratatui::layout::Position>,
     /// The terminal's size at the last frame or resize (columns, rows).
     pub size: Option<(u16, u16)>,
+    /// Where the learner's exercise files are (`threadtutor exercise watch
+    /// DIR`, else `./threadtutor-exercises`).
+    pub exercise_dir: std::path::PathBuf,
+    /// `python3 --version` for the exercise screen, or what to install;
+    /// looked up the first time the exercises open.
+    pub python: Option<Result<String, String>>,
 }
 
 impl App {
@@ -139,6 +190,8 @@ impl App {
             layouts: RefCell::default(),
             cursor: None,
             size: None,
+            exercise_dir: std::path::PathBuf::from(DEFAULT_EXERCISE_DIR),
+            python: None,
         }
     }
 
@@ -199,9 +252,12 @@ impl App {
                 Screen::Demo(view) => view.tick(),
                 // The presenter's clock moves on.
                 Screen::Present(_) => true,
-                Screen::Home(_) | Screen::Lesson(_) | Screen::DemoList(_) | Screen::Quiz(_) => {
-                    false
-                }
+                Screen::Home(_)
+                | Screen::Lesson(_)
+                | Screen::DemoList(_)
+                | Screen::Quiz(_)
+                | Screen::Challenge(_)
+                | Screen::Exercise(_) => false,
             },
             AppEvent::Reloaded(result) => {
                 match result {
@@ -211,6 +267,43 @@ impl App {
                 true
             }
             AppEvent::Run { id, event } => self.on_run_event(id, event),
+            AppEvent::Proved { id, result } => match &mut self.screen {
+                Screen::Challenge(v) if v.level.id == id => {
+                    v.proved(result);
+                    true
+                }
+                _ => false,
+            },
+            AppEvent::ExerciseChecked { id, result } => match &mut self.screen {
+                Screen::Exercise(v) => {
+                    let out = v.checked(&id, *result);
+                    self.exercise_outcome(out);
+                    true
+                }
+                _ => false,
+            },
+            AppEvent::ExerciseFileChanged(path) => match &mut self.screen {
+                Screen::Exercise(v) => {
+                    let out = v.file_changed(&path);
+                    self.exercise_outcome(out);
+                    true
+                }
+                _ => false,
+            },
+            AppEvent::Said(msg) => {
+                match &mut self.screen {
+                    Screen::Exercise(v) => {
+                        v.say(msg);
+                        let out = v.start();
+                        // The folder may have just been made: watch it now.
+                        self.effects
+                            .push(Effect::WatchExercises(self.exercise_dir.clone()));
+                        self.exercise_outcome(out);
+                    }
+                    _ => self.status = Some(msg),
+                }
+                true
+            }
         }
     }
 
@@ -226,7 +319,9 @@ impl App {
             | Screen::Lesson(_)
             | Screen::DemoList(_)
             | Screen::Demo(_)
-            | Screen::Present(_) => false,
+            | Screen::Present(_)
+            | Screen::Challenge(_)
+            | Screen::Exercise(_) => false,
         }
     }
 
@@ -316,6 +411,26 @@ impl App {
                 },
             },
             Screen::Present(p) => p.on_key(key, &cx),
+            Screen::Challenge(v) => match v.on_key(*key) {
+                ChallengeOutcome::Stay => Cmd::Stay,
+                ChallengeOutcome::Unbound => Cmd::Unbound,
+                ChallengeOutcome::Leave => Cmd::Back(v.back.clone()),
+                ChallengeOutcome::Won {
+                    steps,
+                    hints,
+                    schedule,
+                } => Cmd::ChallengeWon {
+                    id: v.level.id.clone(),
+                    steps,
+                    hints,
+                    schedule,
+                },
+                ChallengeOutcome::Prove(level) => Cmd::Prove(level),
+            },
+            Screen::Exercise(v) => {
+                let out = v.on_key(*key);
+                exercise_cmd(v, out)
+            }
         }
     }
 
@@ -384,7 +499,82 @@ impl App {
                 );
                 self.effects.push(Effect::Save(self.progress.clone()));
             }
+            Cmd::OpenChallenge { id, back } => self.open_challenge(&id, back),
+            Cmd::OpenExercises { id, back } => self.open_exercises(id.as_deref(), back),
+            Cmd::ChallengeWon {
+                id,
+                steps,
+                hints,
+                schedule,
+            } => {
+                self.progress.record_challenge(&id, &schedule, steps, hints);
+                self.effects.push(Effect::Save(self.progress.clone()));
+            }
+            Cmd::Prove(level) => self.effects.push(Effect::Prove(level)),
+            Cmd::CheckExercise { id, file } => {
+                self.effects.push(Effect::CheckExercise { id, file })
+            }
+            Cmd::ExercisePassed { id, hints } => {
+                self.progress.record_exercise(&id, hints);
+                self.effects.push(Effect::Save(self.progress.clone()));
+            }
+            Cmd::InitExercises(dir) => self.effects.push(Effect::InitExercises(dir)),
+            Cmd::Edit(file) => self.effects.push(Effect::Edit(file)),
         }
+    }
+
+    /// Open a challenge level.
+    pub fn open_challenge(&mut self, id: &str, back: Back) {
+        let Some(level) = self.content.challenges.iter().find(|c| c.id == id) else {
+            self.status = Some(format!("There is no challenge `{id}`."));
+            return;
+        };
+        match ChallengeView::new(Arc::new(level.clone()), back) {
+            Ok(v) => {
+                self.close_run();
+                self.screen = Screen::Challenge(Box::new(v));
+            }
+            Err(e) => self.status = Some(format!("The level does not load: {e}")),
+        }
+    }
+
+    /// Open the exercises at `id` (None: the first not passed yet), and
+    /// watch their folder.
+    pub fn open_exercises(&mut self, id: Option<&str>, back: Back) {
+        let python = self
+            .python
+            .get_or_insert_with(|| match crate::exercise::find_python() {
+                Ok(p) => Ok(p.version),
+                Err(e) => Err(format!(
+                    "{e}. The exercises need Python 3.8 or newer: install python3 (or set THREADTUTOR_PYTHON); everything else works without it."
+                )),
+            })
+            .clone();
+        let passed: Vec<String> = self.progress.exercises.keys().cloned().collect();
+        let exercises = Arc::new(self.content.exercises.clone());
+        let mut view =
+            ExerciseView::new(exercises, self.exercise_dir.clone(), python, passed, back);
+        if let Some(id) = id
+            && let Some(i) = view.exercises.iter().position(|e| e.id == id)
+        {
+            view.current = i;
+            view.status = exercise::Status::NoFile;
+        }
+        self.close_run();
+        self.effects
+            .push(Effect::WatchExercises(self.exercise_dir.clone()));
+        let out = view.start();
+        self.screen = Screen::Exercise(Box::new(view));
+        self.exercise_outcome(out);
+    }
+
+    /// Carry out what the exercise screen asked for outside a key press.
+    fn exercise_outcome(&mut self, out: ExerciseOutcome) {
+        let Screen::Exercise(v) = &self.screen else {
+            return;
+        };
+        let cmd = exercise_cmd(v, out);
+        self.apply(cmd, Context::Exercise, &KeyEvent::from(KeyCode::Null));
     }
 
     /// The lesson position on screen (a lesson, or the presentation).
@@ -392,7 +582,12 @@ impl App {
         match &self.screen {
             Screen::Lesson(st) => Some(st),
             Screen::Present(p) => Some(&p.lesson),
-            Screen::Home(_) | Screen::DemoList(_) | Screen::Demo(_) | Screen::Quiz(_) => None,
+            Screen::Home(_)
+            | Screen::DemoList(_)
+            | Screen::Demo(_)
+            | Screen::Quiz(_)
+            | Screen::Challenge(_)
+            | Screen::Exercise(_) => None,
         }
     }
 
@@ -400,7 +595,12 @@ impl App {
         match &mut self.screen {
             Screen::Lesson(st) => Some(st),
             Screen::Present(p) => Some(&mut p.lesson),
-            Screen::Home(_) | Screen::DemoList(_) | Screen::Demo(_) | Screen::Quiz(_) => None,
+            Screen::Home(_)
+            | Screen::DemoList(_)
+            | Screen::Demo(_)
+            | Screen::Quiz(_)
+            | Screen::Challenge(_)
+            | Screen::Exercise(_) => None,
         }
     }
 
@@ -413,7 +613,12 @@ impl App {
                 Back::Present(p) => Some(p),
                 Back::Home | Back::HomeAt(_) | Back::DemoList(_) | Back::Lesson(_) => None,
             },
-            Screen::Home(_) | Screen::Lesson(_) | Screen::DemoList(_) | Screen::Quiz(_) => None,
+            Screen::Home(_)
+            | Screen::Lesson(_)
+            | Screen::DemoList(_)
+            | Screen::Quiz(_)
+            | Screen::Challenge(_)
+            | Screen::Exercise(_) => None,
         }
     }
 
@@ -488,7 +693,12 @@ impl App {
                 Back::Present(p) => Some(p.talk.clone()),
                 Back::Home | Back::HomeAt(_) | Back::DemoList(_) | Back::Lesson(_) => None,
             },
-            Screen::Home(_) | Screen::Lesson(_) | Screen::DemoList(_) | Screen::Quiz(_) => None,
+            Screen::Home(_)
+            | Screen::Lesson(_)
+            | Screen::DemoList(_)
+            | Screen::Quiz(_)
+            | Screen::Challenge(_)
+            | Screen::Exercise(_) => None,
         };
         self.screen = match talk {
             Some(talk) => Screen::Present(Box::new(PresentState { lesson: st, talk })),
@@ -617,6 +827,14 @@ impl App {
             Screen::Quiz(mut q) => {
                 q.back = self.remap_back(&old, q.back.clone());
                 Screen::Quiz(q)
+            }
+            Screen::Challenge(mut v) => {
+                v.back = self.remap_back(&old, v.back.clone());
+                Screen::Challenge(v)
+            }
+            Screen::Exercise(mut v) => {
+                v.back = self.remap_back(&old, v.back.clone());
+                Screen::Exercise(v)
             }
             Screen::DemoList(s) => Screen::DemoList(s),
         };

@@ -23,12 +23,15 @@ use crate::content::markdown;
 use crate::content::sanitize::inert;
 
 use super::demo::Back;
+use super::keys::{CHALLENGE, ChallengeAction, lookup};
 use super::theme::Theme;
 
 /// What a key did, for the app to act on.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ChallengeOutcome {
     Stay,
+    /// Not a key of this screen (the app tries the global ones).
+    Unbound,
     Leave,
     /// The level (not its fixed version) was just won: record it.
     Won {
@@ -99,21 +102,27 @@ impl ChallengeView {
 
     pub fn on_key(&mut self, key: KeyEvent) -> ChallengeOutcome {
         let was_expand = std::mem::take(&mut self.expand);
-        match key.code {
-            KeyCode::Esc if was_expand => self.message = None,
-            KeyCode::Esc => return ChallengeOutcome::Leave,
-            KeyCode::Char(c @ '1'..='9') => {
+        let Some(action) = lookup(CHALLENGE, &key) else {
+            return ChallengeOutcome::Unbound;
+        };
+        match action {
+            ChallengeAction::Back if was_expand => self.message = None,
+            ChallengeAction::Back => return ChallengeOutcome::Leave,
+            ChallengeAction::Step => {
+                let KeyCode::Char(c @ '1'..='9') = key.code else {
+                    return ChallengeOutcome::Stay;
+                };
                 let thread = c as usize - '1' as usize;
                 return self.step(Move {
                     thread,
                     expand: was_expand,
                 });
             }
-            KeyCode::Char('e') => {
+            ChallengeAction::Expand => {
                 self.expand = true;
                 self.message = Some("One bytecode of which thread? Press its number.".into());
             }
-            KeyCode::Char('u') => {
+            ChallengeAction::Undo => {
                 self.message = Some(if self.game.undo() {
                     "Undone.".into()
                 } else {
@@ -121,17 +130,16 @@ impl ChallengeView {
                 });
                 self.scroll = 0;
             }
-            KeyCode::Char('r') => {
+            ChallengeAction::Restart => {
                 self.game.restart();
                 self.scroll = 0;
                 self.message = Some("Back to the start.".into());
             }
-            KeyCode::Char('h') => self.next_hint(),
-            KeyCode::Char('f') => self.toggle_fixed(),
-            KeyCode::Char('p') => return self.prove(),
-            KeyCode::Down | KeyCode::Char('j') => self.scroll += 1,
-            KeyCode::Up | KeyCode::Char('k') => self.scroll = self.scroll.saturating_sub(1),
-            _ => {}
+            ChallengeAction::Hint => self.next_hint(),
+            ChallengeAction::Fixed => self.toggle_fixed(),
+            ChallengeAction::Prove => return self.prove(),
+            ChallengeAction::ScrollDown => self.scroll += 1,
+            ChallengeAction::ScrollUp => self.scroll = self.scroll.saturating_sub(1),
         }
         ChallengeOutcome::Stay
     }
@@ -227,7 +235,8 @@ impl ChallengeView {
     pub fn proved(&mut self, result: Result<Solution, String>) {
         self.proof = match result {
             Ok(s) => {
-                self.message = Some(proof_line(&s));
+                // The state panel shows the proof's line itself.
+                self.message = None;
                 Proof::Done(s)
             }
             Err(e) => {
@@ -263,22 +272,23 @@ pub fn proof_line(s: &Solution) -> String {
     }
 }
 
-/// The keys the footer offers, most useful first.
-pub fn footer_keys(view: &ChallengeView) -> Vec<(&'static str, &'static str)> {
-    let mut keys = vec![("1-9", "step"), ("e 1-9", "one bytecode"), ("u", "undo")];
-    keys.push(("r", "restart"));
-    keys.push(("h", "hint"));
-    match (view.game.outcome(), view.variant) {
-        (_, Variant::Fixed) => {
-            keys.insert(0, ("p", "prove"));
-            keys.push(("f", "as written"));
+/// Whether a binding's footer entry is worth showing now.
+pub fn shows(view: &ChallengeView, action: ChallengeAction) -> bool {
+    let won = matches!(view.game.outcome(), Outcome::Win { .. });
+    match action {
+        ChallengeAction::Fixed => {
+            view.level.fixed.is_some() && (won || view.variant == Variant::Fixed)
         }
-        (Outcome::Win { .. }, Variant::Original) if view.level.fixed.is_some() => {
-            keys.insert(0, ("f", "fixed version"))
-        }
-        _ => {}
+        ChallengeAction::Prove => view.variant == Variant::Fixed,
+        ChallengeAction::Hint => view.hints_shown < view.level.hints.len(),
+        ChallengeAction::Step
+        | ChallengeAction::Expand
+        | ChallengeAction::Undo
+        | ChallengeAction::Restart
+        | ChallengeAction::ScrollDown
+        | ChallengeAction::ScrollUp
+        | ChallengeAction::Back => true,
     }
-    keys
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &ChallengeView) {

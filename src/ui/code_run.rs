@@ -102,7 +102,12 @@ impl App {
         let st = match &self.screen {
             Screen::Lesson(st) => st,
             Screen::Present(p) => &p.lesson,
-            Screen::Home(_) | Screen::DemoList(_) | Screen::Demo(_) | Screen::Quiz(_) => {
+            Screen::Home(_)
+            | Screen::DemoList(_)
+            | Screen::Demo(_)
+            | Screen::Quiz(_)
+            | Screen::Challenge(_)
+            | Screen::Exercise(_) => {
                 return Vec::new();
             }
         };

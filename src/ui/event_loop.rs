@@ -80,6 +80,21 @@ pub fn run_quiz(
     })
 }
 
+/// `threadtutor exercise watch [DIR]`: the exercises full-screen, each save
+/// in `dir` checked; leaving the screen ends the program.
+pub fn run_exercises(
+    content: Content,
+    dir: PathBuf,
+    store: Store,
+    opts: Options,
+) -> Result<(), String> {
+    run_with(content, store, opts, None, move |app| {
+        app.exercise_dir = dir;
+        app.open_exercises(None, Back::Home);
+        app.quit_on_leave = true;
+    })
+}
+
 /// Run with the app set up by `setup` before the first frame.
 fn run_with(
     content: Content,
@@ -143,6 +158,8 @@ fn run_with(
         save_due: Instant::now(),
         presenter,
         _watcher: watcher,
+        exercise_watch: None,
+        exercise_check: None,
     };
 
     let result = drawn.and_then(|_| event_loop(&mut tui, &mut app, &mut inbox, &mut workers));
@@ -171,6 +188,10 @@ struct Workers {
     presenter: Option<Presenter>,
     /// `--watch`: kept alive while the loop runs.
     _watcher: Option<notify::RecommendedWatcher>,
+    /// The exercise folder being watched, and its watcher.
+    exercise_watch: Option<(PathBuf, notify::RecommendedWatcher)>,
+    /// Stops the exercise check under way when a newer one starts.
+    exercise_check: Option<Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// How long a progress change may wait before it is written.
@@ -235,6 +256,36 @@ fn event_loop(
                         p.publish(&notes);
                     }
                 }
+                Effect::Prove(level) => prove(*level, workers.events.clone()),
+                Effect::CheckExercise { id, file } => {
+                    check_exercise(app, workers, id, file);
+                }
+                Effect::WatchExercises(dir) => {
+                    // One watcher, for the folder last asked for.
+                    if workers
+                        .exercise_watch
+                        .as_ref()
+                        .is_none_or(|(d, _)| *d != dir)
+                    {
+                        workers.exercise_watch = watch_exercises(&dir, workers.events.clone())
+                            .ok()
+                            .map(|w| (dir, w));
+                    }
+                }
+                Effect::InitExercises(dir) => {
+                    let exercises = app.content.exercises.clone();
+                    let tx = workers.events.clone();
+                    let _ = thread::Builder::new()
+                        .name("exercise-init".into())
+                        .spawn(move || {
+                            let said = match crate::exercise::write_starters(&exercises, &dir) {
+                                Ok(w) => w.summary(&dir).replace('\n', "; "),
+                                Err(e) => e,
+                            };
+                            tx.send(AppEvent::Said(said));
+                        });
+                }
+                Effect::Edit(file) => edit(tui, app, &file)?,
             }
         }
         if app.quit {
@@ -353,4 +404,130 @@ fn draw(tui: &mut Tui, app: &mut App) -> io::Result<()> {
         view::draw(f, app);
         app.cursor
     })
+}
+
+/// Prove a level's fixed version on a worker (up to a second of search).
+fn prove(level: crate::content::challenge::Challenge, tx: Post) {
+    let _ = thread::Builder::new()
+        .name("challenge-proof".into())
+        .spawn(move || {
+            let result = crate::challenge::solve(
+                &level,
+                crate::challenge::Variant::Fixed,
+                crate::challenge::Limits::default(),
+            );
+            tx.send(AppEvent::Proved {
+                id: level.id.clone(),
+                result,
+            });
+        });
+}
+
+/// Check an exercise's file on a worker; a check still running for an
+/// older save is cancelled (its process group killed).
+fn check_exercise(app: &App, workers: &mut Workers, id: String, file: PathBuf) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    if let Some(old) = workers.exercise_check.take() {
+        old.store(true, Ordering::SeqCst);
+    }
+    let Some(exercise) = app.content.exercises.iter().find(|e| e.id == id).cloned() else {
+        return;
+    };
+    let cancel = Arc::new(AtomicBool::new(false));
+    workers.exercise_check = Some(Arc::clone(&cancel));
+    let tx = workers.events.clone();
+    let _ = thread::Builder::new()
+        .name("exercise-check".into())
+        .spawn(move || {
+            use crate::exercise::{self, CheckError};
+            let result = exercise::find_python()
+                .map_err(|e| CheckError::Harness(e.to_string()))
+                .and_then(|python| {
+                    let source = exercise::read_source(&file)?;
+                    let name = format!("{}.py", exercise.id);
+                    exercise::check_source_cancellable(
+                        &python,
+                        &exercise,
+                        &name,
+                        &source,
+                        &exercise::Options::default(),
+                        &cancel,
+                    )
+                });
+            if !cancel.load(Ordering::SeqCst) {
+                tx.send(AppEvent::ExerciseChecked {
+                    id,
+                    result: Box::new(result),
+                });
+            }
+        });
+}
+
+/// Watch the exercise folder: each burst of changes to a `.py` file is
+/// reported once per file, within a second of the save.
+fn watch_exercises(dir: &Path, tx: Post) -> notify::Result<notify::RecommendedWatcher> {
+    use notify::{RecursiveMode, Watcher};
+    let (ntx, nrx) = mpsc::channel::<PathBuf>();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(ev) = res
+            && !ev.kind.is_access()
+        {
+            for p in ev.paths {
+                if p.extension().is_some_and(|e| e == "py") {
+                    let _ = ntx.send(p);
+                }
+            }
+        }
+    })?;
+    watcher.watch(dir, RecursiveMode::NonRecursive)?;
+    let _ = thread::Builder::new()
+        .name("exercise-watch".into())
+        .spawn(move || {
+            while let Ok(first) = nrx.recv() {
+                // An editor's save is several events: wait for the burst.
+                let mut changed = vec![first];
+                while let Ok(p) = nrx.recv_timeout(Duration::from_millis(150)) {
+                    if !changed.contains(&p) {
+                        changed.push(p);
+                    }
+                }
+                for p in changed {
+                    if !tx.send(AppEvent::ExerciseFileChanged(p)) {
+                        return;
+                    }
+                }
+            }
+        });
+    Ok(watcher)
+}
+
+/// Hand the terminal to the learner's editor (`$VISUAL`, else `$EDITOR`)
+/// for `file`, and take it back afterwards; the file's save is checked by
+/// the watcher as any other.
+fn edit(tui: &mut Tui, app: &mut App, file: &Path) -> io::Result<()> {
+    let editor = ["VISUAL", "EDITOR"]
+        .iter()
+        .filter_map(std::env::var_os)
+        .find(|e| !e.is_empty());
+    let Some(editor) = editor else {
+        app.status = Some(format!(
+            "Set $EDITOR to a terminal editor, or edit {} in another window: it is checked on every save.",
+            file.display()
+        ));
+        return Ok(());
+    };
+    terminal::restore();
+    // The editor's command may carry arguments (`code -w`): a shell splits it.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("exec $THREADTUTOR_EDITOR \"$1\"")
+        .arg("sh")
+        .arg(file)
+        .env("THREADTUTOR_EDITOR", &editor)
+        .status();
+    *tui = terminal::enter()?;
+    if let Err(e) = status {
+        app.status = Some(format!("cannot start the editor: {e}"));
+    }
+    Ok(())
 }

@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -25,12 +25,15 @@ use crate::content::sanitize::inert;
 use crate::exercise::{CheckError, Verdict};
 
 use super::demo::Back;
+use super::keys::{EXERCISE, ExerciseAction, lookup};
 use super::theme::Theme;
 
 /// What a key (or a change) asks the app to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExerciseOutcome {
     Stay,
+    /// Not a key of this screen (the app tries the global ones).
+    Unbound,
     Leave,
     /// Check this exercise's file (on a worker).
     Check {
@@ -72,6 +75,8 @@ pub struct ExerciseView {
     pub hints_shown: usize,
     /// After a pass: the reference solution is shown beside the file.
     pub show_solution: bool,
+    /// The learner's file as it was when the solution was asked for.
+    pub mine: Option<String>,
     /// `python3 --version`, or why there is none.
     pub python: Result<String, String>,
     /// Exercises passed (ids), as recorded; the list marks them.
@@ -103,6 +108,7 @@ impl ExerciseView {
             status: Status::NoFile,
             hints_shown: 0,
             show_solution: false,
+            mine: None,
             python,
             passed,
             scroll: 0,
@@ -198,46 +204,38 @@ impl ExerciseView {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> ExerciseOutcome {
+        let Some(action) = lookup(EXERCISE, &key) else {
+            return ExerciseOutcome::Unbound;
+        };
+        let last = self.exercises.len().saturating_sub(1);
         if self.listing {
-            return match key.code {
-                KeyCode::Esc | KeyCode::Char('l') => {
-                    self.listing = false;
-                    ExerciseOutcome::Stay
-                }
-                KeyCode::Down | KeyCode::Char('j') => {
-                    self.current = (self.current + 1).min(self.exercises.len().saturating_sub(1));
-                    ExerciseOutcome::Stay
-                }
-                KeyCode::Up | KeyCode::Char('k') => {
-                    self.current = self.current.saturating_sub(1);
-                    ExerciseOutcome::Stay
-                }
-                KeyCode::Enter => self.go_to(self.current),
-                _ => ExerciseOutcome::Stay,
-            };
+            match action {
+                ExerciseAction::Back | ExerciseAction::List => self.listing = false,
+                ExerciseAction::Down => self.current = (self.current + 1).min(last),
+                ExerciseAction::Up => self.current = self.current.saturating_sub(1),
+                ExerciseAction::PageDown => self.current = (self.current + 10).min(last),
+                ExerciseAction::PageUp => self.current = self.current.saturating_sub(10),
+                ExerciseAction::Open => return self.go_to(self.current),
+                ExerciseAction::Hint
+                | ExerciseAction::Next
+                | ExerciseAction::Previous
+                | ExerciseAction::Solution
+                | ExerciseAction::Check
+                | ExerciseAction::Init
+                | ExerciseAction::Edit => {}
+            }
+            return ExerciseOutcome::Stay;
         }
-        match key.code {
-            KeyCode::Esc => ExerciseOutcome::Leave,
-            KeyCode::Char('l') => {
-                self.listing = true;
-                ExerciseOutcome::Stay
+        match action {
+            ExerciseAction::Back => return ExerciseOutcome::Leave,
+            ExerciseAction::List => self.listing = true,
+            ExerciseAction::Next if self.current < last => return self.go_to(self.current + 1),
+            ExerciseAction::Next => self.message = Some("That was the last exercise.".into()),
+            ExerciseAction::Previous if self.current > 0 => {
+                return self.go_to(self.current - 1);
             }
-            KeyCode::Char('n') => {
-                if self.current + 1 < self.exercises.len() {
-                    self.go_to(self.current + 1)
-                } else {
-                    self.message = Some("That was the last exercise.".into());
-                    ExerciseOutcome::Stay
-                }
-            }
-            KeyCode::Char('p') => {
-                if self.current > 0 {
-                    self.go_to(self.current - 1)
-                } else {
-                    ExerciseOutcome::Stay
-                }
-            }
-            KeyCode::Char('h') => {
+            ExerciseAction::Previous => {}
+            ExerciseAction::Hint => {
                 let total = self.exercise().map_or(0, |e| e.hints.len());
                 if self.hints_shown < total {
                     self.hints_shown += 1;
@@ -245,45 +243,34 @@ impl ExerciseView {
                 } else {
                     self.message = Some(format!("Every hint ({total}) is showing."));
                 }
-                ExerciseOutcome::Stay
             }
-            KeyCode::Char('s') => {
+            ExerciseAction::Solution => {
                 let id = self.exercise().map(|e| e.id.clone()).unwrap_or_default();
                 if self.passed.contains(&id) {
                     self.show_solution = !self.show_solution;
+                    // A small local file (size-limited): the learner's
+                    // version beside the reference.
+                    self.mine = self
+                        .file()
+                        .and_then(|f| crate::exercise::read_source(&f).ok());
                 } else {
                     self.message =
                         Some("The reference solution is offered once your file passes.".into());
                 }
-                ExerciseOutcome::Stay
             }
-            KeyCode::Char('c') | KeyCode::Char('r') => self.check_now(),
-            KeyCode::Char('i') => ExerciseOutcome::Init,
-            KeyCode::Char('o') => match self.file() {
-                Some(f) if f.is_file() => ExerciseOutcome::Edit(f),
-                _ => {
-                    self.message = Some("No file yet: press i to write the starters.".into());
-                    ExerciseOutcome::Stay
-                }
+            ExerciseAction::Check => return self.check_now(),
+            ExerciseAction::Init => return ExerciseOutcome::Init,
+            ExerciseAction::Edit => match self.file() {
+                Some(f) if f.is_file() => return ExerciseOutcome::Edit(f),
+                _ => self.message = Some("No file yet: press i to write the starters.".into()),
             },
-            KeyCode::Down | KeyCode::Char('j') => {
-                self.scroll += 1;
-                ExerciseOutcome::Stay
-            }
-            KeyCode::Up | KeyCode::Char('k') => {
-                self.scroll = self.scroll.saturating_sub(1);
-                ExerciseOutcome::Stay
-            }
-            KeyCode::PageDown => {
-                self.scroll += 10;
-                ExerciseOutcome::Stay
-            }
-            KeyCode::PageUp => {
-                self.scroll = self.scroll.saturating_sub(10);
-                ExerciseOutcome::Stay
-            }
-            _ => ExerciseOutcome::Stay,
+            ExerciseAction::Down => self.scroll += 1,
+            ExerciseAction::Up => self.scroll = self.scroll.saturating_sub(1),
+            ExerciseAction::PageDown => self.scroll += 10,
+            ExerciseAction::PageUp => self.scroll = self.scroll.saturating_sub(10),
+            ExerciseAction::Open => {}
         }
+        ExerciseOutcome::Stay
     }
 
     /// Say something in the status line (e.g. which starters were written).
@@ -305,26 +292,26 @@ fn same_file(a: &Path, b: &Path) -> bool {
         }
 }
 
-/// The keys the footer offers, most useful first.
-pub fn footer_keys(view: &ExerciseView) -> Vec<(&'static str, &'static str)> {
-    if view.listing {
-        return vec![("↑↓", "choose"), ("Enter", "open")];
+/// Whether a binding's footer entry is worth showing now.
+pub fn shows(view: &ExerciseView, action: ExerciseAction) -> bool {
+    let passed = view.exercise().is_some_and(|e| view.passed.contains(&e.id));
+    let has_file = !matches!(view.status, Status::NoFile);
+    match action {
+        ExerciseAction::Solution => passed,
+        ExerciseAction::Init => !has_file,
+        ExerciseAction::Edit => has_file,
+        ExerciseAction::Hint
+        | ExerciseAction::Next
+        | ExerciseAction::Previous
+        | ExerciseAction::List
+        | ExerciseAction::Check
+        | ExerciseAction::Down
+        | ExerciseAction::Up
+        | ExerciseAction::PageDown
+        | ExerciseAction::PageUp
+        | ExerciseAction::Open
+        | ExerciseAction::Back => !view.listing || action == ExerciseAction::Back,
     }
-    let mut keys = vec![
-        ("h", "hint"),
-        ("n", "next"),
-        ("l", "list"),
-        ("c", "check now"),
-    ];
-    if matches!(view.status, Status::NoFile) {
-        keys.insert(0, ("i", "write the starters"));
-    } else {
-        keys.push(("o", "edit"));
-    }
-    if view.exercise().is_some_and(|e| view.passed.contains(&e.id)) {
-        keys.insert(0, ("s", "solution"));
-    }
-    keys
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &ExerciseView) {
@@ -400,6 +387,16 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: &Theme, view: &ExerciseView) {
         )));
     }
 
+    if view.show_solution
+        && let Some(mine) = &view.mine
+    {
+        // After a pass: the learner's file and the reference, side by side.
+        lines = vec![heading("Your file")];
+        lines.extend(
+            mine.lines()
+                .map(|l| Line::from(Span::styled(inert(l).into_owned(), theme.code))),
+        );
+    }
     let (main, side) = if view.show_solution && body.width >= 90 {
         let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(body);

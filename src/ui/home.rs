@@ -41,7 +41,8 @@ impl HomeState {
         };
         let lessons = cx.content.lessons.len();
         let quizzes = home_quizzes(cx.content);
-        let last = (lessons + quizzes.len()).saturating_sub(1);
+        let extra = usize::from(!cx.content.exercises.is_empty()) + cx.content.challenges.len();
+        let last = (lessons + quizzes.len() + extra).saturating_sub(1);
         match action {
             HomeAction::Down => self.selected = (self.selected + 1).min(last),
             HomeAction::Up => self.selected = self.selected.saturating_sub(1),
@@ -58,6 +59,22 @@ impl HomeState {
                     return Cmd::OpenQuiz {
                         id: cx.content.quizzes[q].id.clone(),
                         questions: Vec::new(),
+                        back: Back::HomeAt(i),
+                    };
+                }
+                let mut k = i - lessons - quizzes.len();
+                if !cx.content.exercises.is_empty() {
+                    if k == 0 {
+                        return Cmd::OpenExercises {
+                            id: None,
+                            back: Back::HomeAt(i),
+                        };
+                    }
+                    k -= 1;
+                }
+                if let Some(c) = cx.content.challenges.get(k) {
+                    return Cmd::OpenChallenge {
+                        id: c.id.clone(),
                         back: Back::HomeAt(i),
                     };
                 }
@@ -263,6 +280,79 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
             ]),
             Some(Span::styled(format!("{right} "), t.dim)),
         ));
+    }
+    // Then the exercises (one entry) and the challenge levels.
+    let mut i = lessons.len() + quizzes.len();
+    let exercises = &app.content.exercises;
+    let row =
+        |i: usize, mark: (&'static str, ratatui::style::Style), title: String, right: String| {
+            let sel = i == state.selected;
+            let left_w = w.saturating_sub(right.width() + 7).max(1);
+            (
+                Some(i),
+                Line::from(vec![
+                    Span::styled(if sel { " ▸ " } else { "   " }, t.accent),
+                    Span::styled(mark.0, mark.1),
+                    Span::raw(" "),
+                    Span::styled(
+                        truncate(&title, left_w),
+                        if sel { t.selected } else { t.text },
+                    ),
+                ]),
+                Some(Span::styled(format!("{right} "), t.dim)),
+            )
+        };
+    if !exercises.is_empty() {
+        let passed = exercises
+            .iter()
+            .filter(|e| app.progress.exercises.contains_key(&e.id))
+            .count();
+        rows.push((None, Line::default(), None));
+        rows.push((
+            None,
+            Line::from(Span::styled(" Exercises", t.heading)),
+            None,
+        ));
+        let mark = match passed {
+            0 => ("○", t.dim),
+            n if n == exercises.len() => ("●", t.done),
+            _ => ("◐", t.partial),
+        };
+        rows.push(row(
+            i,
+            mark,
+            "Fix real Python threading code, checked as you save".into(),
+            format!("{passed}/{} passed", exercises.len()),
+        ));
+        i += 1;
+    }
+    if !app.content.challenges.is_empty() {
+        rows.push((None, Line::default(), None));
+        rows.push((
+            None,
+            Line::from(Span::styled(" Challenges: be the scheduler", t.heading)),
+            None,
+        ));
+    }
+    for c in &app.content.challenges {
+        let won = app.progress.challenges.get(&c.id);
+        let mark = if won.is_some() {
+            ("●", t.done)
+        } else {
+            ("○", t.dim)
+        };
+        let right = match won {
+            Some(w) => format!(
+                "won in {} step{}, {} hint{}",
+                w.steps,
+                if w.steps == 1 { "" } else { "s" },
+                w.hints,
+                if w.hints == 1 { "" } else { "s" }
+            ),
+            None => format!("goal: {}", c.goal.key()),
+        };
+        rows.push(row(i, mark, inert(&c.title).into_owned(), right));
+        i += 1;
     }
     let height = usize::from(body.height);
     let sel_row = rows

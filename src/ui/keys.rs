@@ -24,11 +24,13 @@ pub enum Context {
     Search,
     Help,
     Present,
+    Challenge,
+    Exercise,
 }
 
 impl Context {
     /// Every context, in the order the cheat sheet lists them.
-    pub const ALL: [Context; 9] = [
+    pub const ALL: [Context; 11] = [
         Context::Everywhere,
         Context::Home,
         Context::Lesson,
@@ -38,6 +40,8 @@ impl Context {
         Context::Search,
         Context::Help,
         Context::Present,
+        Context::Challenge,
+        Context::Exercise,
     ];
 
     /// The name `threadtutor keys` prints (`"screen"` in its JSON).
@@ -52,6 +56,8 @@ impl Context {
             Context::Search => "search",
             Context::Help => "help",
             Context::Present => "present",
+            Context::Challenge => "challenge",
+            Context::Exercise => "exercise",
         }
     }
 
@@ -67,6 +73,8 @@ impl Context {
             Context::Search => "Search",
             Context::Help => "This help",
             Context::Present => "Present (threadtutor present)",
+            Context::Challenge => "Challenge (you are the scheduler)",
+            Context::Exercise => "Exercise (threadtutor exercise watch)",
         }
     }
 
@@ -81,7 +89,9 @@ impl Context {
             | Context::DemoList
             | Context::Demo
             | Context::Help
-            | Context::Present => false,
+            | Context::Present
+            | Context::Challenge
+            | Context::Exercise => false,
         }
     }
 }
@@ -868,6 +878,190 @@ pub static PRESENT: &[Binding<PresentAction>] = &[
     },
 ];
 
+/// A challenge level's actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChallengeAction {
+    Step,
+    Expand,
+    Undo,
+    Restart,
+    Hint,
+    Fixed,
+    Prove,
+    ScrollDown,
+    ScrollUp,
+    Back,
+}
+
+pub static CHALLENGE: &[Binding<ChallengeAction>] = &[
+    Binding {
+        keys: &[Digit],
+        action: ChallengeAction::Step,
+        what: "run that thread's next statement",
+        foot: Foot::Show("1-9", "step"),
+    },
+    Binding {
+        keys: &[ch('e')],
+        action: ChallengeAction::Expand,
+        what: "then a thread's number: run one bytecode of its statement",
+        foot: Foot::Show("e 1-9", "bytecode"),
+    },
+    Binding {
+        keys: &[ch('u')],
+        action: ChallengeAction::Undo,
+        what: "undo the last step",
+        foot: Foot::Show("u", "undo"),
+    },
+    Binding {
+        keys: &[ch('r')],
+        action: ChallengeAction::Restart,
+        what: "back to the start",
+        foot: Foot::Show("r", "restart"),
+    },
+    Binding {
+        keys: &[ch('h')],
+        action: ChallengeAction::Hint,
+        what: "the next hint",
+        foot: Foot::Show("h", "hint"),
+    },
+    Binding {
+        keys: &[ch('f')],
+        action: ChallengeAction::Fixed,
+        what: "switch to the fixed version (and back)",
+        foot: Foot::Show("f", "fixed"),
+    },
+    Binding {
+        keys: &[ch('p')],
+        action: ChallengeAction::Prove,
+        what: "on the fixed version: check every schedule",
+        foot: Foot::Show("p", "prove"),
+    },
+    Binding {
+        keys: &[Plain(Down), ch('j')],
+        action: ChallengeAction::ScrollDown,
+        what: "scroll the state panel down",
+        foot: Foot::Hide,
+    },
+    Binding {
+        keys: &[Plain(Up), ch('k')],
+        action: ChallengeAction::ScrollUp,
+        what: "scroll the state panel up",
+        foot: Foot::Hide,
+    },
+    Binding {
+        keys: &[Plain(Esc)],
+        action: ChallengeAction::Back,
+        what: "back (after e: cancel it)",
+        foot: Foot::Keep("Esc", "back"),
+    },
+];
+
+/// The exercise screen's actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExerciseAction {
+    Hint,
+    Next,
+    Previous,
+    List,
+    Solution,
+    Check,
+    Init,
+    Edit,
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Open,
+    Back,
+}
+
+pub static EXERCISE: &[Binding<ExerciseAction>] = &[
+    Binding {
+        keys: &[ch('h')],
+        action: ExerciseAction::Hint,
+        what: "the next hint",
+        foot: Foot::Show("h", "hint"),
+    },
+    Binding {
+        keys: &[ch('n')],
+        action: ExerciseAction::Next,
+        what: "the next exercise",
+        foot: Foot::Show("n", "next"),
+    },
+    Binding {
+        keys: &[ch('p')],
+        action: ExerciseAction::Previous,
+        what: "the previous exercise",
+        foot: Foot::Hide,
+    },
+    Binding {
+        keys: &[ch('l')],
+        action: ExerciseAction::List,
+        what: "the list of exercises (and back)",
+        foot: Foot::Show("l", "list"),
+    },
+    Binding {
+        keys: &[ch('s')],
+        action: ExerciseAction::Solution,
+        what: "after a pass: the reference solution beside yours",
+        foot: Foot::Show("s", "solution"),
+    },
+    Binding {
+        keys: &[ch('c')],
+        action: ExerciseAction::Check,
+        what: "check the file now (it is checked on every save)",
+        foot: Foot::Show("c", "check"),
+    },
+    Binding {
+        keys: &[ch('i')],
+        action: ExerciseAction::Init,
+        what: "write the starter files that are missing",
+        foot: Foot::Show("i", "starters"),
+    },
+    Binding {
+        keys: &[ch('o')],
+        action: ExerciseAction::Edit,
+        what: "open the file in $EDITOR (a terminal editor)",
+        foot: Foot::Show("o", "edit"),
+    },
+    Binding {
+        keys: &[Plain(Down), ch('j')],
+        action: ExerciseAction::Down,
+        what: "scroll down (in the list: the next exercise)",
+        foot: Foot::Hide,
+    },
+    Binding {
+        keys: &[Plain(Up), ch('k')],
+        action: ExerciseAction::Up,
+        what: "scroll up (in the list: the previous exercise)",
+        foot: Foot::Hide,
+    },
+    Binding {
+        keys: &[Plain(PageDown)],
+        action: ExerciseAction::PageDown,
+        what: "scroll a page down",
+        foot: Foot::Hide,
+    },
+    Binding {
+        keys: &[Plain(PageUp)],
+        action: ExerciseAction::PageUp,
+        what: "scroll a page up",
+        foot: Foot::Hide,
+    },
+    Binding {
+        keys: &[Plain(Enter)],
+        action: ExerciseAction::Open,
+        what: "in the list: open the exercise",
+        foot: Foot::Hide,
+    },
+    Binding {
+        keys: &[Plain(Esc)],
+        action: ExerciseAction::Back,
+        what: "back (from the list: to the exercise)",
+        foot: Foot::Keep("Esc", "back"),
+    },
+];
+
 /// One row of the cheat sheet: a binding without its typed action.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -899,6 +1093,8 @@ pub fn rows(context: Context) -> Vec<Row> {
         Context::Search => rows_of(context, SEARCH),
         Context::Help => rows_of(context, HELP),
         Context::Present => rows_of(context, PRESENT),
+        Context::Challenge => rows_of(context, CHALLENGE),
+        Context::Exercise => rows_of(context, EXERCISE),
     }
 }
 
@@ -1058,6 +1254,8 @@ mod tests {
                 Context::Search => flat(SEARCH),
                 Context::Help => flat(HELP),
                 Context::Present => flat(PRESENT),
+                Context::Challenge => flat(CHALLENGE),
+                Context::Exercise => flat(EXERCISE),
             };
             bindings.extend(
                 flat(EVERYWHERE)

@@ -30,5 +30,5 @@ pub mod textarea;
 pub mod theme;
 pub mod view;
 
-pub use event_loop::{Options, run, run_present, run_quiz};
+pub use event_loop::{Options, run, run_exercises, run_present, run_quiz};
 pub use notes::run_notes;

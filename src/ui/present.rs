@@ -230,7 +230,12 @@ impl App {
                 Back::Present(p) => &mut p.talk,
                 Back::Home | Back::HomeAt(_) | Back::DemoList(_) | Back::Lesson(_) => return,
             },
-            Screen::Home(_) | Screen::Lesson(_) | Screen::DemoList(_) | Screen::Quiz(_) => return,
+            Screen::Home(_)
+            | Screen::Lesson(_)
+            | Screen::DemoList(_)
+            | Screen::Quiz(_)
+            | Screen::Challenge(_)
+            | Screen::Exercise(_) => return,
         };
         let same = p.last.as_ref().is_some_and(|last| {
             let mut l = last.clone();

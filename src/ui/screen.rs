@@ -9,8 +9,10 @@
 
 use crate::content::Content;
 
+use super::challenge::ChallengeView;
 use super::demo::{Back, DemoView};
 use super::demo_list::DemoListState;
+use super::exercise::ExerciseView;
 use super::home::HomeState;
 use super::keys::Context;
 use super::lesson::LessonState;
@@ -28,6 +30,10 @@ pub enum Screen {
     Quiz(Box<QuizView>),
     /// `threadtutor present`: a lesson full-screen for a projector.
     Present(Box<PresentState>),
+    /// A challenge level: the learner is the scheduler.
+    Challenge(Box<ChallengeView>),
+    /// The exercises (and `threadtutor exercise watch`).
+    Exercise(Box<ExerciseView>),
 }
 
 impl Screen {
@@ -40,6 +46,8 @@ impl Screen {
             Screen::Demo(_) => Context::Demo,
             Screen::Quiz(_) => Context::Quiz,
             Screen::Present(_) => Context::Present,
+            Screen::Challenge(_) => Context::Challenge,
+            Screen::Exercise(_) => Context::Exercise,
         }
     }
 }
@@ -100,4 +108,36 @@ pub enum Cmd {
         max: f64,
         missed: Vec<String>,
     },
+    OpenChallenge {
+        id: String,
+        back: Back,
+    },
+    /// The exercises, at this one (None: the first not passed yet).
+    OpenExercises {
+        id: Option<String>,
+        back: Back,
+    },
+    /// A challenge level was won: record it.
+    ChallengeWon {
+        id: String,
+        steps: usize,
+        hints: usize,
+        schedule: String,
+    },
+    /// Search every schedule of a level's fixed version (on a worker).
+    Prove(Box<crate::content::challenge::Challenge>),
+    /// Check an exercise's file (on a worker).
+    CheckExercise {
+        id: String,
+        file: std::path::PathBuf,
+    },
+    /// An exercise passed: record it.
+    ExercisePassed {
+        id: String,
+        hints: usize,
+    },
+    /// Write the missing starter files into the exercise folder.
+    InitExercises(std::path::PathBuf),
+    /// Open a file in the learner's terminal editor.
+    Edit(std::path::PathBuf),
 }

@@ -4,16 +4,16 @@
 
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 use super::app::{App, Overlay, Screen};
-use super::keys::FootItem;
+use super::keys::{self, Context, FootItem};
 use super::layout::truncate;
 use super::theme::downsample;
-use super::{demo, demo_list, help, home, lesson, present, quiz, search};
+use super::{challenge, demo, demo_list, exercise, help, home, lesson, present, quiz, search};
 
 /// Smallest terminal the tutorial draws in.
 pub const MIN_WIDTH: u16 = 40;
@@ -36,6 +36,30 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
             Screen::DemoList(s) => demo_list::draw(frame, area, app, s),
             Screen::Demo(v) => demo::draw(frame, area, app, v),
             Screen::Quiz(q) => quiz::draw(frame, area, app, q),
+            Screen::Challenge(v) => {
+                let [body, foot] =
+                    Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+                challenge::draw(frame, body, &app.theme, v);
+                let items = keys::footer(Context::Challenge, keys::CHALLENGE, &|a, item| {
+                    challenge::shows(v, a).then_some(item)
+                });
+                footer(
+                    frame,
+                    foot,
+                    app,
+                    &items,
+                    Some(format!("step {}", v.game().steps())),
+                );
+            }
+            Screen::Exercise(v) => {
+                let [body, foot] =
+                    Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(area);
+                exercise::draw(frame, body, &app.theme, v);
+                let items = keys::footer(Context::Exercise, keys::EXERCISE, &|a, item| {
+                    exercise::shows(v, a).then_some(item)
+                });
+                footer(frame, foot, app, &items, None);
+            }
         }
         if let Screen::Quiz(q) = &screen
             && app.overlay.is_none()
