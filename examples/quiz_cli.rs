@@ -9,8 +9,8 @@
 //! Quizzes by id come from ./quizzes/*.toml.
 
 use clap::{Parser, Subcommand};
-use threadtutor::cli::quiz::{GradeArgs, QuizArgs, run_grade, run_quiz};
 use threadtutor::content::quiz::{Quiz, load_quiz_file};
+use threadtutor::cli::quiz::{GradeArgs, QuizArgs, run_grade, run_quiz};
 
 #[derive(Parser)]
 struct Cli {

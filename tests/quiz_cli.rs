@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
-use threadtutor::cli::quiz::{GradeArgs, QuizArgs, TableFormat, run_grade, run_quiz};
 use threadtutor::content::quiz::{QuestionKind, Quiz, load_quiz_file};
+use threadtutor::cli::quiz::{GradeArgs, QuizArgs, TableFormat, run_grade, run_quiz};
 use threadtutor::quiz::sheet::{model_sheet, parse_sheet, template};
 
 fn quizzes() -> Vec<Quiz> {

@@ -5,8 +5,8 @@
 
 use std::path::PathBuf;
 
-use threadtutor::cli::quiz::{QuizArgs, run_quiz};
 use threadtutor::content::quiz::{QuestionKind, load_quiz_file};
+use threadtutor::cli::quiz::{QuizArgs, run_quiz};
 use threadtutor::quiz::grade::grade_sheet;
 use threadtutor::quiz::sheet::{model_sheet, parse_sheet, template};
 

@@ -9,12 +9,12 @@ use std::borrow::Cow;
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::content::quiz::{Quiz, load_quiz_file};
-use crate::content::sanitize::{inert, json_inert};
 use crate::quiz::grade::{SheetGrade, grade_sheet};
 use crate::quiz::report;
 use crate::quiz::sheet::{load_sheet, template};
 use crate::quiz::shuffle;
+use crate::content::quiz::{Quiz, load_quiz_file};
+use crate::content::sanitize::{inert, json_inert};
 
 /// `threadtutor quiz ID_OR_PATH [--template | --answers FILE [--json]] [--seed N]`
 #[derive(clap::Args, Debug, Clone, PartialEq, Eq)]
