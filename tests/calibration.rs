@@ -112,7 +112,9 @@ fn freetext_grading_agrees_with_a_teacher() {
     let mut tune = Tally::default();
     let mut held = Tally::default();
     let mut per_question: BTreeMap<String, usize> = BTreeMap::new();
+    let mut agreement: BTreeMap<String, Tally> = BTreeMap::new();
     let mut over_credited = Vec::new();
+    let (mut wrong_n, mut wrong_max) = (0usize, 0.0f64);
     for quiz in quizzes() {
         let answers = calibration(&quiz.id);
         for a in &answers {
@@ -140,10 +142,18 @@ fn freetext_grading_agrees_with_a_teacher() {
                 );
                 let g = grade_answer(q, Some(&Response::Text(a.text.clone())));
                 let diff = (g.points - a.score).abs();
+                agreement
+                    .entry(format!("{}/{key}", quiz.id))
+                    .or_default()
+                    .add(diff);
                 if a.held_out {
                     held.add(diff);
                 } else {
                     tune.add(diff);
+                }
+                if a.kind.is_wrong_statement() {
+                    wrong_n += 1;
+                    wrong_max = wrong_max.max(g.points);
                 }
                 if a.kind.is_wrong_statement() && g.points > 1.0 + 1e-9 {
                     over_credited.push(format!(
@@ -183,6 +193,18 @@ fn freetext_grading_agrees_with_a_teacher() {
         held.n,
         held.rate() * 100.0,
         held.exact,
+    );
+    for (q, t) in &agreement {
+        println!(
+            "| {q} | {} | {} ({:.0} %) | {} |",
+            t.n,
+            t.within_one,
+            t.rate() * 100.0,
+            t.exact
+        );
+    }
+    println!(
+        "wrong, negated or swapped statements: {wrong_n}, the most any earned: {wrong_max} point(s)"
     );
     for (q, n) in &per_question {
         assert!(*n >= 20, "{q}: only {n} calibration answers (need 20)");

@@ -213,64 +213,89 @@ fn place(words: &[Word], i: usize) -> (u32, u32) {
     (words[i].sentence, words[i].turn)
 }
 
-/// The nearest subject noun before `start` in the same clause.
-fn subject_before(words: &[Word], start: usize) -> Option<&Word> {
+/// How far back from a match the subject noun is looked for.
+const SUBJECT_WINDOW: usize = 12;
+
+/// The index of the nearest subject noun before `start` in the same clause,
+/// at most [`SUBJECT_WINDOW`] words back.
+fn subject_before(words: &[Word], start: usize) -> Option<usize> {
     let clause = words[start].clause;
-    words[..start]
-        .iter()
+    (start.saturating_sub(SUBJECT_WINDOW)..start)
         .rev()
-        .take_while(|w| w.clause == clause)
-        .find(|w| subject_stems().contains(&w.stem))
+        .take_while(|&i| words[i].clause == clause)
+        .find(|&i| subject_stems().contains(&words[i].stem))
 }
 
-/// Judge one concept: the best verdict over all its matches. `wrong`: the
-/// spans of the misconceptions found, with their messages.
-fn judge(concept: &Concept, text: &Analysis, wrong: &[(Span, String)]) -> Verdict {
+/// What the whole answer says that voids single matches, worked out once:
+/// which words are part of a wrong statement, and which sentence turns give
+/// a permission.
+struct Context<'a> {
+    /// For each word, the message of the misconception covering it.
+    wrong_at: Vec<Option<&'a str>>,
+    /// (sentence, turn) places with an un-negated permission, sorted.
+    permitted: Vec<(u32, u32)>,
+}
+
+/// The verdict of one match, before quoting it.
+enum Kind<'a> {
+    Credited,
+    Contradicted(&'a str),
+    OtherSubject(usize),
+    Negated,
+}
+
+/// Judge one concept: the best verdict over all its matches.
+fn judge(concept: &Concept, text: &Analysis, cx: &Context) -> Verdict {
     let words = &text.words;
     let mut best = Verdict::Absent;
     for m in &concept.matchers {
         for span in m.spans(text) {
-            let q = || quote(words, &span);
-            let here = place(words, span.start);
-            let v = if span.negated && concept.negatable {
-                Verdict::Negated(q())
-            } else if let Some((_, by)) = wrong
-                .iter()
-                .find(|(w, _)| w.start < span.end && span.start < w.end)
-            {
-                Verdict::Contradicted {
-                    words: q(),
-                    by: by.clone(),
-                }
+            let end = span.end.min(words.len());
+            let kind = if span.negated && concept.negatable {
+                Kind::Negated
+            } else if let Some(by) = cx.wrong_at[span.start..end].iter().find_map(|w| *w) {
+                Kind::Contradicted(by)
             } else if !concept.negatable
-                && permissions().iter().any(|p| {
-                    p.spans(text)
-                        .iter()
-                        .any(|s| !s.negated && place(words, s.start) == here)
-                })
+                && cx
+                    .permitted
+                    .binary_search(&place(words, span.start))
+                    .is_ok()
             {
-                Verdict::Contradicted {
-                    words: q(),
-                    by: "it is fine to share them".to_string(),
-                }
+                Kind::Contradicted("it is fine to share them")
             } else if !concept.subjects.is_empty()
                 && !concept.subjects.contains(&words[span.start].stem)
-                && let Some(s) = subject_before(words, span.start)
-                && !concept.subjects.contains(&s.stem)
+                && let Some(i) = subject_before(words, span.start)
+                && !concept.subjects.contains(&words[i].stem)
             {
-                Verdict::OtherSubject {
-                    words: q(),
-                    subject: s.written.clone().unwrap_or_else(|| s.text.clone()),
-                }
+                Kind::OtherSubject(i)
             } else {
-                Verdict::Credited(q())
+                Kind::Credited
             };
-            if v.rank() > best.rank() {
-                best = v;
+            let rank = match kind {
+                Kind::Credited => 4,
+                Kind::Contradicted(_) => 3,
+                Kind::OtherSubject(_) => 2,
+                Kind::Negated => 1,
+            };
+            if rank <= best.rank() {
+                continue;
             }
-            if matches!(best, Verdict::Credited(_)) {
-                return best;
-            }
+            let q = quote(words, &span);
+            best = match kind {
+                Kind::Credited => return Verdict::Credited(q),
+                Kind::Contradicted(by) => Verdict::Contradicted {
+                    words: q,
+                    by: by.to_string(),
+                },
+                Kind::OtherSubject(i) => Verdict::OtherSubject {
+                    words: q,
+                    subject: words[i]
+                        .written
+                        .clone()
+                        .unwrap_or_else(|| words[i].text.clone()),
+                },
+                Kind::Negated => Verdict::Negated(q),
+            };
         }
     }
     best
@@ -308,9 +333,12 @@ pub fn grade_text(rubric: &Rubric, answer: &str) -> RubricOutcome {
         term_list: text.is_term_list(),
         ..RubricOutcome::default()
     };
-    // Wrong statements first: they cost points and void what their sentence
-    // claims.
-    let mut wrong: Vec<(Span, String)> = Vec::new();
+    // Wrong statements first: they cost points and void the matches inside
+    // them.
+    let mut cx = Context {
+        wrong_at: vec![None; words.len()],
+        permitted: Vec::new(),
+    };
     let mut penalty = 0.0;
     let mut wrong_lines = Vec::new();
     for m in &rubric.misconceptions {
@@ -318,7 +346,9 @@ pub fn grade_text(rubric: &Rubric, answer: &str) -> RubricOutcome {
         for p in &m.matchers {
             for s in p.spans(&text) {
                 if !s.negated || !m.negatable {
-                    wrong.push((s, m.message().to_string()));
+                    for w in &mut cx.wrong_at[s.start..s.end.min(words.len())] {
+                        w.get_or_insert(m.message());
+                    }
                     first = first.or(Some(s));
                 }
             }
@@ -334,10 +364,21 @@ pub fn grade_text(rubric: &Rubric, answer: &str) -> RubricOutcome {
             ));
         }
     }
+    if rubric.concepts.iter().any(|c| !c.negatable) {
+        for p in permissions() {
+            for s in p.spans(&text) {
+                if !s.negated {
+                    cx.permitted.push(place(words, s.start));
+                }
+            }
+        }
+        cx.permitted.sort_unstable();
+        cx.permitted.dedup();
+    }
     let mut free = 0.0; // points of concepts said as bare terms
     let mut stated = 0.0; // points of negatable concepts
     for c in &rubric.concepts {
-        match judge(c, &text, &wrong) {
+        match judge(c, &text, &cx) {
             Verdict::Credited(q) => {
                 if c.negatable {
                     stated += c.points;

@@ -768,8 +768,22 @@ impl Vocabulary {
     /// The analysis with its typos read as this vocabulary's words.
     pub fn correct(&self, mut text: Analysis) -> Analysis {
         let mut changed = false;
+        // Each distinct word is looked at once.
+        let mut seen: std::collections::HashMap<String, Option<String>> =
+            std::collections::HashMap::new();
         for w in &mut text.words {
-            if let Some(fixed) = self.correction(&w.text, &w.stem) {
+            if allowed_edits(w.text.len()) == 0 {
+                continue;
+            }
+            let fixed = match seen.get(&w.text) {
+                Some(f) => f.clone(),
+                None => {
+                    let f = self.correction(&w.text, &w.stem);
+                    seen.insert(w.text.clone(), f.clone());
+                    f
+                }
+            };
+            if let Some(fixed) = fixed {
                 changed = true;
                 w.stem = stem(&fixed);
                 w.key = word_key(&w.stem);
