@@ -239,3 +239,65 @@ fn feedback_says_what_matched_and_why_not() {
         g.feedback
     );
 }
+
+#[test]
+fn rubric_keys_pattern_message_and_subjects() {
+    use threadtutor::content::quiz::{QuestionKind, parse_quiz};
+    let text = r#"
+[[questions]]
+type = "FreeText"
+id = "light"
+prompt.prompt = "Threads or processes?"
+answer.model = "Threads are lightweight."
+
+[[questions.answer.concepts]]
+label = "threads are lightweight"
+pattern = "lightweight"
+subjects = ["threads"]
+
+[[questions.answer.misconceptions]]
+label = "processes are lightweight"
+pattern = "process* ... lightweight"
+message = "processes are the heavy ones"
+"#;
+    let quiz = parse_quiz("q", "q.toml", text).unwrap_or_else(|d| panic!("{d:?}"));
+    let q = &quiz.questions[0];
+    let QuestionKind::FreeText(f) = &q.kind else {
+        panic!("not FreeText");
+    };
+    assert_eq!(f.rubric.concepts[0].subjects, ["thread"]);
+    assert_eq!(
+        f.rubric.misconceptions[0].message(),
+        "processes are the heavy ones"
+    );
+    let g = grade_answer(q, Some(&Response::Text("Threads are lightweight.".into())));
+    assert_eq!(g.points, 1.0);
+    // About another subject: not credited, and the feedback says so.
+    let g = grade_answer(q, Some(&Response::Text("Locks are lightweight.".into())));
+    assert_eq!(g.points, 0.0);
+    assert!(g.feedback[0].contains("about locks"), "{:?}", g.feedback);
+    let g = grade_answer(
+        q,
+        Some(&Response::Text("Processes are lightweight.".into())),
+    );
+    assert_eq!(g.points, 0.0);
+    assert!(
+        g.feedback
+            .iter()
+            .any(|f| f.contains("processes are the heavy ones")),
+        "{:?}",
+        g.feedback
+    );
+
+    let bad = text.replace(
+        "subjects = [\"threads\"]",
+        "subjects = [\"threads\"]\nmessage = \"no\"",
+    );
+    let errs = parse_quiz("q", "q.toml", &bad).unwrap_err();
+    assert!(
+        errs.iter().any(|d| d
+            .to_string()
+            .contains("`message` is only for misconceptions")),
+        "{errs:?}"
+    );
+}
