@@ -208,47 +208,61 @@ impl Pattern {
     }
 
     /// Every place the pattern matches, by start word (the longest match from
-    /// each start), negated or not.
+    /// each start), negated or not, in order of the words it starts with.
     pub fn spans(&self, text: &Analysis) -> Vec<Span> {
-        let words = &text.words;
         let mut out = Vec::new();
-        let mut check = |start: usize| {
-            if let Some(&end) = ends(&self.seq, vec![start], words, words[start].sentence).last() {
-                out.push(Span {
-                    start,
-                    end,
-                    negated: negated(words, start),
-                });
-            }
-        };
-        match &self.starts {
-            None => (0..words.len()).for_each(&mut check),
-            Some(starts) => {
-                for s in starts {
-                    match s {
-                        Start::Stem(stem, key) => text.with_stem(stem, *key).for_each(&mut check),
-                        Start::Prefix(p) => (0..words.len())
-                            .filter(|&i| words[i].text.starts_with(p.as_str()))
-                            .for_each(&mut check),
-                    }
-                }
-            }
-        }
+        self.each_span(text, |s| {
+            out.push(s);
+            false
+        });
         out.sort_unstable_by_key(|s| s.start);
         out.dedup_by_key(|s| s.start);
         out
     }
 
+    /// Call `f` with each place the pattern matches until it returns true
+    /// (a start may come twice when the pattern can start with two forms of
+    /// one word). Returns whether `f` stopped it.
+    pub fn each_span(&self, text: &Analysis, mut f: impl FnMut(Span) -> bool) -> bool {
+        let words = &text.words;
+        let mut check = |start: usize| match ends(
+            &self.seq,
+            vec![start],
+            words,
+            words[start].sentence,
+        )
+        .last()
+        {
+            Some(&end) => f(Span {
+                start,
+                end,
+                negated: negated(words, start),
+            }),
+            None => false,
+        };
+        match &self.starts {
+            None => (0..words.len()).any(&mut check),
+            Some(starts) => starts.iter().any(|s| match s {
+                Start::Stem(stem, key) => text.with_stem(stem, *key).any(&mut check),
+                Start::Prefix(p) => (0..words.len())
+                    .filter(|&i| words[i].text.starts_with(p.as_str()))
+                    .any(&mut check),
+            }),
+        }
+    }
+
     /// Where the pattern shows in the analysed text.
     pub fn find(&self, text: &Analysis) -> Hit {
-        let spans = self.spans(text);
-        if spans.iter().any(|s| !s.negated) {
-            Hit::Found
-        } else if spans.is_empty() {
-            Hit::Absent
-        } else {
-            Hit::Negated
-        }
+        let mut best = Hit::Absent;
+        let found = self.each_span(text, |s| {
+            if s.negated {
+                best = Hit::Negated;
+                false
+            } else {
+                true
+            }
+        });
+        if found { Hit::Found } else { best }
     }
 }
 

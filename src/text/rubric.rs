@@ -249,7 +249,7 @@ fn judge(concept: &Concept, text: &Analysis, cx: &Context) -> Verdict {
     let words = &text.words;
     let mut best = Verdict::Absent;
     for m in &concept.matchers {
-        for span in m.spans(text) {
+        let done = m.each_span(text, |span| {
             let end = span.end.min(words.len());
             let kind = if span.negated && concept.negatable {
                 Kind::Negated
@@ -278,11 +278,11 @@ fn judge(concept: &Concept, text: &Analysis, cx: &Context) -> Verdict {
                 Kind::Negated => 1,
             };
             if rank <= best.rank() {
-                continue;
+                return false;
             }
             let q = quote(words, &span);
             best = match kind {
-                Kind::Credited => return Verdict::Credited(q),
+                Kind::Credited => Verdict::Credited(q),
                 Kind::Contradicted(by) => Verdict::Contradicted {
                     words: q,
                     by: by.to_string(),
@@ -296,6 +296,10 @@ fn judge(concept: &Concept, text: &Analysis, cx: &Context) -> Verdict {
                 },
                 Kind::Negated => Verdict::Negated(q),
             };
+            matches!(best, Verdict::Credited(_))
+        });
+        if done {
+            return best;
         }
     }
     best

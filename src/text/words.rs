@@ -508,48 +508,56 @@ pub fn analyse(text: &str) -> Analysis {
 /// Apply [`REWRITES`] and read a number of 2 or more before *cores*, *CPUs*
 /// or *processors* as *multiple*. Linear: each position tries the few
 /// rewrites that start with its word.
-fn rewrite(raw: Vec<Raw>) -> Vec<Raw> {
+fn rewrite(mut raw: Vec<Raw>) -> Vec<Raw> {
     let mut out: Vec<Raw> = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
-        let r = &raw[i];
-        let hit = REWRITES.iter().find(|(from, _)| {
-            from[0] == r.text
-                && i + from.len() <= raw.len()
-                && from
-                    .iter()
-                    .enumerate()
-                    .all(|(k, f)| raw[i + k].text == *f && raw[i + k].sentence == r.sentence)
-        });
+        static FIRST: OnceLock<HashSet<&'static str>> = OnceLock::new();
+        let first = FIRST.get_or_init(|| REWRITES.iter().map(|(from, _)| from[0]).collect());
+        let hit = first
+            .contains(raw[i].text.as_str())
+            .then(|| {
+                REWRITES.iter().find(|(from, _)| {
+                    from[0] == raw[i].text
+                        && i + from.len() <= raw.len()
+                        && from.iter().enumerate().all(|(k, f)| {
+                            raw[i + k].text == *f && raw[i + k].sentence == raw[i].sentence
+                        })
+                })
+            })
+            .flatten();
+        let (sentence, clause, turn) = (raw[i].sentence, raw[i].clause, raw[i].turn);
         if let Some((from, to)) = hit {
             for t in *to {
                 out.push(Raw {
                     text: (*t).to_string(),
-                    sentence: r.sentence,
-                    clause: r.clause,
-                    turn: r.turn,
+                    sentence,
+                    clause,
+                    turn,
                 });
             }
             i += from.len();
             continue;
         }
+        let r = &raw[i];
         let many = r.text.len() <= 4
             && r.text.bytes().all(|b| b.is_ascii_digit())
             && r.text.parse::<u32>().is_ok_and(|n| n >= 2)
             && raw.get(i + 1).is_some_and(|n| {
-                n.sentence == r.sentence
+                n.sentence == sentence
                     && ["core", "cores", "cpu", "cpus", "processor", "processors"]
                         .contains(&n.text.as_str())
             });
+        let text = if many {
+            "multiple".to_string()
+        } else {
+            std::mem::take(&mut raw[i].text)
+        };
         out.push(Raw {
-            text: if many {
-                "multiple".to_string()
-            } else {
-                r.text.clone()
-            },
-            sentence: r.sentence,
-            clause: r.clause,
-            turn: r.turn,
+            text,
+            sentence,
+            clause,
+            turn,
         });
         i += 1;
     }
@@ -640,35 +648,36 @@ pub fn is_negation(w: &Word) -> bool {
 /// two neighbouring letters is one edit) between two ASCII strings, or
 /// `None` when it is more than `max`. O(len²) on words of a few letters.
 pub fn edit_distance(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > max || a.len() > 64 || b.len() > 64 {
+    const N: usize = 65;
+    if a.len().abs_diff(b.len()) > max || a.len() >= N || b.len() >= N {
         return None;
     }
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for i in 0..=a.len() {
-        d[i * w] = i;
-    }
-    for (j, cell) in d.iter_mut().enumerate().take(w) {
+    // Three rows (the swap looks two rows back), on the stack.
+    let mut two_back = [0usize; N];
+    let mut prev = [0usize; N];
+    let mut cur = [0usize; N];
+    for (j, cell) in prev.iter_mut().enumerate().take(b.len() + 1) {
         *cell = j;
     }
     for i in 1..=a.len() {
-        let mut row_min = usize::MAX;
+        cur[0] = i;
+        let mut row_min = cur[0];
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                v = v.min(d[(i - 2) * w + j - 2] + 1);
+                v = v.min(two_back[j - 2] + 1);
             }
-            d[i * w + j] = v;
+            cur[j] = v;
             row_min = row_min.min(v);
         }
         if row_min > max {
             return None;
         }
+        two_back = prev;
+        prev = cur;
     }
-    let v = d[a.len() * w + b.len()];
+    let v = prev[b.len()];
     (v <= max).then_some(v)
 }
 
@@ -771,8 +780,13 @@ impl Vocabulary {
         // Each distinct word is looked at once.
         let mut seen: std::collections::HashMap<String, Option<String>> =
             std::collections::HashMap::new();
+        static NEVER: OnceLock<HashSet<&'static str>> = OnceLock::new();
+        let never = NEVER.get_or_init(|| KEY_TERMS.iter().chain(COMMON).copied().collect());
         for w in &mut text.words {
-            if allowed_edits(w.text.len()) == 0 {
+            if allowed_edits(w.text.len()) == 0
+                || self.stems.contains(&w.stem)
+                || never.contains(w.text.as_str())
+            {
                 continue;
             }
             let fixed = match seen.get(&w.text) {
