@@ -20,4 +20,5 @@ pub mod pythreading;
 pub mod quiz;
 pub mod rng;
 pub mod runner;
+pub mod text;
 pub mod ui;

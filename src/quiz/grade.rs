@@ -6,8 +6,11 @@
 //!   may be given as its text or as its plain text, spacing and Markdown
 //!   ignored, and case too unless two options differ only by case
 //!   ([`resolve_option`]).
-//! - ShortAnswer: equal to the answer or an alternative after trimming,
-//!   lower-casing, removing all whitespace and trailing `. , ; : ! ?`.
+//! - ShortAnswer: equal to the answer or an alternative after
+//!   [`normalise_short`] (case, whitespace, backticks, trailing punctuation
+//!   and a trailing `()`), and — unless the question says `exact = true` —
+//!   after dropping a leading module path the question names (`sys.` when
+//!   it asks for a `sys` function): see [`short_answer_right`].
 //! - Tracing: compiles (Python: runs without an error) must match; when the
 //!   quiz gives the output, the output must match after trimming (line
 //!   endings and trailing spaces ignored); when it gives the error's line,
@@ -83,6 +86,9 @@ pub struct Grade {
     pub misconceptions: Vec<String>,
     /// Anything else worth saying ("`x` is not one of the options").
     pub notes: Vec<String>,
+    /// FreeText: one line per concept, what matched or why it was not
+    /// credited, and the wrong statements found.
+    pub feedback: Vec<String>,
 }
 
 /// Points are sums of author-given numbers; keep them free of float noise.
@@ -116,6 +122,7 @@ pub fn grade_answer(question: &Question, response: Option<&Response>) -> Grade {
         g.missed = o.missed;
         g.negated = o.negated;
         g.misconceptions = o.misconceptions;
+        g.feedback = o.feedback;
     } else if let Some(r) = response {
         g.points = match (&question.kind, r) {
             (QuestionKind::MultipleChoice(mc), Response::Text(t)) => {
@@ -125,11 +132,7 @@ pub fn grade_answer(question: &Question, response: Option<&Response>) -> Grade {
                 multiple_choice(mc, c, &mut g.notes)
             }
             (QuestionKind::ShortAnswer(sa), Response::Text(t)) => {
-                let given = normalise_short(t);
-                let ok = std::iter::once(&sa.answer)
-                    .chain(&sa.alternatives)
-                    .any(|a| normalise_short(a) == given);
-                f64::from(u8::from(ok))
+                f64::from(u8::from(short_answer_right(question, sa, t)))
             }
             (QuestionKind::Tracing(t), Response::Trace(r)) => {
                 let mut ok = r.compiles == t.does_compile;
@@ -251,17 +254,72 @@ fn multiple_choice(
     f64::from(u8::from(right && !unknown))
 }
 
-/// ShortAnswer comparison form: trimmed, lower-cased, no whitespace at all,
-/// no trailing punctuation.
+/// ShortAnswer comparison form: trimmed, lower-cased, without backticks,
+/// whitespace, trailing `. , ; : ! ?` and a trailing `()`.
 pub fn normalise_short(s: &str) -> String {
     let s: String = s
         .trim()
         .to_lowercase()
         .chars()
-        .filter(|c| !c.is_whitespace())
+        .filter(|c| !c.is_whitespace() && *c != '`')
         .collect();
-    s.trim_end_matches(['.', ',', ';', ':', '!', '?'])
-        .to_string()
+    let s = s.trim_end_matches(['.', ',', ';', ':', '!', '?']);
+    s.strip_suffix("()").unwrap_or(s).to_string()
+}
+
+/// Is `name` (lower-case) written in `text` (lower-case) as a whole name,
+/// not inside a longer one?
+fn names(text: &str, name: &str) -> bool {
+    let is_name = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(name).any(|(i, _)| {
+        !text[..i].chars().next_back().is_some_and(is_name)
+            && !text[i + name.len()..].chars().next().is_some_and(is_name)
+    })
+}
+
+/// `s` without the leading module path segments (`a.b.`) that `named`
+/// accepts, one segment at a time.
+fn drop_named_path(mut s: &str, named: &dyn Fn(&str) -> bool) -> String {
+    while let Some((first, rest)) = s.split_once('.') {
+        if rest.is_empty() || !named(first) {
+            break;
+        }
+        s = rest;
+    }
+    s.to_string()
+}
+
+/// Is a ShortAnswer response right? Equal to the answer or an alternative
+/// after [`normalise_short`]; unless the question is `exact`, a leading
+/// module path (`sys.`, `threading.`, `time.`, `Thread.`) is dropped from
+/// both sides when the question names it in its prompt, answer or
+/// alternatives: `sys.setswitchinterval()` is `setswitchinterval` when the
+/// question asks for a `sys` function, but `sys.excepthook` is not
+/// `threading.excepthook`.
+pub fn short_answer_right(
+    question: &Question,
+    sa: &crate::content::quiz::ShortAnswer,
+    given: &str,
+) -> bool {
+    let given = normalise_short(given);
+    let expected: Vec<String> = std::iter::once(&sa.answer)
+        .chain(&sa.alternatives)
+        .map(|a| normalise_short(a))
+        .collect();
+    if expected.contains(&given) {
+        return true;
+    }
+    if sa.exact {
+        return false;
+    }
+    let mut context = question.prompt.to_lowercase();
+    for e in &expected {
+        context.push(' ');
+        context.push_str(e);
+    }
+    let named = |seg: &str| names(&context, seg);
+    let short = drop_named_path(&given, &named);
+    expected.iter().any(|e| drop_named_path(e, &named) == short)
 }
 
 /// Tracing output comparison form: line endings unified, trailing spaces of
@@ -285,6 +343,9 @@ pub struct SheetGrade {
     pub questions: Vec<Grade>,
     pub score: f64,
     pub max: f64,
+    /// The learner's answers, in quiz order (`None`: unanswered), for
+    /// reports that show them beside the correct ones.
+    pub responses: Vec<Option<Response>>,
 }
 
 impl SheetGrade {
@@ -346,6 +407,9 @@ pub fn grade_responses(quiz: &Quiz, student: &str, responses: &[Option<Response>
         questions,
         score,
         max,
+        responses: (0..quiz.questions.len())
+            .map(|i| responses.get(i).cloned().flatten())
+            .collect(),
     }
 }
 

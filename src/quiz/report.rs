@@ -4,9 +4,9 @@
 
 use serde::Serialize;
 
-use super::grade::{Grade, QuestionResult, SheetGrade};
+use super::grade::{Grade, QuestionResult, Response, SheetGrade, resolve_option};
 use crate::content::markdown;
-use crate::content::quiz::{Question, QuestionKind, Quiz};
+use crate::content::quiz::{Language, Question, QuestionKind, Quiz};
 
 /// A number of points for people: `2`, `1.5`, `0.67`.
 pub fn num(x: f64) -> String {
@@ -40,13 +40,21 @@ pub fn expected_answer(q: &Question) -> String {
             .map(|a| plain(a))
             .collect::<Vec<_>>()
             .join("\n"),
-        QuestionKind::ShortAnswer(sa) => sa.answer.clone(),
+        QuestionKind::ShortAnswer(sa) => {
+            if sa.alternatives.is_empty() {
+                sa.answer.clone()
+            } else {
+                format!(
+                    "{}\n(also accepted: {})",
+                    sa.answer,
+                    sa.alternatives.join(", ")
+                )
+            }
+        }
         QuestionKind::Tracing(t) => {
             let (yes, no) = match t.language {
-                crate::content::quiz::Language::Rust => ("It compiles", "It does not compile"),
-                crate::content::quiz::Language::Python => {
-                    ("It runs without an error", "It raises an error")
-                }
+                Language::Rust => ("It compiles", "It does not compile"),
+                Language::Python => ("It runs without an error", "It raises an error"),
             };
             let mut s = if t.does_compile {
                 yes.to_string()
@@ -75,6 +83,124 @@ pub fn expected_answer(q: &Question) -> String {
             .map(|(i, s)| format!("{}. {}", i + 1, plain(s)))
             .collect::<Vec<_>>()
             .join("\n"),
+    }
+}
+
+/// A labelled block of lines, indented under its question.
+fn block(out: &mut String, label: &str, text: &str) {
+    let lines: Vec<&str> = text.lines().collect();
+    if let [one] = lines.as_slice()
+        && one.chars().count() <= 60
+    {
+        out.push_str(&format!("       {label}: {one}\n"));
+        return;
+    }
+    out.push_str(&format!("       {label}:\n"));
+    for l in lines {
+        if l.trim().is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str(&format!("         {l}\n"));
+        }
+    }
+}
+
+/// The learner's answer to a question, in plain lines, marked where the
+/// question has parts: each MultipleChoice option ✓ (correct) or ✗ (wrong)
+/// with the learner's picks; each Matching pair and Ordering step ✓ or ✗
+/// (with where it belongs).
+pub fn your_answer(q: &Question, r: &Response) -> String {
+    let plain = |s: &str| markdown::to_plain(s).trim().to_string();
+    match (&q.kind, r) {
+        (QuestionKind::MultipleChoice(mc), Response::Text(_) | Response::Choices(_)) => {
+            let chosen: Vec<&str> = match r {
+                Response::Text(t) => vec![t.as_str()],
+                Response::Choices(c) => c.iter().map(String::as_str).collect(),
+                Response::Trace(_) | Response::Pairs(_) | Response::Order(_) => Vec::new(),
+            };
+            let options = mc.options();
+            let mut picked = vec![false; options.len()];
+            let mut unknown = Vec::new();
+            for c in chosen.iter().filter(|c| !c.trim().is_empty()) {
+                match resolve_option(&options, c) {
+                    Some(i) => picked[i] = true,
+                    None => unknown.push(format!("  ? {} (not an option)", c.trim())),
+                }
+            }
+            let mut lines = Vec::new();
+            for (i, o) in options.iter().enumerate() {
+                let right = i < mc.answers.len();
+                let mark = if right { '✓' } else { '✗' };
+                let pick = if picked[i] { "[x]" } else { "[ ]" };
+                let note = match (picked[i], right) {
+                    (true, false) => "  ← your pick, wrong",
+                    (false, true) => "  ← correct, not picked",
+                    (true, true) | (false, false) => "",
+                };
+                lines.push(format!("{pick} {mark} {}{note}", plain(o)));
+            }
+            lines.extend(unknown);
+            lines.join("\n")
+        }
+        (QuestionKind::Matching(m), Response::Pairs(given)) => {
+            let lefts: Vec<&str> = m.pairs.iter().map(|(l, _)| l.as_str()).collect();
+            let rights = m.right_options();
+            let mut lines = Vec::new();
+            for (l, r) in given {
+                let Some(i) = resolve_option(&lefts, l) else {
+                    lines.push(format!("? {l} (not a left item)"));
+                    continue;
+                };
+                let (left, right) = &m.pairs[i];
+                let chosen = resolve_option(&rights, r).map(|c| rights[c]);
+                if chosen == Some(right.as_str()) {
+                    lines.push(format!("✓ {} → {}", plain(left), plain(r)));
+                } else {
+                    lines.push(format!(
+                        "✗ {} → {}  (belongs with: {})",
+                        plain(left),
+                        plain(r),
+                        plain(right)
+                    ));
+                }
+            }
+            lines.join("\n")
+        }
+        (QuestionKind::Ordering(o), Response::Order(given)) => {
+            let steps: Vec<&str> = o.steps.iter().map(String::as_str).collect();
+            given
+                .iter()
+                .enumerate()
+                .map(|(i, s)| match resolve_option(&steps, s) {
+                    Some(j) if j == i => format!("✓ {}. {}", i + 1, plain(s)),
+                    Some(j) => format!("✗ {}. {}  (belongs at {})", i + 1, plain(s), j + 1),
+                    None => format!("? {}. {} (not a step)", i + 1, plain(s)),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+        (QuestionKind::Tracing(t), Response::Trace(tr)) => {
+            let (yes, no) = match t.language {
+                Language::Rust => ("It compiles", "It does not compile"),
+                Language::Python => ("It runs without an error", "It raises an error"),
+            };
+            let mut s = if tr.compiles { yes } else { no }.to_string();
+            if let Some(n) = tr.line {
+                s.push_str(&format!(" (line {n})"));
+            }
+            if !tr.output.trim().is_empty() {
+                s.push_str(&format!(" and prints:\n{}", tr.output.trim_end()));
+            }
+            s
+        }
+        (_, Response::Text(t)) => t.trim().to_string(),
+        (_, Response::Choices(v) | Response::Order(v)) => v.join("\n"),
+        (_, Response::Pairs(v)) => v
+            .iter()
+            .map(|(l, r)| format!("{l} → {r}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        (_, Response::Trace(tr)) => format!("compiles: {}", tr.compiles),
     }
 }
 
@@ -113,20 +239,19 @@ pub fn text_report(quiz: &Quiz, grade: &SheetGrade) -> String {
             line("missed", &g.missed);
         }
         line("note", &g.notes);
-        if !g.correct {
-            let label = if matches!(q.kind, QuestionKind::FreeText(_)) {
-                "model answer"
-            } else {
-                "answer"
-            };
-            out.push_str(&format!("       {label}:\n"));
-            for l in expected_answer(q).lines() {
-                if l.trim().is_empty() {
-                    out.push('\n');
-                } else {
-                    out.push_str(&format!("         {l}\n"));
-                }
+        if matches!(q.kind, QuestionKind::FreeText(_)) {
+            for f in &g.feedback {
+                out.push_str(&format!("         {f}\n"));
             }
+        }
+        let response = grade.responses.get(q.position - 1).and_then(Option::as_ref);
+        if g.answered
+            && let Some(r) = response
+        {
+            block(&mut out, "your answer", &your_answer(q, r));
+        }
+        if !g.correct {
+            block(&mut out, "correct answer", &expected_answer(q));
         }
     }
     out.push_str(&format!(

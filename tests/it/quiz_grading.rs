@@ -301,13 +301,22 @@ fn short_answer_ignores_case_spacing_and_trailing_punctuation() {
         "queue.Full",
         " QUEUE.FULL ",
         "queue. Full.",
-        "Full",
+        "`queue.Full`",
         "queue.Full()",
         "queue.full!?",
     ] {
         assert!(text(q, ok).correct, "{ok}");
     }
-    for wrong in ["queue.Empty", "Full exception", "queue Fullness", ".Full"] {
+    // The question asks for the full name (`exact = true`): plain `Full` is
+    // not `queue.Full` (issue 16).
+    for wrong in [
+        "queue.Empty",
+        "Full",
+        "Full()",
+        "Full exception",
+        "queue Fullness",
+        ".Full",
+    ] {
         assert!(!text(q, wrong).correct, "{wrong}");
     }
 }

@@ -4,8 +4,9 @@
 //!
 //! [`parse_quiz`] turns a file's text into a [`Quiz`] or a list of
 //! `path:line:col` diagnostics; it never panics. Grading lives in
-//! [`crate::quiz`]; FreeText patterns are compiled with
-//! [`crate::quiz::rubric`] while loading, so a bad pattern is a load error.
+//! [`crate::quiz`]; FreeText patterns are compiled with [`crate::text`]
+//! while loading, so a bad pattern is a load error, and every model answer
+//! is graded against its own rubric there.
 
 mod model;
 mod parse;

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 
 use crate::content::markdown;
-use crate::quiz::rubric::Pattern;
+pub use crate::text::rubric::{Concept, Rubric};
 
 /// One quiz file.
 #[derive(Debug, Clone)]
@@ -168,6 +168,9 @@ impl MultipleChoice {
 pub struct ShortAnswer {
     pub answer: String,
     pub alternatives: Vec<String>,
+    /// Compare the whole name: no leading module path is dropped, so `Full`
+    /// is not `queue.Full` (`answer.exact`).
+    pub exact: bool,
     /// mdbook-quiz's `prompt.response` hint: `short`, `long` or `code`.
     pub response: ResponseFormat,
 }
@@ -233,33 +236,6 @@ pub struct FreeText {
     /// A model answer (Markdown) shown after answering; it must earn every
     /// concept of the rubric.
     pub model_answer: String,
-}
-
-/// What a FreeText answer should show, and what it should not claim.
-#[derive(Debug, Clone)]
-pub struct Rubric {
-    pub concepts: Vec<Concept>,
-    /// Wrong statements; each found costs its points.
-    pub misconceptions: Vec<Concept>,
-}
-
-impl Rubric {
-    pub fn max_points(&self) -> f64 {
-        self.concepts.iter().map(|c| c.points).sum()
-    }
-}
-
-/// One idea of a rubric and the phrases or patterns that show it.
-#[derive(Debug, Clone)]
-pub struct Concept {
-    pub label: String,
-    pub points: f64,
-    pub phrases: Vec<String>,
-    pub patterns: Vec<String>,
-    /// The phrases and patterns, compiled.
-    pub matchers: Vec<Pattern>,
-    /// A negation shortly before a match cancels it (default true).
-    pub negatable: bool,
 }
 
 /// Match left items to right items (ours).

@@ -17,7 +17,7 @@ use toml::Spanned;
 
 use super::model::*;
 use crate::content::diagnostic::{Diagnostic, from_toml_error};
-use crate::quiz::rubric::{self, Pattern};
+use crate::text::{self, Pattern};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -59,6 +59,7 @@ struct RawPrompt {
 struct RawAnswer {
     answer: Option<Spanned<OneOrMany>>,
     alternatives: Option<Spanned<Vec<Spanned<String>>>>,
+    exact: Option<Spanned<bool>>,
     does_compile: Option<Spanned<bool>>,
     stdout: Option<Spanned<String>>,
     line_number: Option<Spanned<i64>>,
@@ -76,7 +77,13 @@ struct RawConcept {
     points: Option<Spanned<f64>>,
     phrases: Option<Vec<Spanned<String>>>,
     patterns: Option<Vec<Spanned<String>>>,
+    /// One pattern (a shorthand for `patterns = [...]`).
+    pattern: Option<Spanned<String>>,
     negatable: Option<Spanned<bool>>,
+    /// Misconceptions: what the learner is told.
+    message: Option<Spanned<String>>,
+    /// The subject nouns the concept is about.
+    subjects: Option<Vec<Spanned<String>>>,
 }
 
 /// `answer.answer`: a string, or an array of strings.
@@ -304,6 +311,7 @@ fn allowed(kind: &str) -> &'static [&'static str] {
             "prompt.response",
             "answer.answer",
             "answer.alternatives",
+            "answer.exact",
         ],
         "Tracing" => &[
             "prompt.prompt",
@@ -358,6 +366,7 @@ fn convert(cx: &mut Ctx, position: usize, at: Range<usize>, q: RawQuestion) -> O
         ("prompt.language", span_of(&p.language)),
         ("answer.answer", span_of(&a.answer)),
         ("answer.alternatives", span_of(&a.alternatives)),
+        ("answer.exact", span_of(&a.exact)),
         ("answer.doesCompile", span_of(&a.does_compile)),
         ("answer.stdout", span_of(&a.stdout)),
         ("answer.lineNumber", span_of(&a.line_number)),
@@ -559,6 +568,7 @@ fn short_answer(
             .as_ref()
             .map(|v| strings(v.get_ref()))
             .unwrap_or_default(),
+        exact: a.exact.as_ref().is_some_and(|e| *e.get_ref()),
         response,
     })
 }
@@ -672,7 +682,10 @@ fn concepts(
             }
         };
         let phrases = c.phrases.as_deref().unwrap_or_default();
-        let patterns = c.patterns.as_deref().unwrap_or_default();
+        let mut patterns: Vec<Spanned<String>> = c.patterns.clone().unwrap_or_default();
+        if let Some(one) = &c.pattern {
+            patterns.push(one.clone());
+        }
         if phrases.is_empty() && patterns.is_empty() {
             cx.err(
                 rc.span(),
@@ -686,7 +699,7 @@ fn concepts(
                 Err(e) => cx.err(ph.span(), format!("bad phrase: {}", e.message)),
             }
         }
-        for pa in patterns {
+        for pa in &patterns {
             match Pattern::parse(pa.get_ref()) {
                 Ok(m) => matchers.push(m),
                 Err(e) => {
@@ -695,14 +708,37 @@ fn concepts(
                 }
             }
         }
-        out.push(Concept {
+        let message = match &c.message {
+            Some(m) if what != "misconception" => {
+                cx.err(m.span(), "`message` is only for misconceptions");
+                None
+            }
+            Some(m) if m.get_ref().trim().is_empty() => {
+                cx.err(m.span(), "`message` is empty");
+                None
+            }
+            Some(m) => Some(m.get_ref().trim().to_string()),
+            None => None,
+        };
+        let mut concept = Concept {
             label,
             points,
             phrases: strings(phrases),
-            patterns: strings(patterns),
+            patterns: strings(&patterns),
             matchers,
             negatable: c.negatable.as_ref().is_none_or(|n| *n.get_ref()),
-        });
+            message,
+            subjects: Vec::new(),
+        };
+        concept.subjects = match &c.subjects {
+            Some(list) => list
+                .iter()
+                .map(|s| crate::text::stem(&s.get_ref().trim().to_lowercase()))
+                .filter(|s| !s.is_empty())
+                .collect(),
+            None => concept.inferred_subjects(),
+        };
+        out.push(concept);
     }
     out
 }
@@ -752,15 +788,12 @@ fn free_text(cx: &mut Ctx, a: &RawAnswer, at: &Range<usize>) -> Option<FreeText>
         .map(|m| concepts(cx, m.get_ref(), "misconception", &mut labels))
         .unwrap_or_default();
     let model = model?;
-    let rubric = Rubric {
-        concepts: concept_list,
-        misconceptions,
-    };
+    let rubric = Rubric::new(concept_list, misconceptions);
     // The model answer must earn full marks on its own (well-formed) rubric.
     if let Some(m) = &a.model
         && cx.diags.len() == before
     {
-        let outcome = rubric::grade_text(&rubric, &model);
+        let outcome = text::grade_text(&rubric, &model);
         for label in &outcome.missed {
             cx.err(
                 m.span(),
