@@ -5,6 +5,7 @@
 mod common;
 
 mod access;
+mod calibration;
 mod challenge;
 mod challenge_screen;
 mod classroom;
@@ -23,6 +24,7 @@ mod exercise_cli;
 mod exercise_content;
 mod export;
 mod fuzz;
+mod grading_meaning;
 mod hardening;
 mod highlight_strings;
 mod home_screen;
@@ -42,8 +44,10 @@ mod quiz_docs;
 mod quiz_grading;
 mod quiz_loader;
 mod quiz_python;
+mod quiz_report;
 mod quiz_screen;
 mod runner;
 mod search;
+mod short_answers;
 mod sizes;
 mod ui_snapshots;
