@@ -286,7 +286,7 @@ impl App {
                 self.progress.merge(&merged);
                 before != self.progress
             }
-            AppEvent::Saved(SaveReport::Failed(msg)) => {
+            AppEvent::Saved(SaveReport::Failed(msg) | SaveReport::Notice(msg)) => {
                 self.banner = Some(msg);
                 true
             }
@@ -343,9 +343,8 @@ impl App {
 
     fn on_key(&mut self, key: KeyEvent) {
         self.status = None;
-        if self.banner.take().is_some() && key.code != KeyCode::Char('q') {
-            return;
-        }
+        // A key dismisses the banner and still does what it does.
+        self.banner = None;
         if key.modifiers.contains(KeyModifiers::CONTROL)
             && matches!(key.code, KeyCode::Char('c' | 'q'))
         {

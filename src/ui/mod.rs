@@ -6,6 +6,7 @@
 //! ties input, background work and drawing together.
 
 pub mod app;
+pub mod ascii;
 pub mod demo;
 pub mod demo_list;
 pub mod event_loop;

@@ -18,6 +18,7 @@ mod e2e_walkthrough;
 mod export;
 mod fuzz;
 mod hardening;
+mod hostile_text;
 mod hot_reload;
 mod lesson_coverage;
 mod present_screen;
