@@ -101,7 +101,7 @@ fn dir_files(dir: &Path, ext: &str, diags: &mut Vec<Diagnostic>, required: bool)
                         format!("a link to nothing readable ({e})")
                     }
                     (crate::files::ReadError::TooBig(limit), _) => {
-                        format!("file is larger than the limit of {limit} bytes")
+                        format!("file is too large; the limit is {limit} bytes")
                     }
                     _ => format!("cannot read file: {e}"),
                 }

@@ -320,6 +320,7 @@ fn event_loop(
                                 "not run yet: press r to run it".into(),
                             ),
                         });
+                        draw(tui, app)?;
                         continue;
                     }
                     let tx = workers.events.clone();

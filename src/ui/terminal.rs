@@ -129,9 +129,15 @@ pub fn resume<W: Write>(tui: &mut Tui<W>) -> io::Result<()> {
         EnterAlternateScreen,
         EnableMouseCapture,
         EnableBracketedPaste,
-        cursor::Hide
+        cursor::Hide,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
     )?;
-    tui.term.clear()
+    // Both buffers blank (the screen is): the next frame sends every cell
+    // that is not blank. (`Terminal::clear` would ask the terminal for the
+    // cursor's position, and the answer would go to the input thread.)
+    tui.term.swap_buffers();
+    tui.term.swap_buffers();
+    Ok(())
 }
 
 /// Is the terminal in full-screen mode now?

@@ -131,7 +131,7 @@ fn check_reports_and_exits() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         stdout(&o),
-        "ok: 2 lessons (5 slides), 1 quizzes (1 questions)\n"
+        "ok: 2 lessons (5 slides), 1 quiz (1 question)\n"
     );
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("lessons")).unwrap();

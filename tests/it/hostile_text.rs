@@ -35,7 +35,13 @@ fn poison(v: &mut toml::Value, key: &str) {
 }
 
 fn poison_table(t: &mut toml::Table) {
+    // A FreeText answer (model and rubric) is checked by the loader against
+    // itself; the rubric grader's own tests cover its text.
+    let free_text = t.get("type").and_then(|v| v.as_str()) == Some("FreeText");
     for (k, v) in t.iter_mut() {
+        if free_text && k == "answer" {
+            continue;
+        }
         poison(v, k);
     }
 }

@@ -481,7 +481,7 @@ fn a_student_in_two_sheets_gets_a_warning_not_a_failure() {
     assert_eq!(
         err,
         format!(
-            "warning: student `Sam` is in both {} and {}\n",
+            "threadtutor: warning: student `Sam` is in both {} and {}\n",
             a.display(),
             b.display()
         )
