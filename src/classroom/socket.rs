@@ -2,10 +2,14 @@
 //!
 //! The socket lives in `$XDG_RUNTIME_DIR` (else in a private directory under
 //! the system temp folder, created 0700) as `threadtutor-notes.sock`, with
-//! mode 0600. The presenter accepts any number of followers on a background
-//! thread and writes to them from another, so the UI thread only ever hands
-//! over a message; a follower that goes away is dropped. A follower started
-//! first keeps trying until a presenter appears, and again after one leaves.
+//! mode 0600. The presenter accepts up to [`MAX_FOLLOWERS`] followers on a
+//! background thread (backing off when `accept` fails, as it does at once
+//! and for ever when the file-descriptor table is full) and writes to them
+//! from another, so the UI thread only ever hands over a message; a follower
+//! that goes away is noticed within [`PRUNE_EVERY`] and dropped. A follower
+//! started first keeps trying until a presenter appears, and again after one
+//! leaves; it reads lines of at most [`MAX_LINE`] bytes (longer ones are
+//! skipped without being kept), so a fake presenter cannot exhaust it.
 
 use std::fs;
 use std::io::{self, BufRead, BufReader, Write};
@@ -64,21 +68,92 @@ pub struct Presenter {
 /// How long one write to a follower may take before it is dropped.
 const WRITE_TIMEOUT: Duration = Duration::from_millis(500);
 
+/// The most followers attached at once; more are turned away.
+pub const MAX_FOLLOWERS: usize = 64;
+
+/// How often followers that went away are looked for and dropped.
+pub const PRUNE_EVERY: Duration = Duration::from_millis(250);
+
+/// The longest message line a follower reads.
+pub const MAX_LINE: usize = 64 * 1024;
+
+/// Drop the followers whose other end has gone (hung up, or sent end of
+/// file). Followers never write, so anything they did send is discarded.
+fn prune(followers: &mut Vec<UnixStream>) {
+    use rustix::event::{PollFd, PollFlags, poll};
+    use std::io::Read;
+    if followers.is_empty() {
+        return;
+    }
+    let ready: Vec<bool> = {
+        let mut fds: Vec<PollFd<'_>> = followers
+            .iter()
+            .map(|s| PollFd::new(s, PollFlags::IN))
+            .collect();
+        let zero = rustix::event::Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        if poll(&mut fds, Some(&zero)).is_err() {
+            return;
+        }
+        fds.iter().map(|f| !f.revents().is_empty()).collect()
+    };
+    let mut i = 0;
+    followers.retain_mut(|s| {
+        let readable = ready[i];
+        i += 1;
+        if !readable {
+            return true;
+        }
+        // Readable: end of file (gone), an error (gone), or stray bytes.
+        let mut buf = [0u8; 512];
+        let _ = s.set_nonblocking(true);
+        let alive = match s.read(&mut buf) {
+            Ok(0) => false,
+            Ok(_) => true,
+            Err(e) => e.kind() == io::ErrorKind::WouldBlock,
+        };
+        let _ = s.set_nonblocking(false);
+        alive
+    });
+}
+
 impl Presenter {
     /// Listen at `path` (mode 0600). A stale socket left by a crashed
-    /// presenter is replaced; a live one is an error.
+    /// presenter (a socket nobody answers on) is replaced; a live one, or
+    /// anything that is not a socket, is an error and is left alone.
     pub fn start(path: &Path) -> io::Result<Presenter> {
-        if path.exists() {
-            if UnixStream::connect(path).is_ok() {
+        use std::os::unix::fs::FileTypeExt;
+        let shown = || crate::content::sanitize::inert(&path.display().to_string()).into_owned();
+        match fs::symlink_metadata(path) {
+            Ok(meta) if !meta.file_type().is_socket() => {
                 return Err(io::Error::other(format!(
-                    "another presenter is already running ({})",
-                    path.display()
+                    "{} exists and is not a socket; not removed",
+                    shown()
                 )));
             }
-            fs::remove_file(path)?;
+            Ok(_) => match UnixStream::connect(path) {
+                Ok(_) => {
+                    return Err(io::Error::other(format!(
+                        "another presenter is already running ({})",
+                        shown()
+                    )));
+                }
+                // Nobody listens: a stale socket.
+                Err(e) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                    fs::remove_file(path)?;
+                }
+                Err(e) => {
+                    return Err(io::Error::other(format!("{}: {e}", shown())));
+                }
+            },
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io::Error::other(format!("{}: {e}", shown()))),
         }
-        let listener = UnixListener::bind(path)?;
-        fs::set_permissions(path, fs::Permissions::from_mode(0o600))?;
+        let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", shown()));
+        let listener = UnixListener::bind(path).map_err(named)?;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(named)?;
         let latest: Arc<Mutex<Option<Notes>>> = Arc::new(Mutex::new(None));
         let followers: Followers = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
@@ -91,11 +166,34 @@ impl Presenter {
             thread::Builder::new()
                 .name("notes-accept".into())
                 .spawn(move || {
+                    let mut backoff = Duration::from_millis(10);
                     for conn in listener.incoming() {
                         if stop.load(Ordering::SeqCst) {
                             break;
                         }
-                        let Ok(mut s) = conn else { continue };
+                        let mut s = match conn {
+                            Ok(s) => {
+                                backoff = Duration::from_millis(10);
+                                s
+                            }
+                            // EMFILE and the like fail at once, every time:
+                            // wait, longer each time, instead of spinning.
+                            Err(_) => {
+                                thread::sleep(backoff);
+                                backoff = (backoff * 2).min(Duration::from_secs(1));
+                                continue;
+                            }
+                        };
+                        {
+                            let mut f = followers.lock().unwrap();
+                            if f.len() >= MAX_FOLLOWERS {
+                                prune(&mut f);
+                            }
+                            if f.len() >= MAX_FOLLOWERS {
+                                // Turned away: closed at once.
+                                continue;
+                            }
+                        }
                         let _ = s.set_write_timeout(Some(WRITE_TIMEOUT));
                         let now = latest.lock().unwrap().clone();
                         if let Some(n) = now
@@ -113,16 +211,23 @@ impl Presenter {
             thread::Builder::new()
                 .name("notes-send".into())
                 .spawn(move || {
-                    while let Ok(mut n) = rx.recv() {
+                    loop {
+                        let mut n = match rx.recv_timeout(PRUNE_EVERY) {
+                            Ok(n) => n,
+                            Err(mpsc::RecvTimeoutError::Timeout) => {
+                                prune(&mut followers.lock().unwrap());
+                                continue;
+                            }
+                            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                        };
                         // Only the newest matters.
                         while let Ok(newer) = rx.try_recv() {
                             n = newer;
                         }
                         let line = n.to_line();
-                        followers
-                            .lock()
-                            .unwrap()
-                            .retain_mut(|s| s.write_all(line.as_bytes()).is_ok());
+                        let mut f = followers.lock().unwrap();
+                        prune(&mut f);
+                        f.retain_mut(|s| s.write_all(line.as_bytes()).is_ok());
                     }
                 })?;
         }
@@ -210,8 +315,14 @@ fn follow(path: &Path, report: impl Fn(FollowerEvent) -> bool) {
         if !report(FollowerEvent::Connected) {
             return;
         }
-        for line in BufReader::new(stream).lines() {
-            let Ok(line) = line else { break };
+        let mut reader = BufReader::new(stream);
+        loop {
+            let line = match read_line_limited(&mut reader, MAX_LINE) {
+                Ok(Some(Some(line))) => line,
+                // Too long: skipped.
+                Ok(Some(None)) => continue,
+                Ok(None) | Err(_) => break,
+            };
             if let Ok(n) = Notes::from_line(&line)
                 && !report(FollowerEvent::Notes(n))
             {
@@ -219,6 +330,46 @@ fn follow(path: &Path, report: impl Fn(FollowerEvent) -> bool) {
             }
         }
     }
+}
+
+/// The next line of `r` (without its newline). `Ok(None)`: end of input;
+/// `Ok(Some(None))`: a line longer than `max` bytes, read to its end but
+/// not kept (memory stays within `max` whatever the sender does).
+pub fn read_line_limited(r: &mut impl BufRead, max: usize) -> io::Result<Option<Option<String>>> {
+    let mut line: Vec<u8> = Vec::new();
+    let mut too_long = false;
+    let mut any = false;
+    loop {
+        let buf = r.fill_buf()?;
+        if buf.is_empty() {
+            if !any {
+                return Ok(None);
+            }
+            break;
+        }
+        any = true;
+        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => (&buf[..i], Some(i + 1)),
+            None => (buf, None),
+        };
+        if !too_long {
+            if line.len() + chunk.len() > max {
+                too_long = true;
+                line = Vec::new();
+            } else {
+                line.extend_from_slice(chunk);
+            }
+        }
+        let used = done.unwrap_or(buf.len());
+        r.consume(used);
+        if done.is_some() {
+            break;
+        }
+    }
+    if too_long {
+        return Ok(Some(None));
+    }
+    Ok(Some(Some(String::from_utf8_lossy(&line).into_owned())))
 }
 
 #[cfg(test)]
@@ -253,6 +404,66 @@ mod tests {
                 other => panic!("expected slide {}, got {other:?}", want.slide),
             }
         }
+    }
+
+    #[test]
+    fn long_lines_are_skipped_without_being_kept() {
+        let big = "x".repeat(MAX_LINE + 10);
+        let input = format!("{big}\nshort\n{big}");
+        let mut r = BufReader::with_capacity(1024, input.as_bytes());
+        assert_eq!(read_line_limited(&mut r, MAX_LINE).unwrap(), Some(None));
+        assert_eq!(
+            read_line_limited(&mut r, MAX_LINE).unwrap(),
+            Some(Some("short".to_string()))
+        );
+        assert_eq!(read_line_limited(&mut r, MAX_LINE).unwrap(), Some(None));
+        assert_eq!(read_line_limited(&mut r, MAX_LINE).unwrap(), None);
+    }
+
+    #[test]
+    fn a_regular_file_at_the_socket_path_is_not_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SOCKET_NAME);
+        fs::write(&path, "precious").unwrap();
+        let err = Presenter::start(&path).err().expect("refused").to_string();
+        assert!(err.contains("not a socket"), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "precious");
+        // A stale socket (nobody listening) is replaced.
+        fs::remove_file(&path).unwrap();
+        drop(UnixListener::bind(&path).unwrap());
+        assert!(path.exists());
+        let p = Presenter::start(&path).unwrap();
+        drop(p);
+    }
+
+    #[test]
+    fn followers_are_limited_and_the_gone_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SOCKET_NAME);
+        let p = Presenter::start(&path).unwrap();
+        let idle: Vec<UnixStream> = (0..500)
+            .map(|_| UnixStream::connect(&path).unwrap())
+            .collect();
+        let start = Instant::now();
+        while p.followers() < MAX_FOLLOWERS && start.elapsed() < Duration::from_secs(10) {
+            thread::sleep(Duration::from_millis(10));
+        }
+        // Give the accept loop time to take (and turn away) the rest.
+        thread::sleep(Duration::from_millis(200));
+        assert_eq!(p.followers(), MAX_FOLLOWERS);
+        p.publish(&notes(1));
+        drop(idle);
+        // Gone followers are dropped without a publish to find them.
+        let start = Instant::now();
+        while p.followers() > 0 && start.elapsed() < Duration::from_secs(10) {
+            thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(p.followers(), 0);
+        // A new follower still gets the latest state.
+        let mut late = BufReader::new(UnixStream::connect(&path).unwrap());
+        let mut line = String::new();
+        late.read_line(&mut line).unwrap();
+        assert_eq!(Notes::from_line(&line).unwrap(), notes(1));
     }
 
     #[test]

@@ -101,9 +101,15 @@ pub enum Command {
         /// The teacher's copy: quiz answers and rubrics included.
         #[arg(long)]
         with_answers: bool,
-        /// The folder to write into (created if missing).
+        /// The folder to write into (created if missing). The student's copy
+        /// is threadtutor-handout.html (.md), the teacher's
+        /// threadtutor-handout-answers.html (.md).
         #[arg(short = 'o', long = "out", value_name = "DIR")]
         out: PathBuf,
+        /// Replace a handout already in the folder (without it, an existing
+        /// file is never overwritten).
+        #[arg(long)]
+        force: bool,
     },
     /// Print shell completions (bash, zsh, fish, elvish, powershell).
     Completions {
@@ -133,7 +139,7 @@ pub struct DemoArgs {
     #[arg(value_name = "ID", required_unless_present = "list")]
     pub id: Option<String>,
     /// List the demos: id and a one-line description.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["id", "params", "json"])]
     pub list: bool,
     /// Set a parameter (repeatable), e.g. --param runs=500.
     #[arg(long = "param", value_name = "KEY=VALUE")]
@@ -176,6 +182,15 @@ impl Error {
 /// Run the parsed command line and say what went wrong on standard error;
 /// returns the exit code (0 success, 1 a user error, 2 bad usage).
 pub fn main(cli: Cli) -> i32 {
+    if cli.watch && !matches!(cli.command, None | Some(Command::Present { .. })) {
+        use clap::CommandFactory;
+        let e = Cli::command().error(
+            clap::error::ErrorKind::ArgumentConflict,
+            "--watch works with the tutorial and `present` only; this command does not watch",
+        );
+        let _ = e.print();
+        return 2;
+    }
     let result = run(cli);
     let mut err = io::stderr().lock();
     match &result {
@@ -185,7 +200,12 @@ pub fn main(cli: Cli) -> i32 {
         Err(Error::Reported(_)) => {}
         Err(Error::Content(diags)) => report(&mut err, diags),
         Err(e) => {
-            let _ = writeln!(err, "threadtutor: {e}");
+            // Messages carry names from outside (paths, ids): inert.
+            let _ = writeln!(
+                err,
+                "threadtutor: {}",
+                content::sanitize::inert(&e.to_string())
+            );
         }
     }
     result.err().map_or(0, |e| e.exit_code())
@@ -220,7 +240,7 @@ fn run_command(
                 }
                 return Ok(());
             }
-            let store = Store::from_env().map_err(|e| Error::User(e.to_string()))?;
+            let store = store(source)?;
             ui::run(content, store, opts).map_err(Error::User)
         }
         Some(Command::Check) => {
@@ -231,6 +251,7 @@ fn run_command(
             }
             let slides: usize = c.lessons.iter().map(|l| l.slides.len()).sum();
             let questions: usize = c.quizzes.iter().map(|q| q.questions.len()).sum();
+            use crate::progress::plural;
             let proved = if c.challenges.is_empty() {
                 ""
             } else {
@@ -239,12 +260,12 @@ fn run_command(
             writeln!(
                 out,
                 "ok: {} ({}), {} ({}), {}{proved}, {}",
-                count(c.lessons.len(), "lesson", "lessons"),
-                count(slides, "slide", "slides"),
-                count(c.quizzes.len(), "quiz", "quizzes"),
-                count(questions, "question", "questions"),
-                count(c.challenges.len(), "challenge", "challenges"),
-                count(c.exercises.len(), "exercise", "exercises"),
+                plural(c.lessons.len(), "lesson", "lessons"),
+                plural(slides, "slide", "slides"),
+                plural(c.quizzes.len(), "quiz", "quizzes"),
+                plural(questions, "question", "questions"),
+                plural(c.challenges.len(), "challenge", "challenges"),
+                plural(c.exercises.len(), "exercise", "exercises"),
             )?;
             // Every exercise's solution passes and starter fails (when
             // python3 is here; it says so when not).
@@ -256,9 +277,17 @@ fn run_command(
         }
         Some(Command::Lessons { json }) => {
             let content = load(source)?;
-            let progress = Store::from_env()
-                .map(|s| s.load().progress)
-                .unwrap_or_default();
+            // Only reads: a bad progress file is a warning, left in place.
+            let loaded = Store::from_env().map(|s| s.for_source(source).peek());
+            let progress = match loaded {
+                Ok(l) => {
+                    if let Some(w) = &l.warning {
+                        writeln!(err, "threadtutor: warning: {}", content::sanitize::inert(w))?;
+                    }
+                    l.progress
+                }
+                Err(_) => Default::default(),
+            };
             lessons(&content, &progress, *json, out)
         }
         Some(Command::Show { lesson, slide }) => {
@@ -294,7 +323,7 @@ fn run_command(
                     return reported(1);
                 }
             };
-            let store = Store::from_env().map_err(|e| Error::User(e.to_string()))?;
+            let store = store(source)?;
             ui::run_quiz(content, quiz, args.seed, store, opts).map_err(Error::User)
         }
         Some(Command::Grade(args)) => {
@@ -323,7 +352,7 @@ fn run_command(
                 out.write_all(plain::render_lesson(&content.lessons[index], None).as_bytes())?;
                 return Ok(());
             }
-            let store = Store::from_env().map_err(|e| Error::User(e.to_string()))?;
+            let store = store(source)?;
             // Speaker notes are a bonus: presenting works without the socket.
             let presenter = crate::classroom::socket_path()
                 .and_then(|p| crate::classroom::Presenter::start(&p))
@@ -341,15 +370,18 @@ fn run_command(
             format,
             with_answers,
             out: dir,
+            force,
         }) => {
             let content = load(source)?;
-            std::fs::create_dir_all(dir)
-                .map_err(|e| Error::User(format!("cannot create {}: {e}", dir.display())))?;
-            let path = dir.join(format.file_name());
             let text = crate::export::render(&content, *format, *with_answers);
-            std::fs::write(&path, text)
-                .map_err(|e| Error::User(format!("cannot write {}: {e}", path.display())))?;
-            writeln!(out, "wrote {}", path.display())?;
+            let name = format.file_name_for(*with_answers);
+            let path =
+                crate::export::write_handout(dir, name, &text, *force).map_err(Error::User)?;
+            writeln!(
+                out,
+                "wrote {}",
+                content::sanitize::inert(&path.display().to_string())
+            )?;
             Ok(())
         }
         Some(Command::Completions { shell }) => {
@@ -364,15 +396,17 @@ fn run_command(
         }
         Some(Command::Keys { json }) => Ok(keys::run(*json, out)?),
         Some(Command::Progress { reset }) => {
-            let store = Store::from_env().map_err(|e| Error::User(e.to_string()))?;
+            let store = store(source)?;
             progress(&store, source, *reset, out, err)
         }
     }
 }
 
-/// `n` and the word for one or many: `1 quiz`, `2 quizzes`.
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// The progress store for the lessons of `source`.
+fn store(source: &Source) -> Result<Store, Error> {
+    Store::from_env()
+        .map(|s| s.for_source(source))
+        .map_err(|e| Error::User(e.to_string()))
 }
 
 /// An exit code from a command that reported its own problems.
@@ -519,10 +553,10 @@ fn lessons(
         }
         writeln!(
             out,
-            "  {:<id_w$}  {}  ({} slides, {}/{} seen)",
+            "  {:<id_w$}  {}  ({}, {}/{} seen)",
             content::sanitize::inert(r.id),
             content::sanitize::inert(r.title),
-            r.slides.len(),
+            crate::progress::plural(r.slides.len(), "slide", "slides"),
             r.seen,
             r.slides.len()
         )?;
@@ -569,48 +603,14 @@ fn progress(
         }
         return Ok(());
     }
-    let loaded = store.load();
+    let loaded = store.peek();
     if let Some(w) = &loaded.warning {
-        writeln!(err, "threadtutor: warning: {w}")?;
+        writeln!(err, "threadtutor: warning: {}", content::sanitize::inert(w))?;
     }
-    let p = loaded.progress;
     writeln!(out, "progress file: {}", store.path().display())?;
-    if let Some(last) = &p.last {
-        writeln!(
-            out,
-            "last position: lesson {}, slide {} (step {})",
-            content::sanitize::inert(&last.lesson),
-            content::sanitize::inert(&last.slide),
-            last.step
-        )?;
-    }
     let content = content::load(source).ok();
-    for (id, lp) in &p.lessons {
-        let total = content
-            .as_ref()
-            .and_then(|c| c.lesson(id))
-            .map_or(String::new(), |l| format!("/{}", l.slides.len()));
-        writeln!(
-            out,
-            "lesson {}: {}{total} slides seen",
-            content::sanitize::inert(id),
-            lp.seen.len()
-        )?;
-    }
-    for (id, q) in &p.quizzes {
-        let best = q
-            .best_fraction()
-            .map_or("-".to_string(), |f| format!("{:.0}%", f * 100.0));
-        writeln!(
-            out,
-            "quiz {}: {} attempts, best {best}",
-            content::sanitize::inert(id),
-            q.attempts.len()
-        )?;
-    }
-    if p.lessons.is_empty() && p.quizzes.is_empty() {
-        writeln!(out, "nothing recorded yet")?;
-    }
+    let text = crate::progress::report::render(&loaded.progress, content.as_ref());
+    out.write_all(text.as_bytes())?;
     Ok(())
 }
 

@@ -29,7 +29,7 @@ pub struct QuizArgs {
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
     /// With --answers: print the result as JSON
-    #[arg(long, requires = "answers")]
+    #[arg(long, requires = "answers", conflicts_with = "template")]
     pub json: bool,
     /// Seed the order of the options (the same seed gives the same order)
     #[arg(long, value_name = "N")]
@@ -73,21 +73,26 @@ pub fn resolve_quiz<'a>(
         Some(q) => Ok(Cow::Borrowed(q)),
         None => {
             let known: Vec<&str> = quizzes.iter().map(|q| q.id.as_str()).collect();
+            let hint = crate::content::load::did_you_mean(id_or_path, known.iter().copied());
             let known = if known.is_empty() {
                 "none are loaded".to_string()
             } else {
                 format!("known: {}", known.join(", "))
             };
-            Err(vec![format!(
-                "unknown quiz `{id_or_path}` ({known}); a quiz file's path must end in .toml"
-            )])
+            // Ids come from file names and from the command line: inert.
+            Err(vec![
+                inert(&format!(
+                    "threadtutor: unknown quiz `{id_or_path}`{hint} ({known}); a quiz file's path must end in .toml"
+                ))
+                .into_owned(),
+            ])
         }
     }
 }
 
 fn print_lines(err: &mut dyn Write, lines: &[String]) {
     for l in lines {
-        let _ = writeln!(err, "{l}");
+        let _ = writeln!(err, "{}", inert(l));
     }
 }
 
@@ -164,8 +169,11 @@ pub fn run_grade(
                 if let Some((_, first)) = seen.iter().find(|(s, _)| *s == sheet.student) {
                     let _ = writeln!(
                         err,
-                        "warning: student `{}` is in both {first} and {}",
-                        sheet.student, sheet.path
+                        "{}",
+                        inert(&format!(
+                            "threadtutor: warning: student `{}` is in both {first} and {}",
+                            sheet.student, sheet.path
+                        ))
                     );
                 }
                 seen.push((sheet.student.clone(), sheet.path.clone()));

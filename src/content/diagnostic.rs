@@ -51,12 +51,21 @@ impl Diagnostic {
     }
 }
 
+/// Every diagnostic is printed through here, so whatever a loader put in
+/// its path or message (a file name, an id or value echoed from content) is
+/// made inert in ONE place: control characters and bidi overrides become
+/// visible stand-ins, and a path cannot start a fake line.
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use super::sanitize::inert;
+        let path = inert(&self.path);
+        let path = path.replace('\n', "\u{240A}");
         write!(
             f,
-            "{}:{}:{}: {}",
-            self.path, self.line, self.col, self.message
+            "{path}:{}:{}: {}",
+            self.line,
+            self.col,
+            inert(&self.message)
         )
     }
 }
@@ -100,6 +109,25 @@ pub fn from_toml_error(path: &str, text: &str, err: &toml::de::Error) -> Diagnos
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn display_makes_path_and_message_inert() {
+        let d = Diagnostic::file(
+            "lessons/98-\u{1b}]52;c;aGk=\u{7}\n.toml",
+            "unknown demo `x\u{9b}31m\u{202e}\u{7f}`",
+        );
+        let text = d.to_string();
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+            "{text:?}"
+        );
+        assert!(
+            text.starts_with("lessons/98-␛]52;c;aGk=␇␊.toml:1:1: unknown demo"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn line_col_counts_from_one_in_chars() {

@@ -96,14 +96,29 @@ fn dir_files(dir: &Path, ext: &str, diags: &mut Vec<Diagnostic>, required: bool)
     let mut paths: Vec<PathBuf> = rd
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == ext) && p.is_file())
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
         .collect();
     paths.sort();
     paths
         .into_iter()
-        .map(|p| RawFile {
-            path: p.display().to_string(),
-            bytes: fs::read(&p).map_err(|e| format!("cannot read file: {e}")),
+        .map(|p| {
+            // A name ending in .toml that is not a file (a folder, a link
+            // to nowhere or to itself, a FIFO) is reported, not skipped.
+            let bytes = crate::files::read_limited(&p, MAX_FILE_BYTES as u64).map_err(|e| {
+                match (&e, fs::symlink_metadata(&p)) {
+                    (_, Ok(m)) if m.file_type().is_symlink() && fs::metadata(&p).is_err() => {
+                        format!("a link to nothing readable ({e})")
+                    }
+                    (crate::files::ReadError::TooBig(limit), _) => {
+                        format!("file is too large; the limit is {limit} bytes")
+                    }
+                    _ => format!("cannot read file: {e}"),
+                }
+            });
+            RawFile {
+                path: p.display().to_string(),
+                bytes,
+            }
         })
         .collect()
 }
@@ -212,12 +227,18 @@ pub fn load(source: &Source) -> Result<Content, Vec<Diagnostic>> {
                 }
                 for (at, quiz, question) in &spans.quiz_refs {
                     match (quizzes.iter().find(|q| &q.id == quiz), question) {
-                        (None, _) => diags.push(Diagnostic::at(
+                        // Once, at the quiz key, however many questions
+                        // the block names.
+                        (None, None) => diags.push(Diagnostic::at(
                             &path,
                             &text,
                             *at,
-                            format!("unknown quiz `{quiz}`"),
+                            format!(
+                                "unknown quiz `{quiz}`{}",
+                                did_you_mean(quiz, quizzes.iter().map(|q| q.id.as_str()))
+                            ),
                         )),
+                        (None, Some(_)) => {}
                         (Some(q), Some(question)) if !q.has_question(question) => {
                             diags.push(Diagnostic::at(
                                 &path,
@@ -265,6 +286,46 @@ pub fn load(source: &Source) -> Result<Content, Vec<Diagnostic>> {
         diags.dedup();
         Err(diags)
     }
+}
+
+/// `; did you mean `x`?` when one of `known` is a likely misspelling of
+/// `word` (at most a third of its characters changed), else nothing.
+pub fn did_you_mean<'a>(word: &str, known: impl Iterator<Item = &'a str>) -> String {
+    // Ids are short; a hostile long one is not compared (keeps this linear).
+    const LONGEST: usize = 64;
+    if word.chars().count() > LONGEST {
+        return String::new();
+    }
+    let limit = (word.chars().count() / 3).max(1);
+    let mut near: Vec<(usize, &str)> = known
+        .filter(|k| k.chars().count() <= LONGEST)
+        .map(|k| (edit_distance(word, k), k))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    near.sort();
+    match near.as_slice() {
+        // Only a clear favourite is suggested.
+        [(d, k), rest @ ..] if rest.first().is_none_or(|(d2, _)| d2 > d) => {
+            format!("; did you mean `{k}`?")
+        }
+        _ => String::new(),
+    }
+}
+
+/// Levenshtein distance in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diag = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = (diag + usize::from(ca != *cb)).min(row[j] + 1).min(up + 1);
+            diag = up;
+        }
+    }
+    row[b.len()]
 }
 
 /// Code blocks that name an example `file` take their source from it.

@@ -165,7 +165,20 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<(Lesson, LessonSpans), Vec
             .id
             .as_ref()
             .map_or(rs.title.span().start, |s| s.span().start);
-        if let Some(i) = slides.iter().position(|s| s.id == id) {
+        if id.is_empty() && rs.id.is_none() && !rs.title.get_ref().trim().is_empty() {
+            cx.err(
+                &rs.title,
+                format!(
+                    "slide title `{}` makes no id (it has no letters or digits): give the slide an `id`, e.g. id = \"slide-{}\"",
+                    rs.title.get_ref(),
+                    slides.len() + 1
+                ),
+            );
+        } else if let Some(i) = slides
+            .iter()
+            .position(|s| s.id == id)
+            .filter(|_| !id.is_empty())
+        {
             let (line, _) = super::diagnostic::line_col(text, slide_spans[i]);
             cx.diags.push(Diagnostic::at(
                 path,

@@ -29,7 +29,16 @@ pub fn render_lesson(lesson: &Lesson, only: Option<usize>) -> String {
         out.push('\n');
         out.push_str(&render_slide(slide, i + 1, lesson.slides.len()));
     }
-    out
+    finish(out)
+}
+
+/// The last step of every rendering: whatever a field above forgot (a
+/// caption, a language, a file name, an id), nothing raw leaves this module.
+fn finish(out: String) -> String {
+    match inert(&out) {
+        std::borrow::Cow::Borrowed(_) => out,
+        std::borrow::Cow::Owned(clean) => clean,
+    }
 }
 
 /// One slide with every reveal step shown.
@@ -39,7 +48,7 @@ pub fn render_slide(slide: &Slide, number: usize, total: usize) -> String {
     let _ = writeln!(out, "{head}");
     let _ = writeln!(out, "{}", "-".repeat(head.chars().count().min(WIDTH)));
     blocks(&mut out, &slide.blocks, 0);
-    out
+    finish(out)
 }
 
 fn blocks(out: &mut String, bs: &[Block], indent: usize) {

@@ -7,6 +7,8 @@
 pub mod html;
 pub mod markdown;
 
+use std::path::{Path, PathBuf};
+
 use crate::content::Content;
 use crate::content::quiz::{Question, QuestionKind, option_plain};
 
@@ -18,13 +20,71 @@ pub enum Format {
 }
 
 impl Format {
-    /// The file the handout is written to inside the output folder.
+    /// The file the student's handout is written to inside the output folder.
     pub fn file_name(self) -> &'static str {
         match self {
             Format::Html => "threadtutor-handout.html",
             Format::Markdown => "threadtutor-handout.md",
         }
     }
+
+    /// The file name for the student's copy or, with answers, the
+    /// teacher's (which never takes the student's name).
+    pub fn file_name_for(self, with_answers: bool) -> &'static str {
+        match (self, with_answers) {
+            (format, false) => format.file_name(),
+            (Format::Html, true) => "threadtutor-handout-answers.html",
+            (Format::Markdown, true) => "threadtutor-handout-answers.md",
+        }
+    }
+}
+
+/// Write `text` as `dir/name` safely: into a new temporary file created in
+/// `dir` (exclusively, under a random name, so a link planted there is never
+/// written through), synced, then renamed into place. A file (or link)
+/// already at `dir/name` is replaced only with `force`; otherwise nothing is
+/// written and the error names it. On a full disk the old file stays whole.
+pub fn write_handout(dir: &Path, name: &str, text: &str, force: bool) -> Result<PathBuf, String> {
+    use std::io::Write as _;
+    let shown = |p: &Path| crate::content::sanitize::inert(&p.display().to_string()).into_owned();
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", shown(dir)))?;
+    let path = dir.join(name);
+    match std::fs::symlink_metadata(&path) {
+        Ok(meta) if meta.is_dir() => {
+            return Err(format!("{} is a folder; not replaced", shown(&path)));
+        }
+        Ok(_) if !force => {
+            return Err(format!(
+                "{} already exists; not replaced (use --force to replace it)",
+                shown(&path)
+            ));
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("{}: {e}", shown(&path))),
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".threadtutor-handout-")
+        .tempfile_in(dir)
+        .map_err(|e| format!("cannot write in {}: {e}", shown(dir)))?;
+    tmp.as_file_mut()
+        .write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", shown(&path)))?;
+    let persisted = if force {
+        tmp.persist(&path).map(drop)
+    } else {
+        // Another process may have made the file since the look above.
+        tmp.persist_noclobber(&path).map(drop)
+    };
+    persisted.map_err(|e| match e.error.kind() {
+        std::io::ErrorKind::AlreadyExists => format!(
+            "{} already exists; not replaced (use --force to replace it)",
+            shown(&path)
+        ),
+        _ => format!("cannot write {}: {}", shown(&path), e.error),
+    })?;
+    Ok(path)
 }
 
 /// Render the whole handout.

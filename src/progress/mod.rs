@@ -6,12 +6,19 @@
 //! background thread so the UI never waits on the disk.
 
 pub mod model;
+pub mod report;
 pub mod saver;
 pub mod store;
+pub mod trust;
 
 pub use model::{
     ChallengeProgress, ExerciseProgress, LessonProgress, Position, Progress, QuizAttempt,
     QuizProgress,
 };
 pub use saver::{SaveReport, Saver};
-pub use store::{Loaded, Store, StoreError};
+pub use store::{Loaded, Store, StoreError, set_key};
+
+/// `1 attempt`, `2 attempts`: a count with its noun.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

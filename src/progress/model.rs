@@ -4,14 +4,23 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 
-/// The file format version this build reads and writes.
-pub const VERSION: u32 = 1;
+/// The file format version this build writes. Version 1 files (no content
+/// sets, no sequence numbers, no reset generation) are read too.
+pub const VERSION: u32 = 2;
+
+/// The oldest file format version this build reads.
+pub const OLDEST_VERSION: u32 = 1;
 
 /// Everything saved about one learner.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Progress {
     pub version: u32,
+    /// The reset generation: `progress --reset` raises it in the file, and
+    /// a record from an older generation never merges back into a newer one
+    /// (a tutorial left open across a reset does not bring the old work back).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub reset: u64,
     /// Where the learner was last, for "continue".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<Position>,
@@ -32,6 +41,7 @@ impl Default for Progress {
     fn default() -> Self {
         Progress {
             version: VERSION,
+            reset: 0,
             last: None,
             lessons: BTreeMap::new(),
             quizzes: BTreeMap::new(),
@@ -71,10 +81,19 @@ pub struct Position {
     /// Reveal step, from 1.
     #[serde(default = "one")]
     pub step: usize,
-    /// Milliseconds since the Unix epoch when it was recorded; the later one
-    /// wins a merge (a tie keeps the side merged into).
+    /// Milliseconds since the Unix epoch when it was recorded (a tie
+    /// breaker only: clocks can be wrong).
     #[serde(default)]
     pub at: u64,
+    /// The visit's sequence number in this file: each visit takes one more
+    /// than the newest it knows, so a later visit wins a merge whatever the
+    /// clock said (a timestamp in 2100 does not pin "continue" for ever).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub seq: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 fn one() -> usize {
@@ -93,6 +112,9 @@ pub struct LessonProgress {
     pub last_slide: Option<String>,
     #[serde(default)]
     pub at: u64,
+    /// Sequence number of the visit that set `last_slide` (see [`Position::seq`]).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub seq: u64,
 }
 
 /// One quiz's record.
@@ -108,8 +130,38 @@ impl QuizProgress {
     pub fn best_fraction(&self) -> Option<f64> {
         self.attempts
             .iter()
-            .map(|a| if a.max > 0.0 { a.score / a.max } else { 0.0 })
+            .map(|a| {
+                if a.max > 0.0 && a.score.is_finite() && a.max.is_finite() {
+                    (a.score / a.max).clamp(0.0, 1.0)
+                } else {
+                    0.0
+                }
+            })
             .fold(None, |best, f| Some(best.map_or(f, |b: f64| b.max(f))))
+    }
+
+    /// Sort the attempts by time and drop exact duplicates. The comparison
+    /// is total (scores compared by their bits), so even a NaN that slipped
+    /// in cannot make copies multiply on every merge.
+    fn normalise(&mut self) {
+        self.attempts.sort_by(|a, b| a.order(b));
+        self.attempts.dedup_by(|a, b| a.order(b).is_eq());
+    }
+}
+
+impl QuizAttempt {
+    /// A total order on attempts: equal exactly when every field is.
+    fn order(&self, other: &QuizAttempt) -> std::cmp::Ordering {
+        self.at
+            .cmp(&other.at)
+            .then(self.score.total_cmp(&other.score))
+            .then(self.max.total_cmp(&other.max))
+            .then_with(|| self.missed.cmp(&other.missed))
+    }
+
+    /// Are the numbers ones an attempt can have (finite, not negative)?
+    pub fn is_valid(&self) -> bool {
+        self.score.is_finite() && self.max.is_finite() && self.score >= 0.0 && self.max >= 0.0
     }
 }
 
@@ -128,16 +180,59 @@ pub struct QuizAttempt {
 impl Progress {
     /// Note that a slide was shown, and make it the current position.
     pub fn visit(&mut self, lesson: &str, slide: &str, step: usize, at: u64) {
+        let seq = self.next_seq();
         let lp = self.lessons.entry(lesson.to_string()).or_default();
         lp.seen.insert(slide.to_string());
         lp.last_slide = Some(slide.to_string());
         lp.at = at;
+        lp.seq = seq;
         self.last = Some(Position {
             lesson: lesson.to_string(),
             slide: slide.to_string(),
             step,
             at,
+            seq,
         });
+    }
+
+    /// One more than the newest visit this record knows.
+    fn next_seq(&self) -> u64 {
+        let newest = self.lessons.values().map(|l| l.seq);
+        newest
+            .chain(self.last.as_ref().map(|p| p.seq))
+            .max()
+            .unwrap_or(0)
+            .saturating_add(1)
+    }
+
+    /// Make a record read from a file safe to use: attempts with scores
+    /// that are not finite or are negative are dropped, duplicates removed.
+    /// Returns a note for the learner when something was changed.
+    pub fn repair(&mut self) -> Option<String> {
+        let mut dropped = 0usize;
+        let mut duplicates = 0usize;
+        for q in self.quizzes.values_mut() {
+            let before = q.attempts.len();
+            q.attempts.retain(QuizAttempt::is_valid);
+            dropped += before - q.attempts.len();
+            let before = q.attempts.len();
+            q.normalise();
+            duplicates += before - q.attempts.len();
+        }
+        let mut notes = Vec::new();
+        if dropped > 0 {
+            notes.push(format!(
+                "dropped {} with a score that is not a finite number",
+                crate::progress::plural(dropped, "quiz attempt", "quiz attempts")
+            ));
+        }
+        if duplicates > 0 {
+            notes.push(format!(
+                "dropped {}",
+                crate::progress::plural(duplicates, "duplicate attempt", "duplicate attempts")
+            ));
+        }
+        (!notes.is_empty()).then(|| notes.join("; "))
     }
 
     /// Record a quiz attempt.
@@ -176,31 +271,40 @@ impl Progress {
 
     /// Fold another copy into this one without losing anything either saw:
     /// slides seen are united, quiz attempts united, the later position wins.
+    ///
+    /// A record from an older reset generation is left out: after
+    /// `progress --reset`, the newer generation is all that counts.
     pub fn merge(&mut self, other: &Progress) {
+        if other.reset > self.reset {
+            *self = other.clone();
+            return;
+        }
+        if other.reset < self.reset {
+            return;
+        }
         if let Some(theirs) = &other.last
-            && self.last.as_ref().is_none_or(|ours| theirs.at > ours.at)
+            && self
+                .last
+                .as_ref()
+                .is_none_or(|ours| (theirs.seq, theirs.at) > (ours.seq, ours.at))
         {
             self.last = Some(theirs.clone());
         }
         for (id, theirs) in &other.lessons {
             let ours = self.lessons.entry(id.clone()).or_default();
             ours.seen.extend(theirs.seen.iter().cloned());
-            if theirs.at > ours.at || ours.last_slide.is_none() {
+            if (theirs.seq, theirs.at) > (ours.seq, ours.at) || ours.last_slide.is_none() {
                 if theirs.last_slide.is_some() {
                     ours.last_slide = theirs.last_slide.clone();
                 }
                 ours.at = ours.at.max(theirs.at);
+                ours.seq = ours.seq.max(theirs.seq);
             }
         }
         for (id, theirs) in &other.quizzes {
             let ours = self.quizzes.entry(id.clone()).or_default();
-            for a in &theirs.attempts {
-                if !ours.attempts.contains(a) {
-                    ours.attempts.push(a.clone());
-                }
-            }
-            ours.attempts
-                .sort_by(|a, b| a.at.cmp(&b.at).then(a.score.total_cmp(&b.score)));
+            ours.attempts.extend(theirs.attempts.iter().cloned());
+            ours.normalise();
         }
         for (id, theirs) in &other.challenges {
             match self.challenges.get_mut(id) {

@@ -3,6 +3,7 @@
 //! newest matters) and reports the merged result or a warning back.
 
 use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
 use super::model::Progress;
@@ -16,18 +17,26 @@ pub enum SaveReport {
     Saved(Progress),
     /// The write failed; the tutorial goes on and the message is shown.
     Failed(String),
+    /// Saved, with something the learner should know (sent after the
+    /// `Saved` it belongs to): the progress was reset by
+    /// `threadtutor progress --reset` while the tutorial was open.
+    Notice(String),
 }
 
 /// Handle to the saving thread.
 pub struct Saver {
     tx: Option<Sender<Progress>>,
     handle: Option<JoinHandle<()>>,
+    /// Why the newest save failed (None once one succeeds).
+    failed: Arc<Mutex<Option<String>>>,
 }
 
 impl Saver {
     /// Start the thread; `report` is called on the saver thread after each write.
     pub fn spawn(store: Store, report: impl Fn(SaveReport) + Send + 'static) -> Saver {
         let (tx, rx): (Sender<Progress>, Receiver<Progress>) = mpsc::channel();
+        let failed = Arc::new(Mutex::new(None));
+        let last_failure = Arc::clone(&failed);
         let handle = thread::Builder::new()
             .name("progress-saver".into())
             .spawn(move || {
@@ -36,9 +45,23 @@ impl Saver {
                     while let Ok(newer) = rx.try_recv() {
                         latest = newer;
                     }
-                    match store.save(&latest) {
-                        Ok(merged) => report(SaveReport::Saved(merged)),
-                        Err(e) => report(SaveReport::Failed(format!("progress not saved: {e}"))),
+                    let result = store.save(&latest);
+                    let failure = result.as_ref().err().map(|e| format!("progress not saved: {e}"));
+                    if let Ok(mut f) = last_failure.lock() {
+                        *f = failure.clone();
+                    }
+                    match result {
+                        Ok(merged) => {
+                            let was_reset = merged.reset > latest.reset;
+                            report(SaveReport::Saved(merged));
+                            if was_reset {
+                                report(SaveReport::Notice(
+                                    "progress was reset (threadtutor progress --reset); what this session saw before the reset was not kept"
+                                        .into(),
+                                ));
+                            }
+                        }
+                        Err(_) => report(SaveReport::Failed(failure.unwrap_or_default())),
                     }
                 }
             })
@@ -46,6 +69,7 @@ impl Saver {
         Saver {
             tx: Some(tx),
             handle,
+            failed,
         }
     }
 
@@ -56,9 +80,11 @@ impl Saver {
         }
     }
 
-    /// Write everything queued and stop the thread (at exit).
-    pub fn finish(mut self) {
+    /// Write everything queued and stop the thread (at exit). Returns why
+    /// the last save failed, if it did, for the caller to say.
+    pub fn finish(mut self) -> Option<String> {
         self.shutdown();
+        self.failed.lock().ok().and_then(|mut f| f.take())
     }
 
     fn shutdown(&mut self) {

@@ -185,10 +185,15 @@ fn expected(q: &Question) -> &'static str {
     }
 }
 
+/// The largest sheet file read.
+pub const MAX_SHEET_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Read and parse an answer sheet for `quiz`.
 pub fn load_sheet(path: &std::path::Path, quiz: &Quiz) -> Result<AnswerSheet, Vec<Diagnostic>> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
+    // Never more than the limit read, and never anything but a regular
+    // file (a FIFO would hang, /dev/zero would fill memory).
+    let bytes = crate::files::read_limited(path, MAX_SHEET_BYTES).map_err(|e| {
         vec![Diagnostic::file(
             &shown,
             format!("cannot read the file: {e}"),
@@ -449,9 +454,10 @@ fn points(n: f64) -> String {
 pub fn template(quiz: &Quiz, seed: u64) -> String {
     let mut out = String::new();
     out.push_str(&format!(
-        "# Answer sheet for \"{}\" ({} questions, {} in all).\n",
+        "# Answer sheet for \"{}\" ({} question{}, {} in all).\n",
         quiz.title(),
         quiz.questions.len(),
+        if quiz.questions.len() == 1 { "" } else { "s" },
         points(quiz.max_points())
     ));
     out.push_str("# Write your name and every answer, then grade the sheet with:\n");

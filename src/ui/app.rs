@@ -240,7 +240,7 @@ impl App {
                 self.progress.merge(&merged);
                 before != self.progress
             }
-            AppEvent::Saved(SaveReport::Failed(msg)) => {
+            AppEvent::Saved(SaveReport::Failed(msg) | SaveReport::Notice(msg)) => {
                 self.banner = Some(msg);
                 true
             }

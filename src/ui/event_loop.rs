@@ -8,6 +8,7 @@
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
@@ -109,6 +110,12 @@ fn run_with(
                 .into(),
         );
     }
+    if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
+        return Err(
+            "this terminal (TERM=dumb) cannot show the full-screen interface; try `threadtutor --plain` for the lessons as plain text"
+                .into(),
+        );
+    }
     let loaded = store.load();
     let theme = Theme::new(opts.theme, ColorDepth::from_env(opts.no_color));
     let mut app = App::new(Arc::new(content), theme, loaded.progress);
@@ -138,6 +145,7 @@ fn run_with(
     let highlighter = Highlighter::spawn(move |h| {
         hl_tx.send(AppEvent::Highlighted(h));
     });
+    let consent = Consent::new(&store);
     let save_tx = tx.clone();
     let saver = Saver::spawn(store, move |r: SaveReport| {
         save_tx.send(AppEvent::Saved(r));
@@ -157,21 +165,69 @@ fn run_with(
         pending_save: None,
         save_due: Instant::now(),
         presenter,
+        consent,
         _watcher: watcher,
         exercise_watch: None,
         exercise_check: None,
     };
 
     let result = drawn.and_then(|_| event_loop(&mut tui, &mut app, &mut inbox, &mut workers));
+    // From here a second Ctrl-C or SIGTERM ends the process at once.
+    LEAVING.store(true, Ordering::SeqCst);
     terminal::restore();
-    // Write the last position before anything that could wait.
+    // Write the last position before anything that could wait (the save
+    // itself waits at most `store::LOCK_WAIT` for another process's lock).
     workers.pending_save = None;
     workers.saver.save(&app.progress);
-    workers.saver.finish();
+    let save_failed = workers.saver.finish();
     if let Some(run) = workers.run.take() {
         run.stop_and_wait();
     }
+    // The learner is told on the way out when the last save failed (e.g.
+    // another process held the lock): the screen is restored by now.
+    if let Some(why) = save_failed {
+        eprintln!("threadtutor: {}", crate::content::sanitize::inert(&why));
+    }
     result.map_err(|e| format!("terminal error: {e}"))
+}
+
+/// Set once the main loop has ended: a signal then ends the process.
+static LEAVING: AtomicBool = AtomicBool::new(false);
+
+/// What a job-control event asks of the loop.
+enum Job {
+    /// Ctrl-Z or SIGTSTP: stop until continued.
+    Suspend,
+    /// SIGCONT (after a stop from outside): full-screen mode again, redrawn.
+    Resume,
+}
+
+fn job_control(ev: &AppEvent) -> Option<Job> {
+    use crossterm::event::{Event, KeyCode, KeyEventKind, KeyModifiers};
+    use signal_hook::consts::{SIGCONT, SIGTSTP};
+    match ev {
+        AppEvent::Input(Event::Key(k))
+            if k.code == KeyCode::Char('z')
+                && k.modifiers.contains(KeyModifiers::CONTROL)
+                && k.kind != KeyEventKind::Release =>
+        {
+            Some(Job::Suspend)
+        }
+        AppEvent::Signal(SIGTSTP) => Some(Job::Suspend),
+        AppEvent::Signal(SIGCONT) => Some(Job::Resume),
+        _ => None,
+    }
+}
+
+/// Hand `ev` to the app, unless it is job control, which the loop does
+/// itself. Returns whether a frame must be drawn.
+fn update(tui: &mut Tui, app: &mut App, ev: AppEvent) -> io::Result<bool> {
+    match job_control(&ev) {
+        Some(Job::Suspend) => terminal::suspend(tui)?,
+        Some(Job::Resume) => terminal::resume(tui)?,
+        None => return Ok(app.update(ev)),
+    }
+    Ok(true)
 }
 
 /// The background workers the loop hands effects to.
@@ -186,12 +242,52 @@ struct Workers {
     save_due: Instant,
     /// Present mode's speaker-notes socket.
     presenter: Option<Presenter>,
+    /// Whether code from this content set may run.
+    consent: Consent,
     /// `--watch`: kept alive while the loop runs.
     _watcher: Option<notify::RecommendedWatcher>,
     /// The exercise folder being watched, and its watcher.
     exercise_watch: Option<(PathBuf, notify::RecommendedWatcher)>,
     /// Stops the exercise check under way when a newer one starts.
     exercise_check: Option<Arc<std::sync::atomic::AtomicBool>>,
+}
+
+/// Running code from a `--content` folder asks first, once per folder.
+struct Consent {
+    /// The data folder and the content set's key; None: built-in lessons.
+    gate: Option<(PathBuf, String)>,
+    /// The question was put this session (the next `r` answers yes).
+    asked: bool,
+}
+
+impl Consent {
+    fn new(store: &Store) -> Consent {
+        let gate = store
+            .set()
+            .map(|key| (store.dir().to_path_buf(), key.to_string()))
+            .filter(|(dir, key)| !crate::progress::trust::is_trusted(dir, key));
+        Consent { gate, asked: false }
+    }
+
+    /// None: run. Some(lines): do not run; the lines ask.
+    fn ask(&mut self) -> Option<Vec<String>> {
+        let (dir, key) = self.gate.as_ref()?;
+        if !self.asked {
+            self.asked = true;
+            return Some(vec![
+                format!(
+                    "Not run: this code is from {} (--content), not from threadtutor.",
+                    crate::content::sanitize::inert(key)
+                ),
+                "Running it runs python3 as you, with access to your files.".into(),
+                "Press r again to run it (asked once per content folder).".into(),
+            ]);
+        }
+        // The learner said yes; remembering it is a convenience.
+        let _ = crate::progress::trust::trust(dir, key);
+        self.gate = None;
+        None
+    }
 }
 
 /// How long a progress change may wait before it is written.
@@ -235,6 +331,23 @@ fn event_loop(
                 Effect::StartRun { id, source } => {
                     if let Some(old) = workers.run.take() {
                         old.stop();
+                    }
+                    if let Some(lines) = workers.consent.ask() {
+                        // The question, in the run's own panel.
+                        for line in lines {
+                            app.update(AppEvent::Run {
+                                id,
+                                event: runner::RunEvent::Stderr(line),
+                            });
+                        }
+                        app.update(AppEvent::Run {
+                            id,
+                            event: runner::RunEvent::NotStarted(
+                                "not run yet: press r to run it".into(),
+                            ),
+                        });
+                        draw(tui, app)?;
+                        continue;
                     }
                     let tx = workers.events.clone();
                     workers.run = Some(runner::start(
@@ -329,7 +442,7 @@ fn event_loop(
         if panic_on_key && matches!(first, AppEvent::Input(crossterm::event::Event::Key(_))) {
             panic!("test panic requested by {TEST_PANIC_ENV}");
         }
-        let mut dirty = app.update(first);
+        let mut dirty = update(tui, app, first)?;
         if last_tick.elapsed() >= tick {
             last_tick = Instant::now();
             dirty |= app.update(AppEvent::Tick);
@@ -342,7 +455,7 @@ fn event_loop(
             let Some(more) = inbox.try_message() else {
                 break;
             };
-            dirty |= app.update(more);
+            dirty |= update(tui, app, more)?;
         }
         if dirty && !app.quit {
             draw(tui, app)?;
@@ -382,26 +495,49 @@ fn watch(dir: &Path, tx: Post) -> notify::Result<notify::RecommendedWatcher> {
     Ok(watcher)
 }
 
+/// Signals come to the loop as events: SIGTERM, SIGHUP and SIGINT quit
+/// (saving progress), SIGTSTP suspends, SIGCONT redraws. Once the loop has
+/// ended, SIGTERM, SIGHUP or SIGINT ends the process at once (the terminal
+/// is restored first), so a quit that waits can always be cut short.
 fn spawn_signals(tx: Post) {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) else {
+    use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP};
+    let Ok(mut signals) =
+        signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGTSTP, SIGCONT])
+    else {
         return;
     };
     let _ = thread::Builder::new()
         .name("signals".into())
         .spawn(move || {
             for sig in signals.forever() {
-                if !tx.send(AppEvent::Signal(sig)) {
-                    break;
+                let stop = sig == SIGTERM || sig == SIGHUP || sig == SIGINT;
+                if LEAVING.load(Ordering::SeqCst) {
+                    if stop {
+                        terminal::restore();
+                        std::process::exit(128 + sig);
+                    }
+                    if sig == SIGTSTP {
+                        let _ = signal_hook::low_level::emulate_default_handler(sig);
+                    }
+                    continue;
+                }
+                // The loop may have ended between the check and the send.
+                if !tx.send(AppEvent::Signal(sig)) && stop {
+                    terminal::restore();
+                    std::process::exit(128 + sig);
                 }
             }
         });
 }
 
-/// Draw the app's current frame.
+/// Draw the app's current frame (in ASCII under a locale that is not UTF-8).
 fn draw(tui: &mut Tui, app: &mut App) -> io::Result<()> {
+    let ascii = ascii_only();
     tui.draw(|f| {
         view::draw(f, app);
+        if ascii {
+            super::ascii::asciify(f.buffer_mut());
+        }
         app.cursor
     })
 }
@@ -530,4 +666,10 @@ fn edit(tui: &mut Tui, app: &mut App, file: &Path) -> io::Result<()> {
         app.status = Some(format!("cannot start the editor: {e}"));
     }
     Ok(())
+}
+
+/// Does the locale say the terminal takes something other than UTF-8?
+fn ascii_only() -> bool {
+    static ASCII: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ASCII.get_or_init(|| super::ascii::locale_is_ascii(|k| std::env::var(k).ok()))
 }

@@ -6,6 +6,7 @@
 //! ties input, background work and drawing together.
 
 pub mod app;
+pub mod ascii;
 pub mod challenge;
 pub mod code_run;
 pub mod demo;

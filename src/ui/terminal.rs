@@ -107,6 +107,39 @@ pub fn restore() {
     }
 }
 
+/// Stop the process the way a good terminal program does on Ctrl-Z or
+/// `kill -TSTP`: leave raw mode and the alternate screen, stop (as SIGTSTP's
+/// default action would); when continued (`fg`), enter full-screen mode
+/// again and make the next frame redraw every cell.
+pub fn suspend<W: Write>(tui: &mut Tui<W>) -> io::Result<()> {
+    restore();
+    signal_hook::low_level::emulate_default_handler(signal_hook::consts::SIGTSTP)?;
+    resume(tui)
+}
+
+/// Enter full-screen mode again after the process was stopped and
+/// continued (by [`suspend`], or by SIGSTOP and SIGCONT from outside: the
+/// shell may have put the terminal back in cooked mode meanwhile); the next
+/// frame is drawn whole.
+pub fn resume<W: Write>(tui: &mut Tui<W>) -> io::Result<()> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste,
+        cursor::Hide,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )?;
+    // Both buffers blank (the screen is): the next frame sends every cell
+    // that is not blank. (`Terminal::clear` would ask the terminal for the
+    // cursor's position, and the answer would go to the input thread.)
+    tui.term.swap_buffers();
+    tui.term.swap_buffers();
+    Ok(())
+}
+
 /// Is the terminal in full-screen mode now?
 pub fn is_active() -> bool {
     ACTIVE.load(Ordering::SeqCst)

@@ -181,7 +181,9 @@ fn progress_reports_and_resets() {
     assert!(stdout(&o).contains("nothing recorded yet"));
     let mut prog = threadtutor::progress::Progress::default();
     prog.visit("basics", "generic-threads", 1, 1);
+    // Progress is kept per content set: this is the fixture folder's.
     threadtutor::progress::Store::new(data.path())
+        .for_source(&threadtutor::content::Source::Dir(fixture_dir()))
         .save(&prog)
         .unwrap();
     let f = fixture();

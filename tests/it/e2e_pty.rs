@@ -148,6 +148,10 @@ mod libc_sig {
 
 /// The fixture's slide with runnable code, opened in a fresh tutorial.
 fn run_it_slide(data: &std::path::Path, env: &[(&str, &str)]) -> Pty {
+    // The learner already agreed to run this folder's code (the question
+    // itself: hardening::code_from_elsewhere_asks_once_before_running).
+    let key = threadtutor::progress::set_key(&threadtutor::content::Source::Dir(fixture_dir()));
+    threadtutor::progress::trust::trust(data, &key.unwrap()).unwrap();
     let a = content_args();
     let mut pty = Pty::spawn_env(&args(&a), data, 90, 30, env);
     pty.wait_for("Locks");

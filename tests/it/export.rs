@@ -22,10 +22,11 @@ fn export(dir: &Path, format: &str, answers: bool) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let file = if format == "html" {
-        "threadtutor-handout.html"
-    } else {
-        "threadtutor-handout.md"
+    let file = match (format == "html", answers) {
+        (true, false) => "threadtutor-handout.html",
+        (false, false) => "threadtutor-handout.md",
+        (true, true) => "threadtutor-handout-answers.html",
+        (false, true) => "threadtutor-handout-answers.md",
     };
     std::fs::read_to_string(dir.join(file)).unwrap()
 }

@@ -28,6 +28,7 @@ mod grading_meaning;
 mod hardening;
 mod highlight_strings;
 mod home_screen;
+mod hostile_text;
 mod hot_reload;
 mod keys;
 mod lesson_coverage;

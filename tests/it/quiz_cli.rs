@@ -417,7 +417,7 @@ fn quiz_command_edges() {
     assert_eq!((code, out.as_str()), (Some(1), ""));
     assert_eq!(
         err,
-        "unknown quiz `pop-quiz-9` (known: pop-quiz-1, pop-quiz-2, pop-quiz-3); a quiz file's path must end in .toml\n"
+        "threadtutor: unknown quiz `pop-quiz-9` (known: pop-quiz-1, pop-quiz-2, pop-quiz-3); a quiz file's path must end in .toml\n"
     );
     let (code, _, err) = quiz(&quiz_args("nowhere/quiz.toml"), &qs);
     assert_eq!(code, Some(1));
@@ -481,7 +481,7 @@ fn a_student_in_two_sheets_gets_a_warning_not_a_failure() {
     assert_eq!(
         err,
         format!(
-            "warning: student `Sam` is in both {} and {}\n",
+            "threadtutor: warning: student `Sam` is in both {} and {}\n",
             a.display(),
             b.display()
         )

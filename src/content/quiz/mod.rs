@@ -19,10 +19,15 @@ use std::path::Path;
 
 use super::diagnostic::{Diagnostic, decode_utf8};
 
+/// The largest quiz file read.
+pub const MAX_QUIZ_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Read and parse a quiz file; its id is the file stem.
 pub fn load_quiz_file(path: &Path) -> Result<Quiz, Vec<Diagnostic>> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| {
+    // Never more than the limit read, and never anything but a regular
+    // file (a FIFO would hang, /dev/zero would fill memory).
+    let bytes = crate::files::read_limited(path, MAX_QUIZ_BYTES).map_err(|e| {
         vec![Diagnostic::file(
             &shown,
             format!("cannot read the file: {e}"),

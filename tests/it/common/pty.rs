@@ -47,6 +47,10 @@ impl Pty {
         cmd.args(args);
         cmd.env("THREADTUTOR_DATA_DIR", data_dir);
         cmd.env("TERM", "xterm-256color");
+        // The screens are drawn in UTF-8 unless a test asks for another locale.
+        cmd.env("LANG", "C.UTF-8");
+        cmd.env_remove("LC_ALL");
+        cmd.env_remove("LC_CTYPE");
         cmd.env_remove("NO_COLOR");
         for (k, v) in env {
             cmd.env(k, v);
