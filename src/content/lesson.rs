@@ -63,6 +63,33 @@ pub struct Block {
     pub kind: BlockKind,
 }
 
+impl Block {
+    /// Visit every block in `blocks`, depth first, nested ones (inside
+    /// columns) after their parent: the one place that knows how blocks nest.
+    pub fn walk<'a>(blocks: &'a [Block], f: &mut dyn FnMut(&'a Block)) {
+        for b in blocks {
+            f(b);
+            if let BlockKind::Columns(cols) = &b.kind {
+                for c in cols {
+                    Block::walk(&c.blocks, f);
+                }
+            }
+        }
+    }
+
+    /// [`Block::walk`], for changing the blocks.
+    pub fn walk_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Block)) {
+        for b in blocks {
+            f(b);
+            if let BlockKind::Columns(cols) = &mut b.kind {
+                for c in cols {
+                    Block::walk_mut(&mut c.blocks, f);
+                }
+            }
+        }
+    }
+}
+
 /// What a block holds.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BlockKind {
@@ -92,6 +119,18 @@ pub enum BlockKind {
     Quiz {
         quiz: String,
         questions: Vec<String>,
+    },
+    /// A link to a challenge level (`challenges/*.toml`); its title is
+    /// filled in when the content is loaded.
+    Challenge {
+        id: String,
+        title: String,
+    },
+    /// A link to an exercise (`exercises/*.toml`); its title is filled in
+    /// when the content is loaded.
+    Exercise {
+        id: String,
+        title: String,
     },
 }
 

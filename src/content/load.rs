@@ -273,6 +273,13 @@ pub fn load(source: &Source) -> Result<Content, Vec<Diagnostic>> {
         .filter_map(|f| decode(f, &mut diags))
         .collect();
     let exercises = super::exercise::load_exercises(exercise_texts, &lessons, &mut diags);
+    link_levels(
+        &mut lessons,
+        &lesson_texts,
+        &challenges,
+        &exercises,
+        &mut diags,
+    );
     if diags.is_empty() {
         Ok(Content {
             lessons,
@@ -285,6 +292,59 @@ pub fn load(source: &Source) -> Result<Content, Vec<Diagnostic>> {
         diags.sort();
         diags.dedup();
         Err(diags)
+    }
+}
+
+/// Give each challenge and exercise link its title, and report links to
+/// levels or exercises that do not exist (at the id, with the nearest one).
+fn link_levels(
+    lessons: &mut [Lesson],
+    texts: &[(String, LessonSpans)],
+    challenges: &[super::challenge::Challenge],
+    exercises: &[super::exercise::Exercise],
+    diags: &mut Vec<Diagnostic>,
+) {
+    for (lesson, (text, spans)) in lessons.iter_mut().zip(texts) {
+        for (at, which, id) in &spans.link_refs {
+            let known: Vec<&str> = match *which {
+                "challenge" => challenges.iter().map(|c| c.id.as_str()).collect(),
+                _ => exercises.iter().map(|e| e.id.as_str()).collect(),
+            };
+            if !known.contains(&id.as_str()) {
+                diags.push(Diagnostic::at(
+                    &lesson.path,
+                    text,
+                    *at,
+                    format!(
+                        "unknown {which} `{id}`{}",
+                        did_you_mean(id, known.iter().copied())
+                    ),
+                ));
+            }
+        }
+        for slide in &mut lesson.slides {
+            Block::walk_mut(&mut slide.blocks, &mut |b| match &mut b.kind {
+                BlockKind::Challenge { id, title } => {
+                    if let Some(c) = challenges.iter().find(|c| &c.id == id) {
+                        *title = c.title.clone();
+                    }
+                }
+                BlockKind::Exercise { id, title } => {
+                    if let Some(e) = exercises.iter().find(|e| &e.id == id) {
+                        *title = e.title.clone();
+                    }
+                }
+                BlockKind::Paragraph(_)
+                | BlockKind::Bullets(_)
+                | BlockKind::Code(_)
+                | BlockKind::Columns(_)
+                | BlockKind::Callout(_)
+                | BlockKind::Diagram { .. }
+                | BlockKind::Quote { .. }
+                | BlockKind::Demo { .. }
+                | BlockKind::Quiz { .. } => {}
+            });
+        }
     }
 }
 

@@ -137,6 +137,7 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<(Lesson, LessonSpans), Vec
     let mut spans = LessonSpans {
         id: raw.id.span().start,
         quiz_refs: Vec::new(),
+        link_refs: Vec::new(),
     };
     check_id(&mut cx, &raw.id, "lesson id");
     nonempty(&mut cx, &raw.title, "lesson title");
@@ -231,6 +232,8 @@ pub struct LessonSpans {
     pub id: usize,
     /// Each quiz link: (offset, quiz id, question id or None for the quiz itself).
     pub quiz_refs: Vec<(usize, String, Option<String>)>,
+    /// Each challenge or exercise link: (offset, block type, id).
+    pub link_refs: Vec<(usize, &'static str, String)>,
 }
 
 fn check_id(cx: &mut Ctx, id: &Spanned<String>, what: &str) {
@@ -285,11 +288,14 @@ fn allowed_keys(kind: &str) -> Option<&'static [&'static str]> {
         "quote" => &["text", "by"],
         "demo" => &["id", "caption"],
         "quiz" => &["quiz", "questions"],
+        "challenge" => &["id"],
+        "exercise" => &["id"],
         _ => return None,
     })
 }
 
-const BLOCK_TYPES: &str = "paragraph, bullets, code, columns, callout, diagram, quote, demo, quiz";
+const BLOCK_TYPES: &str =
+    "paragraph, bullets, code, columns, callout, diagram, quote, demo, quiz, challenge, exercise";
 
 fn build_block(cx: &mut Ctx, rb: RawBlock, spans: &mut LessonSpans) -> Option<Block> {
     let kind = rb.kind.get_ref().clone();
@@ -470,6 +476,28 @@ fn build_block(cx: &mut Ctx, rb: RawBlock, spans: &mut LessonSpans) -> Option<Bl
                 }
             }
             quiz.map(|quiz| BlockKind::Quiz { quiz, questions })
+        }
+        "challenge" | "exercise" => {
+            let which: &'static str = if kind == "challenge" {
+                "challenge"
+            } else {
+                "exercise"
+            };
+            if let Some(id) = &rb.id {
+                spans
+                    .link_refs
+                    .push((id.span().start, which, id.get_ref().clone()));
+            }
+            need(cx, rb.id, "id").map(|id| match which {
+                "challenge" => BlockKind::Challenge {
+                    id,
+                    title: String::new(),
+                },
+                _ => BlockKind::Exercise {
+                    id,
+                    title: String::new(),
+                },
+            })
         }
         _ => unreachable!("allowed_keys knows every type"),
     };

@@ -147,6 +147,18 @@ fn block(out: &mut String, b: &Block, indent: usize) {
                 "{pad}Check yourself: quiz `{quiz}`{which} (take it: threadtutor quiz {quiz})\n"
             );
         }
+        BlockKind::Challenge { id, title } => {
+            let _ = writeln!(
+                out,
+                "{pad}Challenge: {title} (be the scheduler: threadtutor challenge {id})\n"
+            );
+        }
+        BlockKind::Exercise { id, title } => {
+            let _ = writeln!(
+                out,
+                "{pad}Exercise: {title} (threadtutor exercise watch, or exercise check {id} --file {id}.py)\n"
+            );
+        }
     }
 }
 

@@ -331,6 +331,22 @@ fn block(o: &mut String, b: &Block, engine: &Engine) {
                 escape(quiz)
             );
         }
+        BlockKind::Challenge { id, title } => {
+            let _ = writeln!(
+                o,
+                "<p class=\"caption\">Challenge: {} — play it with <code>threadtutor</code> (or <code>threadtutor challenge {}</code>).</p>",
+                escape(title),
+                escape(id)
+            );
+        }
+        BlockKind::Exercise { id, title } => {
+            let _ = writeln!(
+                o,
+                "<p class=\"caption\">Exercise: {} — <code>threadtutor exercise init</code> writes <code>{}.py</code>; <code>threadtutor exercise watch</code> checks it.</p>",
+                escape(title),
+                escape(id)
+            );
+        }
     }
 }
 

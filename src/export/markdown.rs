@@ -247,6 +247,22 @@ fn block(out: &mut String, b: &Block) {
                 "*Check yourself: quiz `{quiz}` (at the end of this handout).*\n"
             );
         }
+        BlockKind::Challenge { id, title } => {
+            let _ = writeln!(
+                out,
+                "*Challenge: {} (`threadtutor challenge {}`).*\n",
+                safe(title),
+                safe(id)
+            );
+        }
+        BlockKind::Exercise { id, title } => {
+            let _ = writeln!(
+                out,
+                "*Exercise: {} (`threadtutor exercise init` writes `{}.py`).*\n",
+                safe(title),
+                safe(id)
+            );
+        }
     }
 }
 

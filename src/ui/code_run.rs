@@ -32,7 +32,7 @@ impl App {
             .into_iter()
             .filter_map(|l| match l {
                 Link::Run(code) => Some(code),
-                Link::Demo(_) | Link::Quiz { .. } => None,
+                Link::Demo(_) | Link::Quiz { .. } | Link::Challenge(_) | Link::Exercise(_) => None,
             })
             .collect();
         if runnable.is_empty() {

@@ -25,6 +25,10 @@ pub enum Link {
     },
     /// A runnable code block.
     Run(Code),
+    /// A challenge level (by id).
+    Challenge(String),
+    /// An exercise (by id).
+    Exercise(String),
 }
 
 /// A laid-out slide.
@@ -192,6 +196,26 @@ fn block(out: &mut Laid, b: &Block, step: usize, width: usize, theme: &Theme, hl
             out.lines
                 .extend(wrap(&spans, width, vec![], vec![Span::raw("  ")]));
             out.links.push(Link::Demo(id.clone()));
+        }
+        BlockKind::Challenge { id, title } => {
+            let spans = vec![
+                Span::styled("⚑ Challenge: be the scheduler · ", theme.key),
+                Span::styled(inert(title).into_owned(), theme.link),
+                Span::styled("  [Enter]", theme.dim),
+            ];
+            out.lines
+                .extend(wrap(&spans, width, vec![], vec![Span::raw("  ")]));
+            out.links.push(Link::Challenge(id.clone()));
+        }
+        BlockKind::Exercise { id, title } => {
+            let spans = vec![
+                Span::styled("✎ Exercise: fix the code · ", theme.key),
+                Span::styled(inert(title).into_owned(), theme.link),
+                Span::styled("  [Enter]", theme.dim),
+            ];
+            out.lines
+                .extend(wrap(&spans, width, vec![], vec![Span::raw("  ")]));
+            out.links.push(Link::Exercise(id.clone()));
         }
         BlockKind::Quiz { quiz, questions } => {
             let which = match questions.len() {

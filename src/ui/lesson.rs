@@ -183,6 +183,8 @@ impl LessonState {
                 questions,
                 back,
             },
+            Some(Link::Challenge(id)) => Cmd::OpenChallenge { id, back },
+            Some(Link::Exercise(id)) => Cmd::OpenExercises { id: Some(id), back },
             Some(Link::Run(_)) | None => Cmd::Say("Nothing to open on this slide.".into()),
         }
     }
@@ -287,6 +289,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
     // The slide's own actions show only when it has them.
     let demo = laid.links.iter().any(|l| matches!(l, Link::Demo(_)));
     let quiz = laid.links.iter().any(|l| matches!(l, Link::Quiz { .. }));
+    let level = laid.links.iter().any(|l| matches!(l, Link::Challenge(_)));
+    let exercise = laid.links.iter().any(|l| matches!(l, Link::Exercise(_)));
     let run = laid.links.iter().any(|l| matches!(l, Link::Run(_)));
     let items = keys::footer(
         Context::Lesson,
@@ -294,6 +298,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &mut LessonState) {
         &|action, item| match action {
             LessonAction::Open if demo => Some(item.word("demo")),
             LessonAction::Open if quiz => Some(item.word("quiz")),
+            LessonAction::Open if level => Some(item.word("challenge")),
+            LessonAction::Open if exercise => Some(item.word("exercise")),
             LessonAction::Open => None,
             LessonAction::Run if run => Some(item),
             LessonAction::Run => None,

@@ -147,6 +147,14 @@ pub fn slide_text(slide: &Slide) -> String {
                     }
                 }
                 BlockKind::Quiz { .. } => out.push_str("Check yourself: a short quiz"),
+                BlockKind::Challenge { title, .. } => {
+                    out.push_str("Challenge: ");
+                    out.push_str(title);
+                }
+                BlockKind::Exercise { title, .. } => {
+                    out.push_str("Exercise: ");
+                    out.push_str(title);
+                }
             }
             out.push('\n');
         }

@@ -51,25 +51,14 @@ impl App {
 
     /// Ask for every code block of a lesson to be highlighted, once.
     pub(super) fn prefetch_highlights(&mut self, lesson: usize) {
-        fn codes<'a>(blocks: &'a [crate::content::Block], out: &mut Vec<&'a Code>) {
-            for b in blocks {
-                match &b.kind {
-                    BlockKind::Code(c) => out.push(c),
-                    BlockKind::Columns(cols) => cols.iter().for_each(|c| codes(&c.blocks, out)),
-                    BlockKind::Paragraph(_)
-                    | BlockKind::Bullets(_)
-                    | BlockKind::Callout(_)
-                    | BlockKind::Diagram { .. }
-                    | BlockKind::Quote { .. }
-                    | BlockKind::Demo { .. }
-                    | BlockKind::Quiz { .. } => {}
-                }
-            }
-        }
         let content = Arc::clone(&self.content);
-        let mut all = Vec::new();
+        let mut all: Vec<&Code> = Vec::new();
         for slide in &content.lessons[lesson].slides {
-            codes(&slide.blocks, &mut all);
+            crate::content::Block::walk(&slide.blocks, &mut |b| {
+                if let BlockKind::Code(c) = &b.kind {
+                    all.push(c);
+                }
+            });
         }
         for code in all {
             let key = highlight::key(&code.language, &code.source, self.theme.syntax_theme);

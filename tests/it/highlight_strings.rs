@@ -98,7 +98,9 @@ fn collect(blocks: &[Block], name: &str, out: &mut Vec<Shipped>) {
             | BlockKind::Diagram { .. }
             | BlockKind::Quote { .. }
             | BlockKind::Demo { .. }
-            | BlockKind::Quiz { .. } => {}
+            | BlockKind::Quiz { .. }
+            | BlockKind::Challenge { .. }
+            | BlockKind::Exercise { .. } => {}
         }
     }
 }

@@ -66,6 +66,37 @@ fn hostile_content() -> tempfile::TempDir {
             .unwrap();
         }
     }
+    // Challenge levels and exercises: their prose (code, schedules and
+    // checks are left as they are, so each level still wins and each
+    // solution still passes).
+    for (sub, prose) in [
+        (
+            "challenges",
+            &["title", "briefing", "hints", "explanation"][..],
+        ),
+        ("exercises", &["title", "instructions", "hints"][..]),
+    ] {
+        fs::create_dir_all(dir.path().join(sub)).unwrap();
+        for e in fs::read_dir(root.join(sub)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_none_or(|x| x != "toml") {
+                continue;
+            }
+            let mut t: toml::Table = toml::from_str(&fs::read_to_string(&p).unwrap()).unwrap();
+            // Slide ids come from the slide titles poisoned above.
+            t.remove("slide");
+            for key in prose {
+                if let Some(v) = t.get_mut(*key) {
+                    poison(v, key);
+                }
+            }
+            fs::write(
+                dir.path().join(sub).join(p.file_name().unwrap()),
+                toml::to_string(&t).unwrap(),
+            )
+            .unwrap();
+        }
+    }
     if root.join("examples").exists() {
         copy_dir(&root.join("examples"), &dir.path().join("examples"));
     }

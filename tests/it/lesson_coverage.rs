@@ -151,6 +151,10 @@ fn block_text(block: &Block, out: &mut String) {
             out.push_str(quiz);
             out.push_str(&questions.join(" "));
         }
+        BlockKind::Challenge { id, title } | BlockKind::Exercise { id, title } => {
+            out.push_str(id);
+            out.push_str(title);
+        }
     }
     out.push('\n');
 }

@@ -81,7 +81,7 @@ fn blocks_text(blocks: &[Block], modern_only: bool, out: &mut String) {
                 put(by.as_deref().unwrap_or(""));
             }
             BlockKind::Demo { caption, .. } => put(caption.as_deref().unwrap_or("")),
-            BlockKind::Quiz { .. } => {}
+            BlockKind::Quiz { .. } | BlockKind::Challenge { .. } | BlockKind::Exercise { .. } => {}
         }
     }
     for m in modern {
