@@ -155,7 +155,7 @@ fn unknown_block_type_and_language() {
             "[[slides]]\ntitle = \"T\"\n[[slides.blocks]]\ntype = \"video\"\n"
         )),
         [
-            "lessons/a.toml:8:8: unknown block type `video` (expected one of: paragraph, bullets, code, columns, callout, diagram, quote, demo, quiz)"
+            "lessons/a.toml:8:8: unknown block type `video` (expected one of: paragraph, bullets, code, columns, callout, diagram, quote, demo, quiz, challenge, exercise)"
         ]
     );
     assert_eq!(
@@ -310,4 +310,55 @@ mod fuzz {
             let _ = threadtutor::content::parse::parse_lesson("x.toml", &text);
         }
     }
+}
+
+#[test]
+fn challenge_and_exercise_links_name_levels_and_exercises_that_exist() {
+    // No levels or exercises in this folder: both links are reported at
+    // their id.
+    assert_eq!(
+        check(&lesson(
+            "[[slides]]\ntitle = \"T\"\n[[slides.blocks]]\ntype = \"challenge\"\nid = \"simple-countr\"\n[[slides.blocks]]\ntype = \"exercise\"\nid = \"counter-race\"\n"
+        )),
+        [
+            "lessons/a.toml:9:6: unknown challenge `simple-countr`",
+            "lessons/a.toml:12:6: unknown exercise `counter-race`"
+        ]
+    );
+    // With the level there, a misspelt id gets the nearest one, and a
+    // right one loads with the level's title.
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    fs::create_dir_all(dir.path().join("challenges")).unwrap();
+    let level = fs::read_to_string(root.join("challenges/02-simple-counter.toml")).unwrap();
+    // The level names its own lesson and slide: a lesson of that id here.
+    let level = level
+        .lines()
+        .filter(|l| !l.starts_with("slide = ") && !l.starts_with("lesson = "))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replacen("title = ", "lesson = \"basics\"\ntitle = ", 1);
+    fs::write(dir.path().join("challenges/c.toml"), level).unwrap();
+    write_lesson(
+        dir.path(),
+        "a.toml",
+        b"id = \"basics\"\ntitle = \"B\"\npart = \"P\"\nsummary = \"s\"\n\n[[slides]]\ntitle = \"T\"\n[[slides.blocks]]\ntype = \"challenge\"\nid = \"simple-countr\"\n",
+    );
+    assert_eq!(
+        messages(dir.path()),
+        ["lessons/a.toml:10:6: unknown challenge `simple-countr`; did you mean `simple-counter`?"]
+    );
+    write_lesson(
+        dir.path(),
+        "a.toml",
+        b"id = \"basics\"\ntitle = \"B\"\npart = \"P\"\nsummary = \"s\"\n\n[[slides]]\ntitle = \"T\"\n[[slides.blocks]]\ntype = \"challenge\"\nid = \"simple-counter\"\n",
+    );
+    let content = load(&Source::Dir(dir.path().to_path_buf())).expect("loads");
+    assert_eq!(
+        content.lessons[0].slides[0].blocks[0].kind,
+        threadtutor::content::BlockKind::Challenge {
+            id: "simple-counter".into(),
+            title: "Simple Counter".into()
+        }
+    );
 }

@@ -103,7 +103,7 @@ fn help_overlay() {
     }
     let end = screen(&mut app, 80, 26);
     assert!(
-        end.contains("narrow the results") && !end.contains("↓ more"),
+        end.contains("from the list: to the exercise") && !end.contains("↓ more"),
         "{end}"
     );
     press(&mut app, KeyCode::Char('x'));
