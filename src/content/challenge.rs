@@ -670,19 +670,8 @@ pub fn load_all(
 /// Load one level file from disk as a draft (for `challenge PATH`).
 pub fn load_challenge_file(path: &std::path::Path) -> Result<Challenge, Vec<Diagnostic>> {
     let shown = path.display().to_string();
-    let meta = std::fs::metadata(path)
-        .map_err(|e| vec![Diagnostic::file(&shown, format!("cannot read file: {e}"))])?;
-    if meta.len() > super::load::MAX_FILE_BYTES as u64 {
-        return Err(vec![Diagnostic::file(
-            &shown,
-            format!(
-                "file is {} bytes; the limit is {}",
-                meta.len(),
-                super::load::MAX_FILE_BYTES
-            ),
-        )]);
-    }
-    let bytes = std::fs::read(path)
+    // Regular files only (a FIFO would hang the read), never past the limit.
+    let bytes = crate::files::read_limited(path, super::load::MAX_FILE_BYTES as u64)
         .map_err(|e| vec![Diagnostic::file(&shown, format!("cannot read file: {e}"))])?;
     let text = super::diagnostic::decode_utf8(&shown, bytes).map_err(|d| vec![d])?;
     parse_challenge(&shown, &text, true)

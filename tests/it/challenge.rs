@@ -593,19 +593,28 @@ for setup, threads, after in json.load(sys.stdin):
     results = []
     with contextlib.redirect_stdout(buf):
         exec(setup, g)
+        # Each in its own thread (owners matter), one after another. All
+        # are started first, each waiting for its turn: a thread started
+        # after another ended could get the same ident, and an RLock
+        # would take it for its owner.
+        runs = []
         for code in threads:
             body = ''.join('    ' + l + '\n' for l in code.splitlines())
             exec('def _t():\n    pass\n' + body, g)
             res = []
-            def run(f=g['_t'], res=res):
+            go = threading.Event()
+            def run(f=g['_t'], res=res, go=go):
+                go.wait()
                 try:
                     f()
                     res.append('finished')
                 except Exception as e:
                     res.append(_line(e))
-            # Each in its own thread (owners matter), one after another.
             t = threading.Thread(target=run, daemon=True)
             t.start()
+            runs.append((t, go, res))
+        for t, go, res in runs:
+            go.set()
             t.join(10)
             results.append(res[0] if res else 'blocked')
         after_result = 'ok'
