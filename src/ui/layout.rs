@@ -184,9 +184,12 @@ fn block(out: &mut Laid, b: &Block, step: usize, width: usize, theme: &Theme, hl
             }
         }
         BlockKind::Demo { id, caption } => {
+            // The demo's title, as its screen shows it (the id only if
+            // this build has no such demo; the loader reports that).
+            let title = crate::demos::registry::find(id).map_or(id.as_str(), |d| d.info().title);
             let mut spans = vec![
-                Span::styled("▶ Live demo ", theme.key),
-                Span::styled(id.clone(), theme.link),
+                Span::styled("▶ Live demo: ", theme.key),
+                Span::styled(title.to_string(), theme.link),
             ];
             if let Some(c) = caption {
                 spans.push(Span::styled(" — ", theme.dim));
@@ -489,4 +492,53 @@ pub fn truncate(s: &str, width: usize) -> String {
         out.push('…');
     }
     out
+}
+
+#[cfg(test)]
+mod link_tests {
+    use super::*;
+    use crate::content::{Block, BlockKind, Source, load};
+    use crate::ui::theme::{ColorDepth, Theme, ThemeName};
+
+    #[test]
+    fn a_demo_link_shows_the_demos_title_not_its_id() {
+        let content = load(&Source::Embedded).unwrap();
+        let theme = Theme::new(ThemeName::Dark, ColorDepth::TrueColor);
+        let mut seen = 0;
+        for lesson in &content.lessons {
+            for slide in &lesson.slides {
+                let mut ids = Vec::new();
+                Block::walk(&slide.blocks, &mut |b| {
+                    if let BlockKind::Demo { id, .. } = &b.kind {
+                        ids.push(id.clone());
+                    }
+                });
+                if ids.is_empty() {
+                    continue;
+                }
+                let laid = lay_out(slide, slide.steps(), 200, &theme, &|_| None);
+                let text: String = laid
+                    .lines
+                    .iter()
+                    .map(|l| {
+                        l.spans
+                            .iter()
+                            .map(|s| s.content.as_ref())
+                            .collect::<String>()
+                            + "\n"
+                    })
+                    .collect();
+                for id in ids {
+                    let title = crate::demos::registry::find(&id).unwrap().info().title;
+                    assert!(
+                        text.contains(&format!("▶ Live demo: {title}")),
+                        "{}: {text}",
+                        slide.title
+                    );
+                    seen += 1;
+                }
+            }
+        }
+        assert!(seen >= 13, "only {seen} demo links");
+    }
 }
