@@ -59,7 +59,7 @@ because every hand-over is an OS-level wake-up and this interpreter hands over e
 `switch_interval` instructions (raise it and the gap shrinks; CPython 3 hands over every 5 ms). \
 Without a GIL (free-threaded) both threads run on both cores at once.\n\n\
 `total += 1` is four bytecodes: LOAD_NAME total, LOAD_CONST 1, BINARY_OP (+=), STORE_NAME \
-total. A switch may land between the load and the store; the thread then stores a stale value \
+total, as CPython 3.11 to 3.13 show them (3.14 loads the 1 with LOAD_SMALL_INT instead). A switch may land between the load and the store; the thread then stores a stale value \
 and every increment the other thread made meanwhile is lost. A Lock around the statement \
 makes it whole again. Free-threaded the race is real and worse — both threads load and store \
 at the same time.\n\n\
