@@ -32,7 +32,7 @@ impl Lane {
 /// The viewer's picture of a demo run.
 #[derive(Debug, Clone, Default)]
 pub struct DemoModel {
-    /// Lanes in the order threads first appeared.
+    /// Lanes: MainThread first, then by name (numbers as numbers).
     pub lanes: Vec<(String, Lane)>,
     pub gauges: BTreeMap<String, (f64, f64)>,
     /// Each count's latest value and recent samples.
@@ -69,8 +69,12 @@ impl DemoModel {
                 let lane = match self.lanes.iter_mut().position(|(n, _)| *n == thread) {
                     Some(i) => &mut self.lanes[i].1,
                     None => {
-                        self.lanes.push((thread, Lane::default()));
-                        &mut self.lanes.last_mut().expect("just pushed").1
+                        // Kept in order: MainThread first, then by name with
+                        // numbers compared as numbers (Worker-2 before Worker-10).
+                        let key = lane_key(&thread);
+                        let at = self.lanes.partition_point(|(n, _)| lane_key(n) < key);
+                        self.lanes.insert(at, (thread, Lane::default()));
+                        &mut self.lanes[at].1
                     }
                 };
                 if lane.changes.back().is_none_or(|(_, s)| *s != state) {
@@ -125,9 +129,62 @@ impl DemoModel {
     }
 }
 
+/// How lanes sort: MainThread first, then by name, a run of digits
+/// compared as a number.
+fn lane_key(name: &str) -> (bool, Vec<(String, u64)>) {
+    let mut parts = Vec::new();
+    let mut text = String::new();
+    let mut chars = name.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            let mut n = u64::from(c as u8 - b'0');
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                n = n
+                    .saturating_mul(10)
+                    .saturating_add(u64::from(*d as u8 - b'0'));
+                chars.next();
+            }
+            parts.push((std::mem::take(&mut text), n));
+        } else {
+            text.push(c);
+        }
+    }
+    parts.push((text, 0));
+    (name != "MainThread", parts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lanes_are_sorted_main_thread_first_and_numbers_as_numbers() {
+        let mut m = DemoModel::default();
+        for name in [
+            "Retriever-0",
+            "MainThread",
+            "Retriever-2",
+            "Retriever-14",
+            "Retriever-1",
+        ] {
+            m.apply(DemoEvent::Lane {
+                t_ms: 1.0,
+                thread: name.into(),
+                state: LaneState::Running,
+            });
+        }
+        let names: Vec<&str> = m.lanes.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "MainThread",
+                "Retriever-0",
+                "Retriever-1",
+                "Retriever-2",
+                "Retriever-14"
+            ]
+        );
+    }
 
     #[test]
     fn lanes_keep_changes_in_order_and_answer_state_at() {

@@ -233,6 +233,10 @@ impl Demo for QueueDemo {
         }
         crew.join_all();
         let wall = start.elapsed();
+        // The final sizes, after every thread: updates sent from two
+        // threads can arrive out of order, so the last word is this one.
+        ctx.count("queue1", q1.qsize() as f64);
+        ctx.gauge("queue2", q2.qsize() as f64, maxsize as f64);
         if !tally.done.load(Ordering::SeqCst) {
             return Err(DemoFailure::Failed("Thread 1 did not finish".into()));
         }

@@ -274,7 +274,8 @@ impl Session {
             },
         };
         let handle = thread::Builder::new()
-            .name(format!("demo-{}", info.id))
+            // The demo's own thread plays Python's main thread.
+            .name("MainThread".into())
             .spawn(move || {
                 let result = catch_unwind(AssertUnwindSafe(|| demo.run(&ctx)));
                 match result {
