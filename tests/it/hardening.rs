@@ -315,10 +315,11 @@ fn ctrl_z_and_kill_tstp_suspend_and_fg_redraws() {
             pty.cooked(),
             "{how}: terminal left in raw mode while stopped"
         );
-        assert!(
-            !pty.parser.lock().unwrap().screen().alternate_screen(),
-            "{how}: still on the alternate screen"
-        );
+        // The bytes that leave the alternate screen were written before the
+        // stop; the test's reader thread may not have read them yet.
+        wait_until(&format!("{how}: still on the alternate screen"), || {
+            !pty.parser.lock().unwrap().screen().alternate_screen()
+        });
         // `fg`: continued; full screen again, redrawn whole.
         pty.parser.lock().unwrap().process(b"\x1b[2J");
         kill("CONT", pid);
