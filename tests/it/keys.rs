@@ -684,3 +684,34 @@ fn present_runs_a_slides_code_on_the_projector() {
     assert!(a.run.is_none());
     assert!(matches!(a.screen, Screen::Present(_)));
 }
+
+/// The real binary at 80×24: the demo footer keeps Esc, ? and q; the help
+/// shows the demo's keys first; below the minimum size `s` does nothing.
+#[test]
+fn in_a_terminal_the_demo_footer_help_and_small_size_hold() {
+    use common::pty::Pty;
+    let data = tempfile::tempdir().unwrap();
+    let dir = common::fixture_dir().display().to_string();
+    let mut pty = Pty::spawn(&["--content", &dir], data.path(), 80, 24);
+    pty.wait_for("Thread basics");
+    pty.send(b"d");
+    pty.wait_for("Live demos");
+    pty.send(b"\r");
+    pty.wait_for("Live demo ·");
+    let footer = pty.screen().lines().last().unwrap_or("").to_string();
+    for want in ["Esc back", "? help", "q quit"] {
+        assert!(footer.contains(want), "{want:?} not in {footer:?}");
+    }
+    pty.send(b"?");
+    pty.wait_for("answer the demo's question");
+    pty.send(b"\x1b");
+    pty.wait_gone("answer the demo's question");
+    pty.resize(30, 8);
+    pty.wait_for("terminal too small");
+    pty.send(b"s");
+    pty.resize(80, 24);
+    pty.wait_for("press s to start");
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}
