@@ -245,13 +245,11 @@ mod tests {
         let engine = Engine::load();
         let mut blocks = 0;
         fn walk(bs: &[crate::content::Block], f: &mut dyn FnMut(&crate::content::Code)) {
-            for b in bs {
-                match &b.kind {
-                    BlockKind::Code(c) => f(c),
-                    BlockKind::Columns(cols) => cols.iter().for_each(|c| walk(&c.blocks, f)),
-                    _ => {}
+            crate::content::Block::walk(bs, &mut |b| {
+                if let BlockKind::Code(c) = &b.kind {
+                    f(c);
                 }
-            }
+            });
         }
         for lesson in &content.lessons {
             for slide in &lesson.slides {

@@ -37,22 +37,9 @@ pub struct Slide {
 impl Slide {
     /// How many reveal steps the slide has (at least 1).
     pub fn steps(&self) -> usize {
-        fn max_reveal(blocks: &[Block]) -> usize {
-            blocks
-                .iter()
-                .map(|b| match &b.kind {
-                    BlockKind::Columns(cols) => cols
-                        .iter()
-                        .map(|c| max_reveal(&c.blocks))
-                        .max()
-                        .unwrap_or(1)
-                        .max(b.reveal),
-                    _ => b.reveal,
-                })
-                .max()
-                .unwrap_or(1)
-        }
-        max_reveal(&self.blocks).max(1)
+        let mut most = 1;
+        Block::walk(&self.blocks, &mut |b| most = most.max(b.reveal));
+        most
     }
 }
 

@@ -397,17 +397,11 @@ fn fill_example_sources(
     diags: &mut Vec<Diagnostic>,
 ) {
     fn walk(blocks: &mut [Block], f: &mut dyn FnMut(&mut super::lesson::Code)) {
-        for b in blocks {
-            match &mut b.kind {
-                BlockKind::Code(c) => f(c),
-                BlockKind::Columns(cols) => {
-                    for c in cols {
-                        walk(&mut c.blocks, f);
-                    }
-                }
-                _ => {}
+        Block::walk_mut(blocks, &mut |b| {
+            if let BlockKind::Code(c) = &mut b.kind {
+                f(c);
             }
-        }
+        });
     }
     for slide in &mut lesson.slides {
         walk(&mut slide.blocks, &mut |code| {

@@ -11,6 +11,7 @@ pub mod parse;
 pub mod plain;
 pub mod quiz;
 pub mod sanitize;
+pub mod slide_ir;
 
 pub use diagnostic::Diagnostic;
 pub use exercise::Exercise;

@@ -4,9 +4,9 @@
 
 use std::fmt::Write as _;
 
-use super::lesson::{Block, BlockKind, Bullet, Lesson, Slide};
-use super::markdown::strip;
+use super::lesson::{Lesson, Slide};
 use super::sanitize::inert;
+use super::slide_ir::{Element, ElementKind, LinkIr, SlideIr};
 
 /// Width paragraphs are wrapped to.
 pub const WIDTH: usize = 78;
@@ -47,28 +47,36 @@ pub fn render_slide(slide: &Slide, number: usize, total: usize) -> String {
     let head = format!("Slide {number}/{total}: {}", inert(&slide.title));
     let _ = writeln!(out, "{head}");
     let _ = writeln!(out, "{}", "-".repeat(head.chars().count().min(WIDTH)));
-    blocks(&mut out, &slide.blocks, 0);
+    elements(&mut out, &SlideIr::build(slide).elements, 0);
     finish(out)
 }
 
-fn blocks(out: &mut String, bs: &[Block], indent: usize) {
-    for b in bs {
-        block(out, b, indent);
+fn elements(out: &mut String, els: &[Element], indent: usize) {
+    for el in els {
+        element(out, el, indent);
     }
 }
 
-fn block(out: &mut String, b: &Block, indent: usize) {
+fn element(out: &mut String, el: &Element, indent: usize) {
     let pad = " ".repeat(indent);
-    match &b.kind {
-        BlockKind::Paragraph(t) => {
-            wrap_into(out, &strip(t), &pad, &pad);
+    match &el.kind {
+        ElementKind::Paragraph(t) => {
+            wrap_into(out, &t.plain(), &pad, &pad);
             out.push('\n');
         }
-        BlockKind::Bullets(items) => {
-            bullets(out, items, indent);
+        ElementKind::List(items) => {
+            for item in items {
+                let pad = " ".repeat(indent + 2 * item.depth);
+                wrap_into(
+                    out,
+                    &item.text.plain(),
+                    &format!("{pad}- "),
+                    &format!("{pad}  "),
+                );
+            }
             out.push('\n');
         }
-        BlockKind::Code(c) => {
+        ElementKind::Code(c) => {
             let lang = if c.language == "python2" {
                 "Python 2, as in the deck".to_string()
             } else {
@@ -87,56 +95,57 @@ fn block(out: &mut String, b: &Block, indent: usize) {
             }
             out.push('\n');
         }
-        BlockKind::Columns(cols) => {
+        ElementKind::Columns(cols) => {
             for col in cols {
-                let _ = writeln!(out, "{pad}{}:", inert(&col.heading));
-                blocks(out, &col.blocks, indent + 2);
+                let _ = writeln!(out, "{pad}{}:", inert(col.heading));
+                elements(out, &col.elements, indent + 2);
             }
         }
-        BlockKind::Callout(c) => {
-            let mut head = c.kind.label().to_string();
-            if let Some(t) = &c.title {
-                head = format!("{head} ({})", strip(t));
+        ElementKind::Callout { style, title, body } => {
+            let mut head = style.label().to_string();
+            if let Some(t) = title {
+                head = format!("{head} ({})", t.plain());
             }
             wrap_into(
                 out,
-                &format!("{head}: {}", strip(&c.text)),
+                &format!("{head}: {}", body.plain()),
                 &pad,
                 &format!("{pad}  "),
             );
             out.push('\n');
         }
-        BlockKind::Diagram { text, description } => {
-            wrap_into(out, &format!("Diagram: {}", strip(description)), &pad, &pad);
-            for line in text.trim_end_matches('\n').lines() {
+        ElementKind::Figure { art, description } => {
+            wrap_into(
+                out,
+                &format!("Diagram: {}", description.plain()),
+                &pad,
+                &pad,
+            );
+            for line in art.trim_end_matches('\n').lines() {
                 let _ = writeln!(out, "{}", format!("{pad}    {}", inert(line)).trim_end());
             }
             out.push('\n');
         }
-        BlockKind::Quote { text, by } => {
-            let by = by
-                .as_ref()
-                .map(|b| format!(" -- {}", strip(b)))
-                .unwrap_or_default();
+        ElementKind::Quote { text, by } => {
+            let by = by.map(|b| format!(" -- {}", b.plain())).unwrap_or_default();
             wrap_into(
                 out,
-                &format!("\"{}\"{by}", strip(text)),
+                &format!("\"{}\"{by}", text.plain()),
                 &format!("{pad}  "),
                 &format!("{pad}  "),
             );
             out.push('\n');
         }
-        BlockKind::Demo { id, caption } => {
+        ElementKind::Link(LinkIr::Demo { id, caption }) => {
             let cap = caption
-                .as_ref()
-                .map(|c| format!(": {}", strip(c)))
+                .map(|c| format!(": {}", c.plain()))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "{pad}Live demo `{id}`{cap} (run it: threadtutor demo {id})\n"
             );
         }
-        BlockKind::Quiz { quiz, questions } => {
+        ElementKind::Link(LinkIr::Quiz { quiz, questions }) => {
             let which = if questions.is_empty() {
                 String::new()
             } else {
@@ -147,31 +156,18 @@ fn block(out: &mut String, b: &Block, indent: usize) {
                 "{pad}Check yourself: quiz `{quiz}`{which} (take it: threadtutor quiz {quiz})\n"
             );
         }
-        BlockKind::Challenge { id, title } => {
+        ElementKind::Link(LinkIr::Challenge { id, title }) => {
             let _ = writeln!(
                 out,
                 "{pad}Challenge: {title} (be the scheduler: threadtutor challenge {id})\n"
             );
         }
-        BlockKind::Exercise { id, title } => {
+        ElementKind::Link(LinkIr::Exercise { id, title }) => {
             let _ = writeln!(
                 out,
                 "{pad}Exercise: {title} (threadtutor exercise watch, or exercise check {id} --file {id}.py)\n"
             );
         }
-    }
-}
-
-fn bullets(out: &mut String, items: &[Bullet], indent: usize) {
-    let pad = " ".repeat(indent);
-    for item in items {
-        wrap_into(
-            out,
-            &strip(&item.text),
-            &format!("{pad}- "),
-            &format!("{pad}  "),
-        );
-        bullets(out, &item.children, indent + 2);
     }
 }
 

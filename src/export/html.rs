@@ -6,7 +6,8 @@
 use std::fmt::Write as _;
 
 use crate::content::markdown::{self, Style as Markup};
-use crate::content::{Block, BlockKind, Bullet, Code, Content};
+use crate::content::slide_ir::{Element, ElementKind, LinkIr, ListItem, Prose, SlideIr};
+use crate::content::{Code, Content};
 use crate::highlight::{Engine, TokenClass};
 use crate::quiz::report::expected_answer;
 
@@ -191,7 +192,7 @@ pub fn render(content: &Content, with_answers: bool) -> String {
         for (i, slide) in lesson.slides.iter().enumerate() {
             o.push_str("<section class=\"slide\">\n");
             let _ = writeln!(o, "<h3>{}. {}</h3>", i + 1, escape(&slide.title));
-            blocks(&mut o, &slide.blocks, &engine);
+            elements(&mut o, &SlideIr::build(slide).elements, &engine);
             o.push_str("</section>\n");
         }
     }
@@ -258,63 +259,57 @@ pub fn render(content: &Content, with_answers: bool) -> String {
     o
 }
 
-fn blocks(o: &mut String, bs: &[Block], engine: &Engine) {
-    for b in bs {
-        block(o, b, engine);
+fn elements(o: &mut String, els: &[Element], engine: &Engine) {
+    for el in els {
+        element(o, el, engine);
     }
 }
 
-fn block(o: &mut String, b: &Block, engine: &Engine) {
-    match &b.kind {
-        BlockKind::Paragraph(t) => {
-            let _ = writeln!(o, "<p>{}</p>", inline(t));
+fn element(o: &mut String, el: &Element, engine: &Engine) {
+    match &el.kind {
+        ElementKind::Paragraph(t) => {
+            let _ = writeln!(o, "<p>{}</p>", prose(*t));
         }
-        BlockKind::Bullets(items) => bullets(o, items),
-        BlockKind::Code(c) => code_block(o, c, engine),
-        BlockKind::Columns(cols) => {
+        ElementKind::List(items) => list(o, items, &mut 0, 0),
+        ElementKind::Code(c) => code_block(o, c, engine),
+        ElementKind::Columns(cols) => {
             for col in cols {
                 let _ = writeln!(
                     o,
                     "<div class=\"column\">\n<h4>{}</h4>",
-                    escape(&col.heading)
+                    escape(col.heading)
                 );
-                blocks(o, &col.blocks, engine);
+                elements(o, &col.elements, engine);
                 o.push_str("</div>\n");
             }
         }
-        BlockKind::Callout(c) => {
-            let title = c
-                .title
-                .as_ref()
-                .map(|t| format!(" ({})", inline(t)))
+        ElementKind::Callout { style, title, body } => {
+            let title = title
+                .map(|t| format!(" ({})", prose(t)))
                 .unwrap_or_default();
             let _ = writeln!(
                 o,
                 "<div class=\"callout\"><strong>{}{title}:</strong> {}</div>",
-                c.kind.label(),
-                inline(&c.text)
+                style.label(),
+                prose(*body)
             );
         }
-        BlockKind::Diagram { text, description } => {
+        ElementKind::Figure { art, description } => {
             let _ = writeln!(
                 o,
                 "<figure>\n<pre role=\"img\" aria-label=\"{}\">{}</pre>\n<figcaption>{}</figcaption>\n</figure>",
-                escape(description),
-                escape(text.trim_end()),
-                inline(description)
+                escape(description.source()),
+                escape(art.trim_end()),
+                prose(*description)
             );
         }
-        BlockKind::Quote { text, by } => {
-            let by = by
-                .as_ref()
-                .map(|b| format!(" — {}", inline(b)))
-                .unwrap_or_default();
-            let _ = writeln!(o, "<blockquote>{}{by}</blockquote>", inline(text));
+        ElementKind::Quote { text, by } => {
+            let by = by.map(|b| format!(" — {}", prose(b))).unwrap_or_default();
+            let _ = writeln!(o, "<blockquote>{}{by}</blockquote>", prose(*text));
         }
-        BlockKind::Demo { id, caption } => {
+        ElementKind::Link(LinkIr::Demo { id, caption }) => {
             let cap = caption
-                .as_ref()
-                .map(|c| format!(": {}", inline(c)))
+                .map(|c| format!(": {}", prose(c)))
                 .unwrap_or_default();
             let _ = writeln!(
                 o,
@@ -323,7 +318,7 @@ fn block(o: &mut String, b: &Block, engine: &Engine) {
                 escape(id)
             );
         }
-        BlockKind::Quiz { quiz, .. } => {
+        ElementKind::Link(LinkIr::Quiz { quiz, .. }) => {
             let _ = writeln!(
                 o,
                 "<p class=\"caption\">Check yourself: <a href=\"#quiz-{}\">quiz {}</a>.</p>",
@@ -331,7 +326,7 @@ fn block(o: &mut String, b: &Block, engine: &Engine) {
                 escape(quiz)
             );
         }
-        BlockKind::Challenge { id, title } => {
+        ElementKind::Link(LinkIr::Challenge { id, title }) => {
             let _ = writeln!(
                 o,
                 "<p class=\"caption\">Challenge: {} — play it with <code>threadtutor</code> (or <code>threadtutor challenge {}</code>).</p>",
@@ -339,7 +334,7 @@ fn block(o: &mut String, b: &Block, engine: &Engine) {
                 escape(id)
             );
         }
-        BlockKind::Exercise { id, title } => {
+        ElementKind::Link(LinkIr::Exercise { id, title }) => {
             let _ = writeln!(
                 o,
                 "<p class=\"caption\">Exercise: {} — <code>threadtutor exercise init</code> writes <code>{}.py</code>; <code>threadtutor exercise watch</code> checks it.</p>",
@@ -350,13 +345,21 @@ fn block(o: &mut String, b: &Block, engine: &Engine) {
     }
 }
 
-fn bullets(o: &mut String, items: &[Bullet]) {
+/// Slide prose with its inline markup as HTML.
+fn prose(p: Prose) -> String {
+    spans_html(&p.spans())
+}
+
+/// The items from `*at` on at `depth` (and their nested items) as nested
+/// lists; `*at` ends on the first item above `depth`.
+fn list(o: &mut String, items: &[ListItem], at: &mut usize, depth: usize) {
     o.push_str("<ul>\n");
-    for item in items {
-        let _ = write!(o, "<li>{}", inline(&item.text));
-        if !item.children.is_empty() {
+    while let Some(item) = items.get(*at).filter(|i| i.depth == depth) {
+        let _ = write!(o, "<li>{}", prose(item.text));
+        *at += 1;
+        if items.get(*at).is_some_and(|next| next.depth > depth) {
             o.push('\n');
-            bullets(o, &item.children);
+            list(o, items, at, depth + 1);
         }
         o.push_str("</li>\n");
     }

@@ -2,8 +2,9 @@
 
 use std::fmt::Write as _;
 
+use crate::content::Content;
 use crate::content::sanitize::inert;
-use crate::content::{Block, BlockKind, Bullet, Content};
+use crate::content::slide_ir::{Element, ElementKind, LinkIr, SlideIr};
 use crate::quiz::report::expected_answer;
 
 use super::{choices, matching_left, rubric_lines};
@@ -24,7 +25,7 @@ pub fn render(content: &Content, with_answers: bool) -> String {
         );
         for (i, slide) in lesson.slides.iter().enumerate() {
             let _ = writeln!(out, "### {}. {}\n", i + 1, safe(&slide.title));
-            blocks(&mut out, &slide.blocks);
+            elements(&mut out, &SlideIr::build(slide).elements);
         }
     }
     for quiz in &content.quizzes {
@@ -167,22 +168,29 @@ fn fence_for(code: &str) -> String {
     "`".repeat(longest.max(2) + 1)
 }
 
-fn blocks(out: &mut String, bs: &[Block]) {
-    for b in bs {
-        block(out, b);
+fn elements(out: &mut String, els: &[Element]) {
+    for el in els {
+        element(out, el);
     }
 }
 
-fn block(out: &mut String, b: &Block) {
-    match &b.kind {
-        BlockKind::Paragraph(t) => {
-            let _ = writeln!(out, "{}\n", safe(t));
+fn element(out: &mut String, el: &Element) {
+    match &el.kind {
+        ElementKind::Paragraph(t) => {
+            let _ = writeln!(out, "{}\n", safe(t.source()));
         }
-        BlockKind::Bullets(items) => {
-            bullets(out, items, 0);
+        ElementKind::List(items) => {
+            for item in items {
+                let _ = writeln!(
+                    out,
+                    "{}- {}",
+                    "  ".repeat(item.depth),
+                    safe(item.text.source())
+                );
+            }
             out.push('\n');
         }
-        BlockKind::Code(c) => {
+        ElementKind::Code(c) => {
             if let Some(cap) = &c.caption {
                 let _ = writeln!(out, "*{}*\n", safe(cap));
             }
@@ -200,54 +208,50 @@ fn block(out: &mut String, b: &Block) {
                 inert(c.source.trim_end())
             );
         }
-        BlockKind::Columns(cols) => {
+        ElementKind::Columns(cols) => {
             for col in cols {
-                let _ = writeln!(out, "**{}**\n", safe(&col.heading));
-                blocks(out, &col.blocks);
+                let _ = writeln!(out, "**{}**\n", safe(col.heading));
+                elements(out, &col.elements);
             }
         }
-        BlockKind::Callout(c) => {
-            let title = c
-                .title
-                .as_ref()
-                .map(|t| format!(" ({})", safe(t)))
+        ElementKind::Callout { style, title, body } => {
+            let title = title
+                .map(|t| format!(" ({})", safe(t.source())))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "> **{}{title}:** {}\n",
-                c.kind.label(),
-                safe(&c.text).replace('\n', "\n> ")
+                style.label(),
+                safe(body.source()).replace('\n', "\n> ")
             );
         }
-        BlockKind::Diagram { text, description } => {
-            let _ = writeln!(out, "*Diagram: {}*\n", safe(description));
-            let fence = fence_for(text);
-            let _ = writeln!(out, "{fence}text\n{}\n{fence}\n", inert(text.trim_end()));
+        ElementKind::Figure { art, description } => {
+            let _ = writeln!(out, "*Diagram: {}*\n", safe(description.source()));
+            let fence = fence_for(art);
+            let _ = writeln!(out, "{fence}text\n{}\n{fence}\n", inert(art.trim_end()));
         }
-        BlockKind::Quote { text, by } => {
+        ElementKind::Quote { text, by } => {
             let by = by
-                .as_ref()
-                .map(|b| format!(" — {}", safe(b)))
+                .map(|b| format!(" — {}", safe(b.source())))
                 .unwrap_or_default();
-            let _ = writeln!(out, "> {}{by}\n", safe(text).replace('\n', "\n> "));
+            let _ = writeln!(out, "> {}{by}\n", safe(text.source()).replace('\n', "\n> "));
         }
-        BlockKind::Demo { id, caption } => {
+        ElementKind::Link(LinkIr::Demo { id, caption }) => {
             let cap = caption
-                .as_ref()
-                .map(|c| format!(": {}", safe(c)))
+                .map(|c| format!(": {}", safe(c.source())))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "*Live demo `{id}`{cap} — run it with `threadtutor demo {id}`.*\n"
             );
         }
-        BlockKind::Quiz { quiz, .. } => {
+        ElementKind::Link(LinkIr::Quiz { quiz, .. }) => {
             let _ = writeln!(
                 out,
                 "*Check yourself: quiz `{quiz}` (at the end of this handout).*\n"
             );
         }
-        BlockKind::Challenge { id, title } => {
+        ElementKind::Link(LinkIr::Challenge { id, title }) => {
             let _ = writeln!(
                 out,
                 "*Challenge: {} (`threadtutor challenge {}`).*\n",
@@ -255,7 +259,7 @@ fn block(out: &mut String, b: &Block) {
                 safe(id)
             );
         }
-        BlockKind::Exercise { id, title } => {
+        ElementKind::Link(LinkIr::Exercise { id, title }) => {
             let _ = writeln!(
                 out,
                 "*Exercise: {} (`threadtutor exercise init` writes `{}.py`).*\n",
@@ -263,13 +267,6 @@ fn block(out: &mut String, b: &Block) {
                 safe(id)
             );
         }
-    }
-}
-
-fn bullets(out: &mut String, items: &[Bullet], depth: usize) {
-    for item in items {
-        let _ = writeln!(out, "{}- {}", "  ".repeat(depth), safe(&item.text));
-        bullets(out, &item.children, depth + 1);
     }
 }
 

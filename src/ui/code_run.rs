@@ -112,6 +112,6 @@ impl App {
             }
         };
         let slide = &self.content.lessons[st.lesson].slides[st.slide];
-        super::layout::lay_out(slide, st.step, 200, &self.theme, &|_| None).links
+        Link::on(slide, st.step)
     }
 }

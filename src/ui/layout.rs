@@ -11,7 +11,8 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::content::markdown::{self, Style as Markup};
 use crate::content::sanitize::inert;
-use crate::content::{Block, BlockKind, Bullet, CalloutKind, Code, Slide};
+use crate::content::slide_ir::{Action, Element, ElementKind, LinkIr, ListItem, Prose, SlideIr};
+use crate::content::{CalloutKind, Code, Slide};
 
 use super::theme::Theme;
 
@@ -44,66 +45,99 @@ pub type HighlightLookup<'a> = &'a dyn Fn(&Code) -> Option<Arc<Vec<Line<'static>
 /// Narrowest column worth showing side by side.
 pub const MIN_COLUMN: usize = 30;
 
-/// Lay out the blocks visible at `step` (1-based) in `width` cells.
+impl Link {
+    /// The link for an action on the slide.
+    pub fn of(action: Action) -> Self {
+        match action {
+            Action::Run(code) => Link::Run(code.clone()),
+            Action::Open(LinkIr::Demo { id, .. }) => Link::Demo(id.to_string()),
+            Action::Open(LinkIr::Quiz { quiz, questions }) => Link::Quiz {
+                quiz: quiz.to_string(),
+                questions: questions.to_vec(),
+            },
+            Action::Open(LinkIr::Challenge { id, .. }) => Link::Challenge(id.to_string()),
+            Action::Open(LinkIr::Exercise { id, .. }) => Link::Exercise(id.to_string()),
+        }
+    }
+
+    /// The links on `slide` at reveal `step`, in slide order (without
+    /// laying the slide out).
+    pub fn on(slide: &Slide, step: usize) -> Vec<Link> {
+        SlideIr::build(slide)
+            .actions(step)
+            .into_iter()
+            .map(Link::of)
+            .collect()
+    }
+}
+
+/// Lay out the elements visible at `step` (1-based) in `width` cells.
 pub fn lay_out(slide: &Slide, step: usize, width: u16, theme: &Theme, hl: HighlightLookup) -> Laid {
-    let mut laid = Laid::default();
+    let ir = SlideIr::build(slide);
+    let mut laid = Laid {
+        lines: Vec::new(),
+        links: ir.actions(step).into_iter().map(Link::of).collect(),
+    };
     let width = usize::from(width).max(1);
-    blocks(&mut laid, &slide.blocks, step, width, theme, hl);
+    elements(&mut laid.lines, &ir.elements, step, width, theme, hl);
     while laid.lines.last().is_some_and(|l| l.width() == 0) {
         laid.lines.pop();
     }
     laid
 }
 
-fn blocks(
-    out: &mut Laid,
-    bs: &[Block],
+type Lines = Vec<Line<'static>>;
+
+fn elements(
+    out: &mut Lines,
+    els: &[Element],
     step: usize,
     width: usize,
     theme: &Theme,
     hl: HighlightLookup,
 ) {
-    for b in bs.iter().filter(|b| b.reveal <= step) {
-        block(out, b, step, width, theme, hl);
-        out.lines.push(Line::default());
+    for el in els.iter().filter(|e| e.reveal <= step) {
+        element(out, el, step, width, theme, hl);
+        out.push(Line::default());
     }
 }
 
-fn block(out: &mut Laid, b: &Block, step: usize, width: usize, theme: &Theme, hl: HighlightLookup) {
-    match &b.kind {
-        BlockKind::Paragraph(text) => {
-            out.lines.extend(wrap(
-                &markup(text, theme.text, theme),
+fn element(
+    out: &mut Lines,
+    el: &Element,
+    step: usize,
+    width: usize,
+    theme: &Theme,
+    hl: HighlightLookup,
+) {
+    match &el.kind {
+        ElementKind::Paragraph(text) => {
+            out.extend(wrap(
+                &styled(*text, theme.text, theme),
                 width,
                 vec![],
                 vec![],
             ));
         }
-        BlockKind::Bullets(items) => bullets(out, items, 0, width, theme),
-        BlockKind::Code(code) => {
-            code_block(out, code, width, theme, hl);
-            if code.runnable {
-                out.links.push(Link::Run(code.clone()));
-            }
-        }
-        BlockKind::Columns(cols) => {
+        ElementKind::List(items) => list(out, items, width, theme),
+        ElementKind::Code(code) => code_block(out, code, width, theme, hl),
+        ElementKind::Columns(cols) => {
             let n = cols.len().max(1);
             let sep = 3;
             let col_w = (width.saturating_sub(sep * (n - 1))) / n;
             if n > 1 && col_w >= MIN_COLUMN {
                 let mut laid_cols = Vec::new();
                 for col in cols {
-                    let mut inner = Laid::default();
-                    inner.lines.push(Line::from(Span::styled(
-                        truncate(&inert(&col.heading), col_w),
+                    let mut inner: Lines = Vec::new();
+                    inner.push(Line::from(Span::styled(
+                        truncate(&inert(col.heading), col_w),
                         theme.heading.add_modifier(Modifier::UNDERLINED),
                     )));
-                    blocks(&mut inner, &col.blocks, step, col_w, theme, hl);
-                    while inner.lines.last().is_some_and(|l| l.width() == 0) {
-                        inner.lines.pop();
+                    elements(&mut inner, &col.elements, step, col_w, theme, hl);
+                    while inner.last().is_some_and(|l| l.width() == 0) {
+                        inner.pop();
                     }
-                    out.links.extend(inner.links);
-                    laid_cols.push(inner.lines);
+                    laid_cols.push(inner);
                 }
                 let rows = laid_cols.iter().map(Vec::len).max().unwrap_or(0);
                 for r in 0..rows {
@@ -119,41 +153,40 @@ fn block(out: &mut Laid, b: &Block, step: usize, width: usize, theme: &Theme, hl
                             spans.push(Span::raw(" ".repeat(col_w.saturating_sub(w))));
                         }
                     }
-                    out.lines.push(Line::from(spans));
+                    out.push(Line::from(spans));
                 }
             } else {
                 for (i, col) in cols.iter().enumerate() {
                     if i > 0 {
-                        out.lines.push(Line::default());
+                        out.push(Line::default());
                     }
-                    out.lines.push(Line::from(Span::styled(
-                        truncate(&inert(&col.heading), width),
+                    out.push(Line::from(Span::styled(
+                        truncate(&inert(col.heading), width),
                         theme.heading.add_modifier(Modifier::UNDERLINED),
                     )));
-                    blocks(out, &col.blocks, step, width, theme, hl);
-                    while out.lines.last().is_some_and(|l| l.width() == 0) {
-                        out.lines.pop();
+                    elements(out, &col.elements, step, width, theme, hl);
+                    while out.last().is_some_and(|l| l.width() == 0) {
+                        out.pop();
                     }
                 }
             }
         }
-        BlockKind::Callout(c) => {
-            let style = match c.kind {
+        ElementKind::Callout { style, title, body } => {
+            let colour = match style {
                 CalloutKind::ModernPython => theme.modern,
                 CalloutKind::Warning => theme.warning,
                 CalloutKind::Tip => theme.tip,
                 CalloutKind::Note => theme.note,
             };
-            let bar = vec![Span::styled("▌ ", style)];
-            let mut head = vec![Span::styled(c.kind.label().to_string(), style)];
-            if let Some(t) = &c.title {
+            let bar = vec![Span::styled("▌ ", colour)];
+            let mut head = vec![Span::styled(style.label().to_string(), colour)];
+            if let Some(t) = title {
                 head.push(Span::styled(" · ", theme.dim));
-                head.extend(markup(t, theme.bold, theme));
+                head.extend(styled(*t, theme.bold, theme));
             }
-            out.lines
-                .extend(wrap(&head, width, bar.clone(), bar.clone()));
-            for para in c.text.split("\n\n") {
-                out.lines.extend(wrap(
+            out.extend(wrap(&head, width, bar.clone(), bar.clone()));
+            for para in body.source().split("\n\n") {
+                out.extend(wrap(
                     &markup(para, theme.text, theme),
                     width,
                     bar.clone(),
@@ -161,107 +194,98 @@ fn block(out: &mut Laid, b: &Block, step: usize, width: usize, theme: &Theme, hl
                 ));
             }
         }
-        BlockKind::Diagram { text, .. } => {
-            for line in text.trim_end_matches('\n').lines() {
-                out.lines.push(Line::from(Span::styled(
+        ElementKind::Figure { art, .. } => {
+            for line in art.trim_end_matches('\n').lines() {
+                out.push(Line::from(Span::styled(
                     truncate(&inert(line), width),
                     theme.code,
                 )));
             }
         }
-        BlockKind::Quote { text, by } => {
+        ElementKind::Quote { text, by } => {
             let pad = vec![Span::raw("  ")];
             let mut spans = vec![Span::styled("“", theme.dim)];
-            spans.extend(markup(text, theme.emphasis, theme));
+            spans.extend(styled(*text, theme.emphasis, theme));
             spans.push(Span::styled("”", theme.dim));
-            out.lines
-                .extend(wrap(&spans, width, pad.clone(), pad.clone()));
+            out.extend(wrap(&spans, width, pad.clone(), pad.clone()));
             if let Some(by) = by {
                 let pad = vec![Span::raw("    ")];
                 let mut spans = vec![Span::styled("— ", theme.dim)];
-                spans.extend(markup(by, theme.dim, theme));
-                out.lines.extend(wrap(&spans, width, pad.clone(), pad));
+                spans.extend(styled(*by, theme.dim, theme));
+                out.extend(wrap(&spans, width, pad.clone(), pad));
             }
         }
-        BlockKind::Demo { id, caption } => {
+        ElementKind::Link(link) => {
+            let spans = link_spans(link, theme);
+            out.extend(wrap(&spans, width, vec![], vec![Span::raw("  ")]));
+        }
+    }
+}
+
+/// The words of a link on a slide, ending with the key that opens it.
+fn link_spans(link: &LinkIr, theme: &Theme) -> Vec<Span<'static>> {
+    let mut spans = match link {
+        LinkIr::Demo { id, caption } => {
             // The demo's title, as its screen shows it (the id only if
             // this build has no such demo; the loader reports that).
-            let title = crate::demos::registry::find(id).map_or(id.as_str(), |d| d.info().title);
+            let title = crate::demos::registry::find(id).map_or(*id, |d| d.info().title);
             let mut spans = vec![
                 Span::styled("▶ Live demo: ", theme.key),
                 Span::styled(title.to_string(), theme.link),
             ];
             if let Some(c) = caption {
                 spans.push(Span::styled(" — ", theme.dim));
-                spans.extend(markup(c, theme.text, theme));
+                spans.extend(styled(*c, theme.text, theme));
             }
-            spans.push(Span::styled("  [Enter]", theme.dim));
-            out.lines
-                .extend(wrap(&spans, width, vec![], vec![Span::raw("  ")]));
-            out.links.push(Link::Demo(id.clone()));
+            spans
         }
-        BlockKind::Challenge { id, title } => {
-            let spans = vec![
-                Span::styled("⚑ Challenge: be the scheduler · ", theme.key),
-                Span::styled(inert(title).into_owned(), theme.link),
-                Span::styled("  [Enter]", theme.dim),
-            ];
-            out.lines
-                .extend(wrap(&spans, width, vec![], vec![Span::raw("  ")]));
-            out.links.push(Link::Challenge(id.clone()));
-        }
-        BlockKind::Exercise { id, title } => {
-            let spans = vec![
-                Span::styled("✎ Exercise: fix the code · ", theme.key),
-                Span::styled(inert(title).into_owned(), theme.link),
-                Span::styled("  [Enter]", theme.dim),
-            ];
-            out.lines
-                .extend(wrap(&spans, width, vec![], vec![Span::raw("  ")]));
-            out.links.push(Link::Exercise(id.clone()));
-        }
-        BlockKind::Quiz { quiz, questions } => {
+        LinkIr::Challenge { title, .. } => vec![
+            Span::styled("⚑ Challenge: be the scheduler · ", theme.key),
+            Span::styled(inert(title).into_owned(), theme.link),
+        ],
+        LinkIr::Exercise { title, .. } => vec![
+            Span::styled("✎ Exercise: fix the code · ", theme.key),
+            Span::styled(inert(title).into_owned(), theme.link),
+        ],
+        LinkIr::Quiz { quiz, questions } => {
             let which = match questions.len() {
                 0 => String::new(),
                 1 => " · 1 question".to_string(),
                 n => format!(" · {n} questions"),
             };
-            let spans = vec![
+            vec![
                 Span::styled("✎ Check yourself: ", theme.key),
-                Span::styled(quiz.clone(), theme.link),
+                Span::styled(quiz.to_string(), theme.link),
                 Span::styled(which, theme.text),
-                Span::styled("  [Enter]", theme.dim),
-            ];
-            out.lines
-                .extend(wrap(&spans, width, vec![], vec![Span::raw("  ")]));
-            out.links.push(Link::Quiz {
-                quiz: quiz.clone(),
-                questions: questions.clone(),
-            });
+            ]
         }
-    }
+    };
+    spans.push(Span::styled("  [Enter]", theme.dim));
+    spans
 }
 
-fn bullets(out: &mut Laid, items: &[Bullet], depth: usize, width: usize, theme: &Theme) {
+fn list(out: &mut Lines, items: &[ListItem], width: usize, theme: &Theme) {
     let marks = ["•", "◦", "▪"];
     for item in items {
-        let indent = "  ".repeat(depth);
+        let indent = "  ".repeat(item.depth);
         let first = vec![
             Span::raw(indent.clone()),
-            Span::styled(format!("{} ", marks[depth % marks.len()]), theme.accent),
+            Span::styled(
+                format!("{} ", marks[item.depth % marks.len()]),
+                theme.accent,
+            ),
         ];
         let rest = vec![Span::raw(format!("{indent}  "))];
-        out.lines.extend(wrap(
-            &markup(&item.text, theme.text, theme),
+        out.extend(wrap(
+            &styled(item.text, theme.text, theme),
             width,
             first,
             rest,
         ));
-        bullets(out, &item.children, depth + 1, width, theme);
     }
 }
 
-fn code_block(out: &mut Laid, code: &Code, width: usize, theme: &Theme, hl: HighlightLookup) {
+fn code_block(out: &mut Lines, code: &Code, width: usize, theme: &Theme, hl: HighlightLookup) {
     let mut head = vec![Span::styled(
         if code.language == "python2" {
             "python 2 (the deck's text)".to_string()
@@ -285,7 +309,7 @@ fn code_block(out: &mut Laid, code: &Code, width: usize, theme: &Theme, hl: High
     if code.runnable {
         head.push(Span::styled("  [r] run", theme.key));
     }
-    out.lines.extend(wrap(
+    out.extend(wrap(
         &head,
         width,
         vec![Span::styled("┌ ", theme.border)],
@@ -315,15 +339,20 @@ fn code_block(out: &mut Laid, code: &Code, width: usize, theme: &Theme, hl: High
         if let Some(first) = pieces.next() {
             let mut l = vec![Span::styled("│ ", theme.border)];
             l.extend(first);
-            out.lines.push(Line::from(l));
+            out.push(Line::from(l));
         }
         for piece in pieces {
             let mut l = vec![Span::styled("┆ ", theme.border)];
             l.extend(piece);
-            out.lines.push(Line::from(l));
+            out.push(Line::from(l));
         }
     }
-    out.lines.push(Line::from(Span::styled("└", theme.border)));
+    out.push(Line::from(Span::styled("└", theme.border)));
+}
+
+/// Slide prose → styled spans, with `base` for plain runs.
+fn styled(text: Prose, base: Style, theme: &Theme) -> Vec<Span<'static>> {
+    markup(text.source(), base, theme)
 }
 
 /// Inline markup → styled spans, with `base` for plain runs.

@@ -167,7 +167,7 @@ impl LessonState {
     /// The links on the slide at its reveal step.
     pub fn links(&self, cx: &Cx) -> Vec<Link> {
         let slide = &cx.content.lessons[self.lesson].slides[self.slide];
-        super::layout::lay_out(slide, self.step, 200, cx.theme, &|_| None).links
+        Link::on(slide, self.step)
     }
 
     /// Enter: open the slide's demo or quiz; `back` is where Esc returns.

@@ -9,7 +9,8 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::content::markdown::strip;
 use crate::content::sanitize::inert;
-use crate::content::{BlockKind, Content, Slide};
+use crate::content::slide_ir::{Element, ElementKind, LinkIr, SlideIr};
+use crate::content::{Content, Slide};
 
 use super::keys::{self, SearchAction};
 use super::layout::truncate;
@@ -86,72 +87,69 @@ impl SearchState {
 
 /// All of a slide's words, markup stripped.
 pub fn slide_text(slide: &Slide) -> String {
-    fn walk(blocks: &[crate::content::Block], out: &mut String) {
-        for b in blocks {
-            match &b.kind {
-                BlockKind::Paragraph(t) => out.push_str(&strip(t)),
-                BlockKind::Bullets(items) => {
-                    fn bullets(items: &[crate::content::Bullet], out: &mut String) {
-                        for i in items {
-                            out.push_str(&strip(&i.text));
-                            out.push(' ');
-                            bullets(&i.children, out);
-                        }
+    fn walk(els: &[Element], out: &mut String) {
+        for el in els {
+            match &el.kind {
+                ElementKind::Paragraph(t) => out.push_str(&t.plain()),
+                ElementKind::List(items) => {
+                    for i in items {
+                        out.push_str(&i.text.plain());
+                        out.push(' ');
                     }
-                    bullets(items, out)
                 }
-                BlockKind::Code(c) => {
+                ElementKind::Code(c) => {
                     out.push_str(&c.source);
                     if let Some(cap) = &c.caption {
                         out.push(' ');
                         out.push_str(&strip(cap));
                     }
                 }
-                BlockKind::Columns(cols) => {
+                ElementKind::Columns(cols) => {
                     for c in cols {
-                        out.push_str(&c.heading);
+                        out.push_str(c.heading);
                         out.push(' ');
-                        walk(&c.blocks, out);
+                        walk(&c.elements, out);
                     }
                 }
-                BlockKind::Callout(c) => {
-                    out.push_str(c.kind.label());
+                ElementKind::Callout { style, title, body } => {
+                    out.push_str(style.label());
                     out.push(' ');
-                    if let Some(t) = &c.title {
-                        out.push_str(&strip(t));
+                    if let Some(t) = title {
+                        out.push_str(&t.plain());
                         out.push(' ');
                     }
-                    out.push_str(&strip(&c.text));
+                    out.push_str(&body.plain());
                 }
-                BlockKind::Diagram { text, description } => {
-                    out.push_str(&strip(description));
+                ElementKind::Figure { art, description } => {
+                    out.push_str(&description.plain());
                     out.push(' ');
-                    out.push_str(text);
+                    out.push_str(art);
                 }
-                BlockKind::Quote { text, by } => {
-                    out.push_str(&strip(text));
+                ElementKind::Quote { text, by } => {
+                    out.push_str(&text.plain());
                     if let Some(by) = by {
                         out.push(' ');
-                        out.push_str(&strip(by));
+                        out.push_str(&by.plain());
                     }
                 }
                 // Titles, not ids, where a person reads them.
-                BlockKind::Demo { id, caption } => {
-                    let title =
-                        crate::demos::registry::find(id).map_or(id.as_str(), |d| d.info().title);
+                ElementKind::Link(LinkIr::Demo { id, caption }) => {
+                    let title = crate::demos::registry::find(id).map_or(*id, |d| d.info().title);
                     out.push_str("Live demo: ");
                     out.push_str(title);
                     if let Some(c) = caption {
                         out.push_str(" — ");
-                        out.push_str(&strip(c));
+                        out.push_str(&c.plain());
                     }
                 }
-                BlockKind::Quiz { .. } => out.push_str("Check yourself: a short quiz"),
-                BlockKind::Challenge { title, .. } => {
+                ElementKind::Link(LinkIr::Quiz { .. }) => {
+                    out.push_str("Check yourself: a short quiz")
+                }
+                ElementKind::Link(LinkIr::Challenge { title, .. }) => {
                     out.push_str("Challenge: ");
                     out.push_str(title);
                 }
-                BlockKind::Exercise { title, .. } => {
+                ElementKind::Link(LinkIr::Exercise { title, .. }) => {
                     out.push_str("Exercise: ");
                     out.push_str(title);
                 }
@@ -160,7 +158,7 @@ pub fn slide_text(slide: &Slide) -> String {
         }
     }
     let mut out = String::new();
-    walk(&slide.blocks, &mut out);
+    walk(&SlideIr::build(slide).elements, &mut out);
     out
 }
 

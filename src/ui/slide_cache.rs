@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use ratatui::text::Line;
 
-use crate::content::{BlockKind, Code};
+use crate::content::Code;
+use crate::content::slide_ir::SlideIr;
 
 use super::app::{App, Effect};
 use super::highlight::{self, Job};
@@ -54,11 +55,7 @@ impl App {
         let content = Arc::clone(&self.content);
         let mut all: Vec<&Code> = Vec::new();
         for slide in &content.lessons[lesson].slides {
-            crate::content::Block::walk(&slide.blocks, &mut |b| {
-                if let BlockKind::Code(c) = &b.kind {
-                    all.push(c);
-                }
-            });
+            all.extend(SlideIr::build(slide).code());
         }
         for code in all {
             let key = highlight::key(&code.language, &code.source, self.theme.syntax_theme);
