@@ -20,5 +20,6 @@ pub mod pythreading;
 pub mod quiz;
 pub mod rng;
 pub mod runner;
+pub mod testing;
 pub mod text;
 pub mod ui;

@@ -1,15 +1,17 @@
-//! Running a child process with limits: its own process group (so a
-//! time-out kills everything it started, grandchildren included), a time
+//! Running a child process with limits: its own process group and the
+//! runner's mark ([`crate::runner::Mark`]: a time-out kills everything it
+//! started, grandchildren and `setsid()` escapees included), a time
 //! limit, and output read by background threads into bounded buffers (a
 //! chatty child never blocks on a full pipe, and never fills our memory).
 
 use std::io::{self, Read};
-use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
+
+use crate::runner::Mark;
 
 /// What came of a run.
 #[derive(Debug)]
@@ -27,16 +29,18 @@ pub struct Outcome {
     pub elapsed: Duration,
 }
 
-/// Kills the child's whole process group when dropped, unless disarmed.
+/// Kills the child's whole process group (and, on Linux, every process
+/// that carries its run's mark, `setsid()` escapees too) when dropped,
+/// unless disarmed.
 struct GroupGuard {
     pgid: Option<rustix::process::Pid>,
+    mark: Mark,
 }
 
 impl GroupGuard {
     fn kill(&mut self) {
         if let Some(pgid) = self.pgid {
-            // ESRCH (the group is already gone) is fine.
-            let _ = rustix::process::kill_process_group(pgid, rustix::process::Signal::KILL);
+            self.mark.kill_group(pgid);
         }
     }
 }
@@ -65,12 +69,14 @@ pub fn run_cancellable(
 ) -> io::Result<Outcome> {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0);
+        .stderr(Stdio::piped());
+    let mark = Mark::new();
+    mark.apply(&mut cmd);
     let started = Instant::now();
     let mut child: Child = cmd.spawn()?;
     let mut guard = GroupGuard {
         pgid: Some(rustix::process::Pid::from_child(&child)),
+        mark,
     };
     let (tx, rx) = mpsc::channel::<(usize, Vec<u8>, bool)>();
     let mut readers = 0;
@@ -200,6 +206,41 @@ mod tests {
         assert!(out.cancelled);
         assert!(!out.timed_out);
         assert!(out.status.is_none());
+    }
+
+    /// A process that left the group (`setsid`) still carries the mark in
+    /// its environment, and goes when the run ends.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_setsid_escapee_is_killed_too() {
+        if Command::new("setsid").arg("--version").output().is_err() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "setsid (util-linux) is missing"
+            );
+            eprintln!("skipped: no setsid on this machine");
+            return;
+        }
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg("setsid sleep 300 >/dev/null 2>&1 </dev/null & echo $!");
+        let out = run(cmd, Duration::from_secs(20), 1000).unwrap();
+        let pid: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        let alive = || {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|s| {
+                    let state = s.rsplit_once(')')?.1.split_whitespace().next()?.to_string();
+                    Some(state != "Z" && state != "X")
+                })
+                .unwrap_or(false)
+        };
+        // A kill is delivered at once, but the process is gone a moment later.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while alive() && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!alive(), "the setsid escapee {pid} is still running");
     }
 
     #[test]

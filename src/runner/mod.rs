@@ -16,7 +16,7 @@ use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -116,23 +116,18 @@ pub fn start(
 ) -> RunHandle {
     let report = Arc::new(report);
     let stop = Arc::new(AtomicBool::new(false));
-    let seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64)
-        ^ (u64::from(std::process::id()) << 32);
-    let token = format!("{:016x}", crate::rng::SplitMix64::new(seed).next_u64());
-    let spawned = Command::new(python)
-        .arg("-u")
+    let mark = Mark::new();
+    let mut cmd = Command::new(python);
+    cmd.arg("-u")
         .arg("-c")
         .arg(source)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .env("PYTHONDONTWRITEBYTECODE", "1")
-        .env(TOKEN_ENV, &token)
-        .current_dir(std::env::temp_dir())
-        .process_group(0)
-        .spawn();
+        .current_dir(std::env::temp_dir());
+    mark.apply(&mut cmd);
+    let spawned = cmd.spawn();
     let mut child = match spawned {
         Ok(c) => c,
         Err(e) => {
@@ -191,7 +186,7 @@ pub fn start(
         .spawn(move || {
             let started = Instant::now();
             let end = watch(&mut child, &stop2, limit, started);
-            kill_everything(&child, &token);
+            mark.kill(&child);
             // Output first, then the ending; a pipe held open by a process
             // that escaped is let go after a moment.
             let deadline = Instant::now() + DRAIN_LIMIT;
@@ -208,38 +203,78 @@ pub fn start(
     RunHandle { stop, watcher }
 }
 
-/// Kill the run's process group, and (Linux) every process that carries
-/// the run's token in its environment, wherever it went.
-fn kill_everything(child: &Child, token: &str) {
-    use rustix::process::{Pid, Signal, kill_process, kill_process_group};
-    let group = Pid::from_child(child);
-    let _ = kill_process_group(group, Signal::KILL);
-    #[cfg(target_os = "linux")]
-    {
-        let needle = format!("{TOKEN_ENV}={token}");
-        let Ok(procs) = std::fs::read_dir("/proc") else {
-            return;
-        };
-        for entry in procs.flatten() {
-            let Some(pid) = entry
-                .file_name()
-                .to_str()
-                .and_then(|n| n.parse::<i32>().ok())
-                .and_then(Pid::from_raw)
-            else {
-                continue;
+/// What marks every process of one child's run, so that all of them can be
+/// killed at its end: the child leads a process group of its own, and it
+/// (and so everything it starts) carries a token in its environment. Lesson
+/// code runs and exercise checks ([`crate::exercise`]) both use it.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    token: String,
+}
+
+impl Default for Mark {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Mark {
+    /// A token no other run of this process (or, in practice, of any
+    /// other) carries.
+    pub fn new() -> Self {
+        static RUNS: AtomicU64 = AtomicU64::new(0);
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64)
+            ^ (u64::from(std::process::id()) << 32)
+            ^ RUNS.fetch_add(1, Ordering::Relaxed).rotate_left(17);
+        Mark {
+            token: format!("{:016x}", crate::rng::SplitMix64::new(seed).next_u64()),
+        }
+    }
+
+    /// Have `cmd` start a process group of its own and carry the token.
+    pub fn apply(&self, cmd: &mut Command) {
+        cmd.env(TOKEN_ENV, &self.token).process_group(0);
+    }
+
+    /// Kill `child`'s process group, and (Linux) every process that carries
+    /// the token in its environment, wherever it went (`setsid()`).
+    pub fn kill(&self, child: &Child) {
+        self.kill_group(rustix::process::Pid::from_child(child));
+    }
+
+    /// [`Mark::kill`] by the group's id (the child's pid).
+    pub fn kill_group(&self, group: rustix::process::Pid) {
+        use rustix::process::{Pid, Signal, kill_process, kill_process_group};
+        // ESRCH (the group is already gone) is fine.
+        let _ = kill_process_group(group, Signal::KILL);
+        #[cfg(target_os = "linux")]
+        {
+            let needle = format!("{TOKEN_ENV}={}", self.token);
+            let Ok(procs) = std::fs::read_dir("/proc") else {
+                return;
             };
-            // Our own processes' environments are readable; others' are not.
-            let Ok(env) = crate::files::read_limited(&entry.path().join("environ"), 1 << 20) else {
-                continue;
-            };
-            if env.split(|b| *b == 0).any(|var| var == needle.as_bytes()) {
-                let _ = kill_process(pid, Signal::KILL);
+            for entry in procs.flatten() {
+                let Some(pid) = entry
+                    .file_name()
+                    .to_str()
+                    .and_then(|n| n.parse::<i32>().ok())
+                    .and_then(Pid::from_raw)
+                else {
+                    continue;
+                };
+                // Our own processes' environments are readable; others' are not.
+                let Ok(env) = crate::files::read_limited(&entry.path().join("environ"), 1 << 20)
+                else {
+                    continue;
+                };
+                if env.split(|b| *b == 0).any(|var| var == needle.as_bytes()) {
+                    let _ = kill_process(pid, Signal::KILL);
+                }
             }
         }
     }
-    #[cfg(not(target_os = "linux"))]
-    let _ = token;
 }
 
 /// Wait for the child to exit, be stopped, or pass the limit.
