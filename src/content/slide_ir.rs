@@ -12,6 +12,12 @@
 //! one arm in [`build_block`] (and a new [`Element`] only when no element
 //! says what the new block shows).
 //!
+//! The shape follows presenterm's parse → build → render (its builder turns
+//! Markdown elements into chunks of render operations split at pauses, and
+//! leaves what depends on the window's width to draw time), one level higher:
+//! five outputs read these elements, so they name what is shown, not how a
+//! terminal draws it, and widths, colours and wrapping stay with each output.
+//!
 //! Pure and borrowed: building copies no text, so it costs a few small
 //! vectors per slide. Prose keeps its source (the Markdown handout passes
 //! the author's Markdown on) and gives styled spans or plain text on demand.
