@@ -221,11 +221,23 @@ mod tests {
             eprintln!("skipped: no setsid on this machine");
             return;
         }
+        // The escapee writes its pid once it has left the group; the run
+        // ends only then (else the group's kill could catch it still inside).
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pid");
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
-            .arg("setsid sleep 300 >/dev/null 2>&1 </dev/null & echo $!");
+            .arg(
+                "setsid sh -c 'echo $$ > \"$1\"; exec sleep 300' sh \"$1\" >/dev/null 2>&1 </dev/null &\n\
+                 while [ ! -s \"$1\" ]; do sleep 0.01; done; cat \"$1\"",
+            )
+            .arg("sh")
+            .arg(&file);
         let out = run(cmd, Duration::from_secs(20), 1000).unwrap();
-        let pid: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        let pid: u32 = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("no pid: {out:?}"));
         let alive = || {
             std::fs::read_to_string(format!("/proc/{pid}/stat"))
                 .ok()
