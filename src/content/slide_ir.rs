@@ -373,6 +373,44 @@ mod tests {
     }
 
     #[test]
+    fn every_block_of_every_lesson_becomes_one_element_at_its_step() {
+        let content = crate::content::load(&crate::content::Source::Embedded).unwrap();
+        let (mut blocks, mut runnable) = (0, 0);
+        for lesson in &content.lessons {
+            for slide in &lesson.slides {
+                let mut want = Vec::new();
+                Block::walk(&slide.blocks, &mut |b| {
+                    want.push(b.reveal);
+                    runnable += usize::from(matches!(&b.kind, BlockKind::Code(c) if c.runnable));
+                });
+                let ir = SlideIr::build(slide);
+                let mut got = Vec::new();
+                Element::walk(&ir.elements, &mut |e| got.push(e.reveal));
+                assert_eq!(got, want, "{}: {}", lesson.id, slide.id);
+                assert_eq!(ir.steps, slide.steps());
+                blocks += want.len();
+            }
+        }
+        let run_actions: usize = content
+            .lessons
+            .iter()
+            .flat_map(|l| &l.slides)
+            .map(|s| {
+                let ir = SlideIr::build(s);
+                ir.actions(ir.steps)
+                    .iter()
+                    .filter(|a| matches!(a, Action::Run(_)))
+                    .count()
+            })
+            .sum();
+        assert_eq!(run_actions, runnable);
+        assert!(
+            blocks > 100 && runnable > 5,
+            "{blocks} blocks, {runnable} runnable"
+        );
+    }
+
+    #[test]
     fn callouts_and_figures_keep_their_words() {
         let s = slide(vec![
             block(
