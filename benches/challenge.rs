@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use threadtutor::challenge::{Limits, Variant, solve};
+use threadtutor::challenge::{Limits, Variant};
 use threadtutor::content::challenge::{Challenge, load_challenge_file};
 use threadtutor::content::{Source, load};
 
@@ -42,7 +42,7 @@ fn bench(c: &mut Criterion) {
                 continue;
             }
             let t = Instant::now();
-            let s = solve(level, variant, Limits::default()).expect("solves");
+            let s = level.solve(variant, Limits::default()).expect("solves");
             let dt = t.elapsed();
             eprintln!(
                 "{:<28} {:<8} {:>8} states  {:>9.2?}  {}",
@@ -69,8 +69,8 @@ fn bench(c: &mut Criterion) {
     g.bench_function("every level and fixed version", |b| {
         b.iter(|| {
             for level in &levels {
-                black_box(solve(level, Variant::Original, Limits::default()).ok());
-                black_box(solve(level, Variant::Fixed, Limits::default()).ok());
+                black_box(level.solve(Variant::Original, Limits::default()).ok());
+                black_box(level.solve(Variant::Fixed, Limits::default()).ok());
             }
         })
     });

@@ -279,17 +279,6 @@ impl Game {
         Ok(g)
     }
 
-    /// Start a level (its original or its fixed version).
-    pub fn new(
-        level: &crate::content::challenge::Challenge,
-        variant: Variant,
-    ) -> Result<Game, String> {
-        let prog = level
-            .program(variant)
-            .ok_or_else(|| format!("level `{}` has no [fixed] version", level.id))?;
-        Game::from_program(prog, level.goal.clone())
-    }
-
     fn machine(&self) -> Machine<'_> {
         Machine { prog: &self.prog }
     }

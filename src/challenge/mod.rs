@@ -15,10 +15,15 @@
 //! - [`solve`]: breadth-first search over all schedules.
 //!
 //! # Public API (stable; the TUI's level screen builds on it)
+//!
+//! The engine does not know the level files: a level
+//! ([`crate::content::challenge::Challenge`], which compiles its code with
+//! this engine) starts games and searches with `level.game(..)` and
+//! `level.solve(..)`.
 //! ```no_run
-//! use threadtutor::challenge::{Game, Move, Outcome, Variant, Limits, solve};
+//! use threadtutor::challenge::{Game, Move, Outcome, Variant, Limits};
 //! # fn demo(level: &threadtutor::content::challenge::Challenge) -> Result<(), String> {
-//! let mut game = Game::new(level, Variant::Original)?;
+//! let mut game = level.game(Variant::Original)?;
 //! for t in game.threads() {
 //!     // t.name, t.code (lines), t.line (current, 1-based), t.status
 //!     // (Runnable / Blocked(why) / Finished / Died(exc) / CutOff),
@@ -36,7 +41,7 @@
 //! if let Outcome::Win { reason } = game.outcome() { let _ = reason; }
 //! let _story = game.narration();                        // the win, step by step
 //! game.restart();
-//! let proof = solve(level, Variant::Fixed, Limits::default())?;
+//! let proof = level.solve(Variant::Fixed, Limits::default())?;
 //! assert!(!proof.winnable && proof.exhaustive);        // "every one of N states checked"
 //! # Ok(()) }
 //! ```
@@ -56,20 +61,6 @@ pub use game::{
 };
 pub use machine::State;
 pub use solve::{Limits, Solution};
-
-/// Search every schedule of a level's variant: a shortest win, or a proof
-/// that there is none. Errors when the level has no such variant or its
-/// setup fails.
-pub fn solve(
-    level: &crate::content::challenge::Challenge,
-    variant: Variant,
-    limits: Limits,
-) -> Result<Solution, String> {
-    let prog = level
-        .program(variant)
-        .ok_or_else(|| format!("level `{}` has no [fixed] version", level.id))?;
-    solve::solve_program(&prog, &level.goal, limits)
-}
 
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::challenge::{Game, Limits, Outcome, Variant, parse_schedule, solve};
+use crate::challenge::{Limits, Outcome, Variant, parse_schedule};
 use crate::content::challenge::{Challenge, load_challenge_file};
 use crate::content::sanitize::{inert, json_inert};
 use crate::content::{Content, Diagnostic};
@@ -175,7 +175,7 @@ pub fn run(
         return fail(err, &format!("level `{}` has no [fixed] version", level.id));
     }
     if args.solve {
-        let s = match solve(&level, variant, Limits::default()) {
+        let s = match level.solve(variant, Limits::default()) {
             Ok(s) => s,
             Err(e) => return fail(err, &e),
         };
@@ -217,7 +217,7 @@ pub fn run(
         }
         return 0;
     }
-    let mut game = match Game::new(&level, variant) {
+    let mut game = match level.game(variant) {
         Ok(g) => g,
         Err(e) => return fail(err, &e),
     };

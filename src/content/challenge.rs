@@ -14,7 +14,7 @@ use toml::Spanned;
 use super::diagnostic::{Diagnostic, from_toml_error};
 use crate::challenge::compile::{CodeError, Part, Program, ThreadSource, compile_program};
 use crate::challenge::game::{Game, Goal, Outcome, Variant, parse_schedule};
-use crate::challenge::solve::{Limits, solve_program};
+use crate::challenge::solve::{Limits, Solution, solve_program};
 use crate::challenge::value::ExcKind;
 
 /// Most threads a level may have (keys 1 to 9 step them).
@@ -65,9 +65,22 @@ impl Challenge {
         }
     }
 
-    /// A new game of this level.
+    /// A new game of this level (its original or its fixed version).
     pub fn game(&self, variant: Variant) -> Result<Game, String> {
-        Game::new(self, variant)
+        let prog = self
+            .program(variant)
+            .ok_or_else(|| format!("level `{}` has no [fixed] version", self.id))?;
+        Game::from_program(prog, self.goal.clone())
+    }
+
+    /// Search every schedule of a variant: a shortest win, or a proof that
+    /// there is none. Errors when the level has no such variant or its
+    /// setup fails.
+    pub fn solve(&self, variant: Variant, limits: Limits) -> Result<Solution, String> {
+        let prog = self
+            .program(variant)
+            .ok_or_else(|| format!("level `{}` has no [fixed] version", self.id))?;
+        solve_program(&prog, &self.goal, limits)
     }
 }
 

@@ -75,7 +75,7 @@ impl ChallengeView {
     /// The level, ready to play. Fails only for a level the loader would
     /// reject (its code does not compile).
     pub fn new(level: Arc<Challenge>, back: Back) -> Result<ChallengeView, String> {
-        let game = Game::new(&level, Variant::Original)?;
+        let game = level.game(Variant::Original)?;
         Ok(ChallengeView {
             level,
             game,
@@ -201,7 +201,7 @@ impl ChallengeView {
             Variant::Original => Variant::Fixed,
             Variant::Fixed => Variant::Original,
         };
-        match Game::new(&self.level, to) {
+        match self.level.game(to) {
             Ok(game) => {
                 self.game = game;
                 self.variant = to;
@@ -698,7 +698,7 @@ mod tests {
             panic!("{out:?}")
         };
         assert_eq!(*v.proof(), Proof::Running);
-        let solution = crate::challenge::solve(&lvl, Variant::Fixed, Default::default());
+        let solution = lvl.solve(Variant::Fixed, Default::default());
         v.proved(solution);
         let Proof::Done(s) = v.proof() else {
             panic!("{:?}", v.proof())

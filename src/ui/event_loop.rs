@@ -547,8 +547,7 @@ fn prove(level: crate::content::challenge::Challenge, tx: Post) {
     let _ = thread::Builder::new()
         .name("challenge-proof".into())
         .spawn(move || {
-            let result = crate::challenge::solve(
-                &level,
+            let result = level.solve(
                 crate::challenge::Variant::Fixed,
                 crate::challenge::Limits::default(),
             );

@@ -7,7 +7,7 @@
 use std::process::{Command, Stdio};
 
 use proptest::prelude::*;
-use threadtutor::challenge::{Game, Limits, Move, Outcome, Variant, parse_schedule, solve};
+use threadtutor::challenge::{Game, Limits, Move, Outcome, Variant, parse_schedule};
 use threadtutor::content::challenge::{Challenge, parse_challenge};
 use threadtutor::content::{Source, load};
 
@@ -45,7 +45,7 @@ fn every_shipped_level_is_won_by_its_solution_and_its_fix_holds() {
             .as_deref()
             .expect("shipped levels have a solution");
         let moves = parse_schedule(sol).unwrap();
-        let mut g = Game::new(level, Variant::Original).unwrap();
+        let mut g = level.game(Variant::Original).unwrap();
         g.replay(&moves)
             .unwrap_or_else(|(n, e)| panic!("{}: step {n}: {e}", level.id));
         assert!(
@@ -55,7 +55,7 @@ fn every_shipped_level_is_won_by_its_solution_and_its_fix_holds() {
             g.outcome()
         );
         assert!(level.hints.len() >= 2, "{}", level.id);
-        let s = solve(level, Variant::Original, Limits::default()).unwrap();
+        let s = level.solve(Variant::Original, Limits::default()).unwrap();
         assert!(s.winnable && s.exhaustive, "{}: {s:?}", level.id);
         assert!(
             s.moves.len() <= moves.len(),
@@ -65,10 +65,10 @@ fn every_shipped_level_is_won_by_its_solution_and_its_fix_holds() {
             moves.len()
         );
         // The solver's schedule wins too.
-        let mut g = Game::new(level, Variant::Original).unwrap();
+        let mut g = level.game(Variant::Original).unwrap();
         g.replay(&s.moves).unwrap();
         assert!(matches!(g.outcome(), Outcome::Win { .. }), "{}", level.id);
-        let f = solve(level, Variant::Fixed, Limits::default()).unwrap();
+        let f = level.solve(Variant::Fixed, Limits::default()).unwrap();
         assert!(
             !f.winnable && f.exhaustive,
             "{}: the fix can be won: {f:?}",
@@ -312,7 +312,7 @@ fn counter_game() -> Game {
         .into_iter()
         .find(|l| l.id == "simple-counter")
         .unwrap();
-    Game::new(&level, Variant::Original).unwrap()
+    level.game(Variant::Original).unwrap()
 }
 
 proptest! {
@@ -324,7 +324,7 @@ proptest! {
     fn step_and_undo_return_to_identical_states(ops in proptest::collection::vec((any::<u8>(), any::<bool>()), 0..60)) {
         let levels = levels();
         for level in &levels {
-            let mut g = Game::new(level, Variant::Original).unwrap();
+            let mut g = level.game(Variant::Original).unwrap();
             let mut hashes = vec![g.state_hash()];
             for (pick, undo) in &ops {
                 if *undo {
@@ -345,7 +345,7 @@ proptest! {
             }
             // Replaying the schedule is deterministic.
             let moves: Vec<Move> = g.moves().to_vec();
-            let mut again = Game::new(level, Variant::Original).unwrap();
+            let mut again = level.game(Variant::Original).unwrap();
             again.replay(&moves).unwrap();
             prop_assert_eq!(again.state_hash(), g.state_hash());
             prop_assert_eq!(again.schedule(), g.schedule());
@@ -471,7 +471,7 @@ for setup, code in json.load(sys.stdin):
             "id = \"m\"\ntitle = \"m\"\nlesson = \"locks\"\ngoal = \"exception\"\nbriefing = \"b\"\nsetup = '''\n{setup}\n'''\n\n[[threads]]\nname = \"T\"\ncode = '''\n{code}\n'''\n"
         );
         let c = parse_challenge("m.toml", &level, true).unwrap_or_else(|e| panic!("{code}: {e:?}"));
-        let mut g = Game::new(&c, Variant::Original).unwrap();
+        let mut g = c.game(Variant::Original).unwrap();
         g.step(Move {
             thread: 0,
             expand: false,
@@ -543,7 +543,7 @@ print(json.dumps(out))
             "id = \"m\"\ntitle = \"m\"\nlesson = \"locks\"\ngoal = \"exception\"\nbriefing = \"b\"\nsetup = '''\ntotal = 0\nx = 1\nflag = True\nitems = [1]\nd = {{'k': 1}}\nq = queue.Queue()\nlock = threading.Lock()\n'''\n\n[[threads]]\nname = \"T\"\ncode = '''\n{code}'''\n"
         );
         let c = parse_challenge("m.toml", &level, true).unwrap_or_else(|e| panic!("{stmt}: {e:?}"));
-        let g = Game::new(&c, Variant::Original).unwrap();
+        let g = c.game(Variant::Original).unwrap();
         let rows = &g.threads()[0].bytecode;
         assert_eq!(rows.len(), want.len(), "{stmt}: {rows:#?} vs {want:#?}");
         for (row, (off, name, arg, repr)) in rows.iter().zip(&want) {
@@ -635,7 +635,7 @@ print(json.dumps(out))
             continue;
         }
         for variant in [Variant::Original, Variant::Fixed] {
-            let mut g = Game::new(&level, variant).unwrap();
+            let mut g = level.game(variant).unwrap();
             let n = g.threads().len();
             let mut blocked = false;
             for t in 0..n {
