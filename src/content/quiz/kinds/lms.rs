@@ -159,7 +159,7 @@ pub fn essay(lms: Lms, info: &str, lines: usize) -> Piece {
                 "<itemfeedback ident=\"general_fb\"><flow_mat><material><mattext texttype=\"text/plain\">{}</mattext></material></flow_mat></itemfeedback>\n",
                 xml_escape(info)
             );
-            p
+            p.noted("QTI 1.2 has no grader's information: the expected answer and rubric are the general feedback, which Canvas shows after the quiz is submitted")
         }
     }
 }
