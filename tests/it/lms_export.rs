@@ -319,7 +319,6 @@ fn parse_gift(doc: &str) -> Result<Vec<GiftQuestion>, String> {
                 a.push((c, esc));
             } else if !c.is_whitespace() {
                 return Err(format!("text before the first answer: {q:?}"));
-            } else {
             }
         }
         if let Some((k, a)) = current.take() {
