@@ -60,6 +60,7 @@ prompt.distractors = ["nothing: {}"]
 [questions.answer.pairs]
 "Lock()" = "one = at a time"
 "Event()" = "wait ~ for a flag"
+"Queue()" = "hand over: work"
 
 [[questions]]
 id = "order"
@@ -606,7 +607,11 @@ fn gift_special_characters_round_trip() {
     let pairs: Vec<&str> = m.answers.iter().map(|(_, _, t)| t.as_str()).collect();
     assert_eq!(
         pairs,
-        ["Lock() -> one = at a time", "Event() -> wait ~ for a flag"]
+        [
+            "Lock() -> one = at a time",
+            "Event() -> wait ~ for a flag",
+            "Queue() -> hand over: work"
+        ]
     );
 
     // Ordering: as a matching of position → step.
@@ -760,4 +765,59 @@ fn the_gift_tokenizer_rejects_unescaped_specials() {
     assert!(parse_gift("::t::x{=a = b ~c#d}").is_err());
     assert!(parse_gift("::t:x::y{=a}").is_err());
     assert!(parse_gift("::t\\:x::y{=a\\=b ~c}").is_ok());
+}
+
+#[test]
+fn questions_a_format_cannot_hold_are_listed_not_dropped() {
+    // Two pairs and no distractor: too few for Moodle's and GIFT's
+    // matching; two steps: too few for GIFT's matching of positions.
+    let toml = r#"
+[[questions]]
+id = "two-pairs"
+type = "Matching"
+prompt.prompt = "Match"
+[questions.answer.pairs]
+a = "1"
+b = "2"
+
+[[questions]]
+id = "two-steps"
+type = "Ordering"
+prompt.prompt = "Order"
+answer.steps = ["x", "y"]
+
+[[questions]]
+id = "fine"
+type = "ShortAnswer"
+prompt.prompt = "?"
+answer.answer = "ok"
+"#;
+    let quiz = parse_quiz("few", "few.toml", toml).unwrap();
+    let content = content_with(vec![quiz]);
+    let moodle = render(&content, Lms::MoodleXml);
+    assert_eq!(moodle.written, 2);
+    assert!(
+        moodle
+            .notes
+            .iter()
+            .any(|n| n.starts_with("few two-pairs (Matching): not exported: Moodle's matching")),
+        "{:?}",
+        moodle.notes
+    );
+    let gift = render(&content, Lms::Gift);
+    assert_eq!(gift.written, 1);
+    assert_eq!(parse_gift(&gift.text).unwrap().len(), 1);
+    for id in ["two-pairs (Matching)", "two-steps (Ordering)"] {
+        assert!(
+            gift.notes
+                .iter()
+                .any(|n| n.starts_with(&format!("few {id}: not exported: "))),
+            "{id}: {:?}",
+            gift.notes
+        );
+    }
+    // QTI holds all three.
+    let qti = render(&content, Lms::Qti);
+    assert_eq!(qti.written, 3);
+    assert_eq!(parse_xml(&qti.text).unwrap().find_all("item").len(), 3);
 }

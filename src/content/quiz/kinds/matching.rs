@@ -200,7 +200,7 @@ impl Kind for Matching {
             .map(|(l, r)| (lms::option_text(l), lms::option_text(r)))
             .collect();
         let rights = lms::option_texts(self.right_options());
-        Ok(lms::matching(format, &pairs, &rights))
+        lms::matching(format, &pairs, &rights)
     }
 }
 

@@ -170,7 +170,9 @@ impl Kind for Ordering {
                 } else {
                     "QTI 1.2 (Canvas classic quizzes)"
                 };
-                Ok(lms::matching(format, &pairs, &steps).noted(format!(
+                let piece = lms::matching(format, &pairs, &steps)
+                    .map_err(|e| format!("{which} has no ordering question, and as a matching of position → step: {e}"))?;
+                Ok(piece.noted(format!(
                     "{which} has no ordering question: exported as a matching of position → step"
                 )))
             }
