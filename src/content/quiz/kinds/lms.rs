@@ -67,6 +67,13 @@ pub fn option_text(o: &str) -> String {
     option_line(o)
 }
 
+/// An option's Markdown for a format that renders it (Moodle XML's
+/// `markdown` answers, GIFT's `[markdown]` questions): its source, trimmed,
+/// so inline code stays code (its plain text `__init__()` would turn bold).
+pub fn option_markdown(o: &str) -> String {
+    o.trim().to_string()
+}
+
 /// `<tag format="..."><text>...</text></tag>` with `text` escaped.
 pub fn moodle_text(tag: &str, format: &str, text: &str) -> String {
     format!(

@@ -153,8 +153,12 @@ impl Kind for Ordering {
                     "<layouttype>VERTICAL</layouttype>\n<selecttype>ALL</selecttype>\n<selectcount>{}</selectcount>\n<gradingtype>ABSOLUTE_POSITION</gradingtype>\n<showgrading>SHOW</showgrading>\n<numberingstyle>none</numberingstyle>\n<shownumcorrect>1</shownumcorrect>\n",
                     steps.len()
                 );
-                for (i, s) in steps.iter().enumerate() {
-                    body.push_str(&lms::moodle_answer((i + 1) as f64, "plain_text", s));
+                for (i, s) in self.steps.iter().enumerate() {
+                    body.push_str(&lms::moodle_answer(
+                        (i + 1) as f64,
+                        "markdown",
+                        &lms::option_markdown(s),
+                    ));
                 }
                 Ok(Piece::new("ordering", body))
             }
