@@ -752,7 +752,10 @@ fn cli_writes_each_format_lists_what_it_cannot_hold_and_never_overwrites() {
         // A second export does not replace the file without --force.
         let again = export(dir.path(), format, false);
         assert_eq!(again.status.code(), Some(1), "{format}");
-        assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+        let again_err = String::from_utf8_lossy(&again.stderr);
+        assert!(again_err.contains("--force"), "{again_err}");
+        // Nothing written: no notes about what was written either.
+        assert!(!again_err.contains("note:"), "{again_err}");
         assert!(export(dir.path(), format, true).status.success());
     }
     // Only the three files, no temporary file left behind.
