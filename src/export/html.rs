@@ -11,7 +11,7 @@ use crate::content::{Code, Content};
 use crate::highlight::{Engine, TokenClass};
 use crate::quiz::report::expected_answer;
 
-use super::{choices, matching_left, rubric_lines};
+use super::{choices, matching_left, program, rubric_lines};
 
 const CSS: &str = "
 body{font-family:Georgia,serif;max-width:46em;margin:2em auto;padding:0 1em;color:#111;background:#fff;line-height:1.45}
@@ -74,7 +74,7 @@ fn spans_html(spans: &[markdown::Span]) -> String {
 /// A quiz's Markdown (a prompt, a multipart context) as HTML: paragraphs,
 /// lists, quotes and headings with their inline code, and code blocks
 /// highlighted as on a slide.
-fn markdown_html(o: &mut String, text: &str, engine: &Engine) {
+pub(crate) fn markdown_html(o: &mut String, text: &str, engine: &Engine) {
     let lines = markdown::render(text);
     let mut i = 0;
     while i < lines.len() {
@@ -210,10 +210,10 @@ pub fn render(content: &Content, with_answers: bool) -> String {
                 markdown_html(&mut o, ctx_text, &engine);
             }
             markdown_html(&mut o, &q.prompt, &engine);
-            if let crate::content::quiz::QuestionKind::Tracing(t) = &q.kind {
+            if let Some(program) = program(q) {
                 let code = Code {
                     language: "python".into(),
-                    source: t.program.clone(),
+                    source: program.to_string(),
                     caption: None,
                     runnable: false,
                     file: None,
