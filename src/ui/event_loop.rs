@@ -76,7 +76,12 @@ pub fn run_quiz(
 ) -> Result<(), String> {
     run_with(content, store, opts, None, move |app| {
         let seed = seed.unwrap_or_else(crate::quiz::shuffle::fresh_seed);
-        app.screen = Screen::Quiz(Box::new(QuizView::new(quiz, &[], seed, Back::Home)));
+        let mut view = QuizView::new(quiz, &[], seed, Back::Home);
+        // A quiz left half-way offers to resume.
+        if let Some(p) = app.progress.paused_quiz(&view.quiz.id) {
+            view.offer_resume(p.clone());
+        }
+        app.screen = Screen::Quiz(Box::new(view));
         app.quit_on_leave = true;
     })
 }
