@@ -87,10 +87,28 @@ impl HomeState {
 }
 
 /// The quizzes listed on the home screen, as indices into `content.quizzes`:
-/// the pop quizzes first, then the rest in file order.
+/// the pop quizzes first, then the rest in the order of the lessons that
+/// link them (in the order of their links), then any not linked, in file
+/// order.
 pub fn home_quizzes(content: &Content) -> Vec<usize> {
+    let mut linked: Vec<&str> = Vec::new();
+    for lesson in &content.lessons {
+        for slide in &lesson.slides {
+            crate::content::Block::walk(&slide.blocks, &mut |b| {
+                if let BlockKind::Quiz { quiz, .. } = &b.kind
+                    && !linked.contains(&quiz.as_str())
+                {
+                    linked.push(quiz);
+                }
+            });
+        }
+    }
     let mut v: Vec<usize> = (0..content.quizzes.len()).collect();
-    v.sort_by_key(|&i| !content.quizzes[i].id.starts_with("pop-quiz"));
+    v.sort_by_key(|&i| {
+        let id = content.quizzes[i].id.as_str();
+        let place = linked.iter().position(|l| *l == id).unwrap_or(usize::MAX);
+        (!id.starts_with("pop-quiz"), place)
+    });
     v
 }
 

@@ -44,11 +44,27 @@ pub type HighlightLookup<'a> = &'a dyn Fn(&Code) -> Option<Arc<Vec<Line<'static>
 /// Narrowest column worth showing side by side.
 pub const MIN_COLUMN: usize = 30;
 
+/// Looks up the title of a quiz by its id, for "Check yourself" links.
+pub type QuizTitles<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 /// Lay out the blocks visible at `step` (1-based) in `width` cells.
 pub fn lay_out(slide: &Slide, step: usize, width: u16, theme: &Theme, hl: HighlightLookup) -> Laid {
+    lay_out_titled(slide, step, width, theme, hl, &|_| None)
+}
+
+/// [`lay_out`], with quiz links showing the quiz's title (found by
+/// `titles`) instead of its file id.
+pub fn lay_out_titled(
+    slide: &Slide,
+    step: usize,
+    width: u16,
+    theme: &Theme,
+    hl: HighlightLookup,
+    titles: QuizTitles,
+) -> Laid {
     let mut laid = Laid::default();
     let width = usize::from(width).max(1);
-    blocks(&mut laid, &slide.blocks, step, width, theme, hl);
+    blocks(&mut laid, &slide.blocks, step, width, theme, (hl, titles));
     while laid.lines.last().is_some_and(|l| l.width() == 0) {
         laid.lines.pop();
     }
@@ -61,7 +77,7 @@ fn blocks(
     step: usize,
     width: usize,
     theme: &Theme,
-    hl: HighlightLookup,
+    hl: (HighlightLookup, QuizTitles),
 ) {
     for b in bs.iter().filter(|b| b.reveal <= step) {
         block(out, b, step, width, theme, hl);
@@ -69,7 +85,14 @@ fn blocks(
     }
 }
 
-fn block(out: &mut Laid, b: &Block, step: usize, width: usize, theme: &Theme, hl: HighlightLookup) {
+fn block(
+    out: &mut Laid,
+    b: &Block,
+    step: usize,
+    width: usize,
+    theme: &Theme,
+    (hl, titles): (HighlightLookup, QuizTitles),
+) {
     match &b.kind {
         BlockKind::Paragraph(text) => {
             out.lines.extend(wrap(
@@ -98,7 +121,7 @@ fn block(out: &mut Laid, b: &Block, step: usize, width: usize, theme: &Theme, hl
                         truncate(&inert(&col.heading), col_w),
                         theme.heading.add_modifier(Modifier::UNDERLINED),
                     )));
-                    blocks(&mut inner, &col.blocks, step, col_w, theme, hl);
+                    blocks(&mut inner, &col.blocks, step, col_w, theme, (hl, titles));
                     while inner.lines.last().is_some_and(|l| l.width() == 0) {
                         inner.lines.pop();
                     }
@@ -130,7 +153,7 @@ fn block(out: &mut Laid, b: &Block, step: usize, width: usize, theme: &Theme, hl
                         truncate(&inert(&col.heading), width),
                         theme.heading.add_modifier(Modifier::UNDERLINED),
                     )));
-                    blocks(out, &col.blocks, step, width, theme, hl);
+                    blocks(out, &col.blocks, step, width, theme, (hl, titles));
                     while out.lines.last().is_some_and(|l| l.width() == 0) {
                         out.lines.pop();
                     }
@@ -227,8 +250,12 @@ fn block(out: &mut Laid, b: &Block, step: usize, width: usize, theme: &Theme, hl
                 n => format!(" · {n} questions"),
             };
             let spans = vec![
-                Span::styled("✎ Check yourself: ", theme.key),
-                Span::styled(quiz.clone(), theme.link),
+                Span::styled("✎ ", theme.key),
+                Span::styled(
+                    inert(&titles(quiz).unwrap_or_else(|| format!("Check yourself: {quiz}")))
+                        .into_owned(),
+                    theme.link,
+                ),
                 Span::styled(which, theme.text),
                 Span::styled("  [Enter]", theme.dim),
             ];

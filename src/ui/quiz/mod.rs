@@ -793,7 +793,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &super::app::App, view: &mut Qui
         frame.set_cursor_position(at);
         view.cursor = Some(at);
     }
-    let items = keys::footer(Context::Quiz, keys::QUIZ, &foot_keys);
+    let items = if view.confirm.is_some() {
+        keys::footer(Context::Quiz, keys::QUIZ, &|a, item| {
+            (a == QuizAction::Confirm).then_some(item)
+        })
+    } else {
+        keys::footer(Context::Quiz, keys::QUIZ, &foot_keys)
+    };
     footer(frame, foot, app, &items, view.note.clone());
 }
 
