@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyModifiers};
 use threadtutor::content::{Content, Source, load};
 use threadtutor::progress::Progress;
 use threadtutor::quiz::grade::{Response, grade_answer};
-use threadtutor::quiz::report::num;
+use threadtutor::quiz::report::format_points;
 use threadtutor::ui::app::{App, Effect, Screen, home_quizzes};
 use threadtutor::ui::demo::Back;
 use threadtutor::ui::quiz::{Confirm, Phase, QuizView};
@@ -299,7 +299,7 @@ fn leave_resume_and_finish_across_a_restart() {
     let q = quiz.question("brute-force-threads").unwrap();
     let g = grade_answer(q, Some(&Response::Text(first.into())));
     assert!(g.points > 0.0, "{g:?}");
-    let want = format!("{}/{}", num(g.points), num(g.max));
+    let want = format!("{}/{}", format_points(g.points), format_points(g.max));
     pty.wait_for("brute-force-threads");
     let s = pty.screen();
     let row = s

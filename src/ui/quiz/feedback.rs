@@ -9,7 +9,7 @@ use crate::content::markdown::{self, LineKind, Style as MdStyle};
 use crate::content::quiz::{Question, QuestionKind, Quiz};
 use crate::content::sanitize::inert;
 use crate::quiz::grade::Grade;
-use crate::quiz::report::{expected_answer, num};
+use crate::quiz::report::{expected_answer, format_points};
 use crate::ui::layout::{truncate, wrap};
 use crate::ui::theme::Theme;
 
@@ -109,18 +109,26 @@ pub fn feedback_lines(q: &Question, g: &Grade, width: usize, t: &Theme) -> Vec<L
     let mut lines = Vec::new();
     let verdict = if g.correct {
         Span::styled(
-            format!("✓ Correct — {}/{}", num(g.points), num(g.max)),
+            format!(
+                "✓ Correct — {}/{}",
+                format_points(g.points),
+                format_points(g.max)
+            ),
             t.done,
         )
     } else if g.points > 0.0 {
         Span::styled(
-            format!("◐ Partly right — {}/{}", num(g.points), num(g.max)),
+            format!(
+                "◐ Partly right — {}/{}",
+                format_points(g.points),
+                format_points(g.max)
+            ),
             t.partial,
         )
     } else if !g.answered {
-        Span::styled(format!("○ No answer — 0/{}", num(g.max)), t.error)
+        Span::styled(format!("○ No answer — 0/{}", format_points(g.max)), t.error)
     } else {
-        Span::styled(format!("✗ Not quite — 0/{}", num(g.max)), t.error)
+        Span::styled(format!("✗ Not quite — 0/{}", format_points(g.max)), t.error)
     };
     lines.push(Line::from(verdict));
     let is_free = matches!(q.kind, QuestionKind::FreeText(_));
@@ -211,7 +219,11 @@ pub fn results_lines(
     let pct = if max > 0.0 { score / max * 100.0 } else { 0.0 };
     let mut lines = vec![
         Line::from(Span::styled(
-            format!("Score {} / {} ({pct:.0}%)", num(score), num(max)),
+            format!(
+                "Score {} / {} ({pct:.0}%)",
+                format_points(score),
+                format_points(max)
+            ),
             t.title,
         )),
         Line::default(),
@@ -250,13 +262,17 @@ pub fn results_lines(
             ),
             Span::styled("█".repeat(fill), style),
             Span::styled("░".repeat(bw - fill), t.border),
-            Span::styled(format!(" {}/{}", num(p), num(m)), t.dim),
+            Span::styled(format!(" {}/{}", format_points(p), format_points(m)), t.dim),
         ];
         if let Some(l) = &latest[i]
             && latest[i] != best[i]
         {
             row.push(Span::styled(
-                format!("  latest {}/{}", num(l.points), num(l.max)),
+                format!(
+                    "  latest {}/{}",
+                    format_points(l.points),
+                    format_points(l.max)
+                ),
                 t.dim,
             ));
         }
