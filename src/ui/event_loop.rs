@@ -183,6 +183,14 @@ fn run_with(
     // Write the last position before anything that could wait (the save
     // itself waits at most `store::LOCK_WAIT` for another process's lock).
     workers.pending_save = None;
+    // A quiz half-way through when the tutorial quits (Ctrl-C) is kept to
+    // resume, as if left with Esc.
+    if let Screen::Quiz(q) = &app.screen
+        && q.worth_keeping()
+    {
+        let paused = q.paused((app.clock)());
+        app.progress.pause_quiz(&q.quiz.id.clone(), paused);
+    }
     workers.saver.save(&app.progress);
     let save_failed = workers.saver.finish();
     if let Some(run) = workers.run.take() {

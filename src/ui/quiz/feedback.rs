@@ -8,8 +8,8 @@ use unicode_width::UnicodeWidthStr;
 use crate::content::markdown::{self, LineKind, Style as MdStyle};
 use crate::content::quiz::{Question, QuestionKind, Quiz};
 use crate::content::sanitize::inert;
-use crate::quiz::grade::Grade;
-use crate::quiz::report::{expected_answer, format_points};
+use crate::quiz::grade::{Grade, Response};
+use crate::quiz::report::{expected_answer, format_points, your_answer};
 use crate::ui::layout::{truncate, wrap};
 use crate::ui::theme::Theme;
 
@@ -105,7 +105,13 @@ pub fn prompt_lines(quiz: &Quiz, q: &Question, width: usize, t: &Theme) -> Vec<L
 }
 
 /// The feedback after an answer.
-pub fn feedback_lines(q: &Question, g: &Grade, width: usize, t: &Theme) -> Vec<Line<'static>> {
+pub fn feedback_lines(
+    q: &Question,
+    g: &Grade,
+    answer: Option<&Response>,
+    width: usize,
+    t: &Theme,
+) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let verdict = if g.correct {
         Span::styled(
@@ -180,6 +186,28 @@ pub fn feedback_lines(q: &Question, g: &Grade, width: usize, t: &Theme) -> Vec<L
             vec![Span::raw("  ")],
             vec![Span::raw("  ")],
         ));
+    }
+    // The learner's own answer, beside the expected one below.
+    if let Some(r) = answer
+        && g.answered
+    {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled("Your answer", t.heading)));
+        for l in your_answer(q, r).lines() {
+            let style = if l.trim_start().starts_with('✓') {
+                t.done
+            } else if l.trim_start().starts_with('✗') {
+                t.error
+            } else {
+                t.text
+            };
+            lines.extend(wrap(
+                &[Span::styled(inert(l).into_owned(), style)],
+                width,
+                vec![Span::raw("  ")],
+                vec![Span::raw("  ")],
+            ));
+        }
     }
     lines.push(Line::default());
     let heading = if is_free {

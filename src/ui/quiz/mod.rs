@@ -396,6 +396,12 @@ impl QuizView {
         true
     }
 
+    /// Has the learner answered anything in this attempt (and not
+    /// finished it)? Then leaving keeps it to resume.
+    pub fn worth_keeping(&self) -> bool {
+        self.phase != Phase::Results && self.started()
+    }
+
     /// Has the learner answered anything in this attempt?
     fn started(&self) -> bool {
         self.answers.iter().any(Option::is_some) || self.pos > 0
@@ -709,8 +715,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &super::app::App, view: &mut Qui
             if let Some(q) = view.question() {
                 lines.extend(feedback::prompt_lines(&view.quiz, q, iw, t));
                 lines.push(Line::default());
-                if let Some(g) = &view.grades[view.round[view.pos]] {
-                    lines.extend(feedback::feedback_lines(q, g, iw, t));
+                let qi = view.round[view.pos];
+                if let Some(g) = &view.grades[qi] {
+                    lines.extend(feedback::feedback_lines(
+                        q,
+                        g,
+                        view.answers[qi].as_ref(),
+                        iw,
+                        t,
+                    ));
                 }
             }
             foot_keys = |a, item| {

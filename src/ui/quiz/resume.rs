@@ -56,7 +56,7 @@ mod tests {
 
     #[test]
     fn every_kind_of_answer_comes_back_through_the_file() {
-        let answers = vec![
+        let answers = [
             Response::Text("a lock\nreleased".into()),
             Response::Choices(vec!["one".into(), "two".into()]),
             Response::Trace(TraceResponse {

@@ -193,7 +193,7 @@ pub fn shuffle<T>(items: &mut [T], rng: &mut SplitMix64) {
 
 /// Choices sorted by their plain text, for paper (the order does not give
 /// the answer away).
-fn sorted_choices<'a>(mut v: Vec<&'a str>) -> Vec<&'a str> {
+fn sorted_choices(mut v: Vec<&str>) -> Vec<&str> {
     v.sort_by_cached_key(|s| option_plain(s));
     v
 }
