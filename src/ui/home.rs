@@ -281,10 +281,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
         };
         let n = quiz.questions.len();
         let count = format!("{n} question{}", if n == 1 { "" } else { "s" });
-        let right = match best {
+        let mut right = match best {
             Some(f) => format!("{count}  best {:.0}%", f * 100.0),
             None => count,
         };
+        // A quiz left half-way says where it was left.
+        if let Some(p) = app.progress.paused_quiz(&quiz.id) {
+            right = format!(
+                "paused at {}/{}  {right}",
+                (p.pos + 1).min(p.round.len()),
+                p.round.len()
+            );
+        }
         let left_w = w.saturating_sub(right.width() + 7).max(1);
         let title = truncate(&inert(quiz.title()), left_w);
         let sel = i == state.selected;

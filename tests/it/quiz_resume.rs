@@ -82,6 +82,19 @@ fn esc_asks_then_the_quiz_is_kept_and_offered_again() {
             .any(|e| matches!(e, Effect::Save(p) if p.paused_quiz("pop-quiz-2").is_some()))
     );
 
+    // Home says where it was left; so does `progress`.
+    for _ in 0..app.content.lessons.len() {
+        press(&mut app, KeyCode::Down);
+    }
+    let home = screen(&mut app, 120, 50);
+    let row = home.lines().find(|l| l.contains("Pop Quiz 2")).unwrap();
+    assert!(row.contains("paused at 2/2"), "{row}");
+    let report = threadtutor::progress::report::render(&app.progress, None);
+    assert!(
+        report.contains("quiz pop-quiz-2: left at question 2 of 2"),
+        "{report}"
+    );
+
     // Through a restart: a new app on the saved record.
     let text = toml::to_string(&app.progress).unwrap();
     let mut app = app_with(toml::from_str(&text).unwrap());
