@@ -8,6 +8,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
+use super::lms::{self, Lms, Piece};
 use super::{Grade, Handout, Kind, Response, SheetAnswer, SheetValue, Spec, format_points};
 use crate::content::markdown;
 use crate::content::quiz::model::{Concept, Question, QuestionKind, Rubric};
@@ -113,6 +114,17 @@ impl Kind for FreeText {
             rubric: self.rubric_lines(),
             ..Handout::default()
         }
+    }
+
+    fn lms(&self, format: Lms) -> Result<Piece, String> {
+        let mut info = format!(
+            "Model answer:\n\n{}\n\nRubric:\n\n",
+            self.model_answer.trim_end()
+        );
+        for line in self.rubric_lines() {
+            info.push_str(&format!("- {line}\n"));
+        }
+        Ok(lms::essay(format, &info, 10))
     }
 }
 

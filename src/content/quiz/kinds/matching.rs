@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
+use super::lms::{self, Lms, Piece};
 use super::{
     Grade, Handout, Kind, Response, SheetAnswer, SheetScalar, SheetValue, Spec, list_choices,
     resolve_option, shuffle, sorted_choices, strings, toml_string,
@@ -190,6 +191,16 @@ impl Kind for Matching {
             choices: Some(sorted_choices(self.right_options())),
             ..Handout::default()
         }
+    }
+
+    fn lms(&self, format: Lms) -> Result<Piece, String> {
+        let pairs: Vec<(String, String)> = self
+            .pairs
+            .iter()
+            .map(|(l, r)| (lms::option_text(l), lms::option_text(r)))
+            .collect();
+        let rights = lms::option_texts(self.right_options());
+        Ok(lms::matching(format, &pairs, &rights))
     }
 }
 

@@ -12,6 +12,7 @@
 
 mod answer;
 mod free_text;
+pub mod lms;
 mod matching;
 mod multiple_choice;
 mod ordering;
@@ -104,6 +105,9 @@ pub trait Kind {
     }
     /// What a paper handout prints besides the prompt.
     fn handout(&self) -> Handout<'_>;
+    /// The question's own part in a learning-management system's format,
+    /// or why that format cannot hold it (listed on stderr).
+    fn lms(&self, format: lms::Lms) -> Result<lms::Piece, String>;
 }
 
 impl QuestionKind {

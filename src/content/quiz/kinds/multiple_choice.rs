@@ -6,9 +6,10 @@ use std::ops::Range;
 
 use toml::Spanned;
 
+use super::lms::{self, Lms, Piece};
 use super::{
-    Grade, Handout, Kind, Response, SheetAnswer, SheetValue, Spec, list_choices, resolve_option,
-    shuffle, sorted_choices, strings, toml_list, toml_string,
+    Grade, Handout, Kind, Response, SheetAnswer, SheetValue, Spec, gift_escape, list_choices,
+    resolve_option, shuffle, sorted_choices, strings, toml_list, toml_string,
 };
 use crate::content::markdown;
 use crate::content::quiz::model::{Question, QuestionKind, option_plain};
@@ -198,6 +199,10 @@ impl Kind for MultipleChoice {
             ..Handout::default()
         }
     }
+
+    fn lms(&self, format: Lms) -> Result<Piece, String> {
+        Ok(self.lms_piece(format))
+    }
 }
 
 pub(super) const SPEC: Spec = Spec {
@@ -290,4 +295,95 @@ fn parse(cx: &mut Ctx, p: &RawPrompt, a: &RawAnswer, at: &Range<usize>) -> Optio
         answer_index,
         sort_answers,
     })
+}
+
+impl MultipleChoice {
+    /// The LMS piece (see [`Kind::lms`]). Several correct answers: Moodle
+    /// `single=false` with the correct options sharing +100 and the wrong
+    /// ones sharing -100 (all of them picked is worth nothing), as GIFT
+    /// weights; QTI `multiple_answers_question`, right only when exactly
+    /// the correct options are picked (as threadtutor grades it).
+    pub(super) fn lms_piece(&self, format: Lms) -> Piece {
+        // Options in the order a learner would see them when the quiz fixes
+        // it (answerIndex, sortAnswers), else in file order and shuffled by
+        // the LMS.
+        let fixed = self.answer_index.is_some() || self.sort_answers;
+        let order: Vec<usize> = if fixed {
+            choice_order(self, 0)
+        } else {
+            (0..self.answers.len() + self.distractors.len()).collect()
+        };
+        let options = self.options();
+        let n_right = self.answers.len();
+        let n_wrong = self.distractors.len();
+        let weight = |i: usize| -> f64 {
+            match (i < n_right, self.multiple) {
+                (true, _) => 100.0 / n_right as f64,
+                (false, true) if n_wrong > 0 => -100.0 / n_wrong as f64,
+                (false, _) => 0.0,
+            }
+        };
+        match format {
+            Lms::MoodleXml => {
+                let mut body = format!(
+                    "<single>{}</single>\n<shuffleanswers>{}</shuffleanswers>\n<answernumbering>abc</answernumbering>\n",
+                    !self.multiple, !fixed
+                );
+                for &i in &order {
+                    body.push_str(&lms::moodle_answer(
+                        weight(i),
+                        "plain_text",
+                        &lms::option_text(options[i]),
+                    ));
+                }
+                Piece::new("multichoice", body)
+            }
+            Lms::Gift => {
+                let mut body = String::new();
+                for &i in &order {
+                    let text = gift_escape(&lms::option_text(options[i]));
+                    if self.multiple {
+                        body.push_str(&format!("~%{}%{text} ", lms::fraction(weight(i))));
+                    } else if i < n_right {
+                        body.push_str(&format!("={text} "));
+                    } else {
+                        body.push_str(&format!("~{text} "));
+                    }
+                }
+                Piece::new("", body.trim_end().to_string())
+            }
+            Lms::Qti => {
+                let labelled: Vec<(String, String)> = order
+                    .iter()
+                    .map(|&i| (format!("a{}", i + 1), lms::option_text(options[i])))
+                    .collect();
+                let (qtype, cardinality) = if self.multiple {
+                    ("multiple_answers_question", "Multiple")
+                } else {
+                    ("multiple_choice_question", "Single")
+                };
+                let mut p = Piece::new(
+                    qtype,
+                    lms::qti_choices("response1", cardinality, None, &labelled),
+                );
+                let condition = if self.multiple {
+                    let mut c = String::from("<and>");
+                    for i in 0..options.len() {
+                        let eq = lms::qti_equal("response1", &format!("a{}", i + 1));
+                        if i < n_right {
+                            c.push_str(&eq);
+                        } else {
+                            c.push_str(&format!("<not>{eq}</not>"));
+                        }
+                    }
+                    c.push_str("</and>");
+                    c
+                } else {
+                    lms::qti_equal("response1", "a1")
+                };
+                p.processing = lms::qti_condition(&condition, "Set", 100.0);
+                p
+            }
+        }
+    }
 }

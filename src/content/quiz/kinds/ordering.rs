@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
+use super::lms::{self, Lms, Piece};
 use super::{
     Grade, Handout, Kind, Response, SheetAnswer, SheetValue, Spec, list_choices, resolve_option,
     shuffle, sorted_choices, strings, toml_list,
@@ -139,6 +140,40 @@ impl Kind for Ordering {
         Handout {
             choices: Some(sorted_choices(self.step_texts())),
             ..Handout::default()
+        }
+    }
+
+    fn lms(&self, format: Lms) -> Result<Piece, String> {
+        let steps = lms::option_texts(self.step_texts());
+        match format {
+            Lms::MoodleXml => {
+                // Moodle's ordering question: the answers in the right
+                // order, each's fraction its position.
+                let mut body = format!(
+                    "<layouttype>VERTICAL</layouttype>\n<selecttype>ALL</selecttype>\n<selectcount>{}</selectcount>\n<gradingtype>ABSOLUTE_POSITION</gradingtype>\n<showgrading>SHOW</showgrading>\n<numberingstyle>none</numberingstyle>\n<shownumcorrect>1</shownumcorrect>\n",
+                    steps.len()
+                );
+                for (i, s) in steps.iter().enumerate() {
+                    body.push_str(&lms::moodle_answer((i + 1) as f64, "plain_text", s));
+                }
+                Ok(Piece::new("ordering", body))
+            }
+            Lms::Gift | Lms::Qti => {
+                // No ordering type: a matching of position → step.
+                let pairs: Vec<(String, String)> = steps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (format!("Position {}", i + 1), s.clone()))
+                    .collect();
+                let which = if format == Lms::Gift {
+                    "GIFT"
+                } else {
+                    "QTI 1.2 (Canvas classic quizzes)"
+                };
+                Ok(lms::matching(format, &pairs, &steps).noted(format!(
+                    "{which} has no ordering question: exported as a matching of position → step"
+                )))
+            }
         }
     }
 }

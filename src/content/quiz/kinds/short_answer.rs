@@ -7,7 +7,11 @@
 
 use std::ops::Range;
 
-use super::{Grade, Handout, Kind, Response, SheetAnswer, SheetValue, Spec, strings, toml_string};
+use super::lms::{self, Lms, Piece};
+use super::{
+    Grade, Handout, Kind, Response, SheetAnswer, SheetValue, Spec, gift_escape, strings,
+    toml_string,
+};
 use crate::content::quiz::model::{Question, QuestionKind};
 use crate::content::quiz::parse::{Ctx, OneOrMany, RawAnswer, RawPrompt};
 
@@ -154,6 +158,71 @@ impl Kind for ShortAnswer {
 
     fn handout(&self) -> Handout<'_> {
         Handout::default()
+    }
+
+    fn lms(&self, format: Lms) -> Result<Piece, String> {
+        let forms = self.accepted_forms();
+        Ok(match format {
+            Lms::MoodleXml => {
+                // `*` is Moodle's wildcard: a literal one is `\*`.
+                let mut body = String::from("<usecase>0</usecase>\n");
+                for f in &forms {
+                    body.push_str(&lms::moodle_answer(
+                        100.0,
+                        "moodle_auto_format",
+                        &f.replace('*', "\\*"),
+                    ));
+                }
+                Piece::new("shortanswer", body)
+            }
+            Lms::Gift => {
+                let body: Vec<String> = forms
+                    .iter()
+                    .map(|f| format!("={}", gift_escape(f)))
+                    .collect();
+                Piece::new("", body.join(" "))
+            }
+            Lms::Qti => {
+                let mut p = Piece::new(
+                    "short_answer_question",
+                    "<response_str ident=\"response1\" rcardinality=\"Single\"><render_fib><response_label ident=\"answer1\" rshuffle=\"No\"/></render_fib></response_str>\n".into(),
+                );
+                for f in &forms {
+                    p.processing.push_str(&lms::qti_condition(
+                        &lms::qti_equal("response1", f),
+                        "Set",
+                        100.0,
+                    ));
+                }
+                p
+            }
+        })
+    }
+}
+
+impl ShortAnswer {
+    /// The answers an LMS accepts (they compare case-insensitively but do
+    /// not normalise as [`short_answer_right`] does): the answer and its
+    /// alternatives, and, unless the question is `exact`, each without a
+    /// trailing `()` and without backticks. Duplicates (ignoring case)
+    /// are left out.
+    pub fn accepted_forms(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut push = |s: &str| {
+            let s = s.trim();
+            if !s.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(s)) {
+                out.push(s.to_string());
+            }
+        };
+        for a in std::iter::once(&self.answer).chain(&self.alternatives) {
+            push(a);
+            if !self.exact {
+                let bare = a.trim().replace('`', "");
+                push(&bare);
+                push(bare.strip_suffix("()").unwrap_or(&bare));
+            }
+        }
+        out
     }
 }
 

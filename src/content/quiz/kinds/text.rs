@@ -3,6 +3,7 @@
 //! LMS formats.
 
 use crate::content::markdown;
+use crate::content::sanitize::inert;
 
 /// A TOML key: bare when it can be, quoted otherwise.
 pub fn toml_key(key: &str) -> String {
@@ -54,12 +55,12 @@ pub fn option_line(option: &str) -> String {
         .join(" ")
 }
 
-/// Text for XML character data or a quoted attribute value: `& < > " '`
-/// as entities, and the characters XML 1.0 cannot hold at all (controls
-/// other than tab and newline) dropped.
+/// Content text for XML character data or a quoted attribute value: made
+/// [`inert`] (control characters become visible stand-ins), then `& < > "
+/// '` as entities; anything XML 1.0 cannot hold is dropped.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in inert(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -75,12 +76,12 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
-/// Text for GIFT: its special characters `~ = # { } :` and the backslash
-/// escaped with a backslash; a line break written as `\n` (a blank line
-/// would end the question).
+/// Content text for GIFT: made [`inert`], then its special characters `~ =
+/// # { } :` and the backslash escaped with a backslash; a line break
+/// written as `\n` (a blank line would end the question).
 pub fn gift_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in inert(s).chars() {
         match c {
             '~' | '=' | '#' | '{' | '}' | ':' | '\\' => {
                 out.push('\\');
@@ -108,7 +109,10 @@ mod tests {
 
     #[test]
     fn xml_and_gift_escapes() {
-        assert_eq!(xml_escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(
+            xml_escape("a<b & \"c\"\u{1b}"),
+            "a&lt;b &amp; &quot;c&quot;\u{241b}"
+        );
         assert_eq!(
             gift_escape("a{b}=c~d#e:f\\"),
             "a\\{b\\}\\=c\\~d\\#e\\:f\\\\"

@@ -5,6 +5,7 @@
 
 use std::ops::Range;
 
+use super::lms::{self, Lms, Piece};
 use super::{
     Grade, Handout, Kind, Response, SheetAnswer, SheetScalar, SheetValue, Spec, TraceResponse,
     toml_string,
@@ -238,6 +239,25 @@ impl Kind for Tracing {
             program: Some(&self.program),
             ..Handout::default()
         }
+    }
+
+    fn lms(&self, format: Lms) -> Result<Piece, String> {
+        // No LMS type grades "runs or not, then the output or the line" as
+        // one answer: an essay graded by hand, the expected answer in the
+        // grader's information.
+        let info = format!("Expected answer: {}", self.expected_answer());
+        let mut p = lms::essay(format, &info, 5);
+        p.extra_prompt = Some(format!(
+            "```{}\n{}\n```",
+            self.language.name(),
+            self.program.trim_end()
+        ));
+        let why = "exported as an essay question graded by hand (no format grades a Tracing answer, runs-or-not then the output or the line, as one answer)";
+        p.note = Some(match p.note {
+            Some(n) => format!("{why}; {n}"),
+            None => why.to_string(),
+        });
+        Ok(p)
     }
 }
 
