@@ -351,3 +351,51 @@ fn enter_with_nothing_chosen_says_so() {
     press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
     assert_eq!(view(&app).phase, Phase::Answering);
 }
+
+/// Two instances share the progress file: one leaves a quiz half-way while
+/// the other, which never saw it, saves its own work; the paused quiz is not
+/// lost. Once finished, the other instance's stale copy does not bring it back.
+#[test]
+fn a_paused_quiz_survives_and_ends_across_instances() {
+    use threadtutor::progress::{PausedQuiz, QuizAttempt, Store};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::new(dir.path());
+    let mut a = store.load().progress;
+    let mut b = store.load().progress;
+    a.pause_quiz(
+        "pop-quiz-2",
+        PausedQuiz {
+            at: 1_000,
+            seed: 3,
+            questions: vec!["queue-put-full".into()],
+            round: vec!["queue-put-full".into()],
+            pos: 0,
+            answers: vec![],
+            best: vec![],
+        },
+    );
+    a = store.save(&a).unwrap();
+    b.visit("gil", "gil-1", 1, 1_100);
+    b = store.save(&b).unwrap();
+    assert!(store.load().progress.paused_quiz("pop-quiz-2").is_some());
+    assert!(
+        b.paused_quiz("pop-quiz-2").is_some(),
+        "the merge gave it to b"
+    );
+    // a finishes it; b, still holding the paused copy, saves again.
+    a.record_quiz(
+        "pop-quiz-2",
+        QuizAttempt {
+            at: 2_000,
+            score: 1.0,
+            max: 1.0,
+            missed: vec![],
+        },
+    );
+    store.save(&a).unwrap();
+    b.visit("gil", "gil-2", 1, 2_100);
+    store.save(&b).unwrap();
+    let file = store.load().progress;
+    assert_eq!(file.paused_quiz("pop-quiz-2"), None);
+    assert_eq!(file.quizzes["pop-quiz-2"].attempts.len(), 1);
+}
