@@ -652,8 +652,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &super::app::App, view: &mut Qui
     );
     let iw = usize::from(inner.width);
 
-    let where_ = match view.phase {
-        Phase::Results => "results".to_string(),
+    let where_ = match (&view.confirm, &view.phase) {
+        (Some(Confirm::Resume(_)), _) => "left half-way".to_string(),
+        (_, Phase::Results) => "results".to_string(),
         _ => format!("question {}/{}", view.pos + 1, view.round.len()),
     };
     let title = truncate(
@@ -781,6 +782,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &super::app::App, view: &mut Qui
                 }
             };
         }
+    }
+    // Asked whether to resume, the screen shows no question yet (the one
+    // behind would be the first, not the one it resumes at).
+    if matches!(view.confirm, Some(Confirm::Resume(_))) {
+        lines.clear();
+        cursor = None;
     }
     // Keep the cursor in view; otherwise honour the learner's scrolling.
     let h = usize::from(inner.height);
