@@ -122,8 +122,8 @@ impl Input {
         }
     }
 
-    /// Is there nothing to submit yet? (`Some(message)`: refuse, saying
-    /// what to do; `Some("")` never happens.)
+    /// Is there nothing to submit yet? `Some(what to do)`: the answer is
+    /// refused, and the footer says so.
     fn unchosen(&self) -> Option<&'static str> {
         match self {
             Input::Choice(c) if c.nothing_chosen() => Some("choose an option first"),
