@@ -399,3 +399,38 @@ fn a_paused_quiz_survives_and_ends_across_instances() {
     assert_eq!(file.paused_quiz("pop-quiz-2"), None);
     assert_eq!(file.quizzes["pop-quiz-2"].attempts.len(), 1);
 }
+
+/// Quitting the tutorial with Ctrl-C in the middle of a quiz keeps it too.
+#[test]
+fn ctrl_c_in_a_quiz_keeps_it_to_resume() {
+    let data = tempfile::tempdir().unwrap();
+    let mut pty = Pty::spawn(&["quiz", "pop-quiz-2", "--seed", "3"], data.path(), 100, 34);
+    pty.wait_for("question 1/7");
+    pty.send(b"One thread per unit of work.");
+    pty.send(CTRL_S);
+    pty.wait_for("A model answer");
+    pty.send(b"\r");
+    pty.wait_for("question 2/7");
+    pty.send(b"\x03");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+    let saved = std::fs::read_to_string(data.path().join("progress.toml")).unwrap();
+    let p: Progress = toml::from_str(&saved).unwrap();
+    let paused = p
+        .paused_quiz("pop-quiz-2")
+        .unwrap_or_else(|| panic!("{saved}"));
+    assert_eq!((paused.pos, paused.answers.len()), (1, 1), "{saved}");
+    let mut pty = Pty::spawn(&["quiz", "pop-quiz-2"], data.path(), 100, 34);
+    pty.wait_for("Resume where you left off (question 2 of 7)?");
+    pty.send(b"n");
+    pty.wait_for("question 1/7");
+    pty.send(b"\x1b");
+    pty.wait_for("Leave the quiz?");
+    pty.send(b"y");
+    assert_eq!(pty.wait_exit(), 0);
+    let saved = std::fs::read_to_string(data.path().join("progress.toml")).unwrap();
+    assert!(
+        !saved.contains("paused]"),
+        "starting again forgot it:\n{saved}"
+    );
+}
