@@ -82,12 +82,11 @@ pub fn prompt_lines(quiz: &Quiz, q: &Question, width: usize, t: &Theme) -> Vec<L
         lines.push(Line::default());
     }
     let prompt = if q.prompt.trim().is_empty() {
-        match &q.kind {
-            QuestionKind::Tracing(tr) => {
-                crate::content::quiz::Tracing::default_prompt(tr.language).to_string()
-            }
-            _ => String::new(),
-        }
+        q.kind
+            .kind()
+            .default_prompt()
+            .unwrap_or_default()
+            .to_string()
     } else {
         q.prompt.clone()
     };

@@ -93,21 +93,32 @@ impl Input {
     /// Fill the field with an earlier answer (one of another shape is
     /// ignored: the question changed since).
     fn restore(&mut self, r: &Response) {
-        match (self, r) {
-            (Input::Choice(c), Response::Choices(chosen)) => c.restore(chosen),
-            (Input::Choice(c), Response::Text(t)) => c.restore(std::slice::from_ref(t)),
-            (Input::Text(ta), Response::Text(t)) => ta.set_text(t),
-            (Input::Trace(tr), Response::Trace(r)) => tr.restore(r),
-            (Input::Matching(m), Response::Pairs(p)) => m.restore(p),
-            (Input::Ordering(o), Response::Order(order)) => o.restore(order),
-            (
-                Input::Choice(_)
-                | Input::Text(_)
-                | Input::Trace(_)
-                | Input::Matching(_)
-                | Input::Ordering(_),
-                _,
-            ) => {}
+        match self {
+            Input::Choice(c) => match r {
+                Response::Choices(chosen) => c.restore(chosen),
+                Response::Text(t) => c.restore(std::slice::from_ref(t)),
+                Response::Trace(_) | Response::Pairs(_) | Response::Order(_) => {}
+            },
+            Input::Text(ta) => {
+                if let Response::Text(t) = r {
+                    ta.set_text(t);
+                }
+            }
+            Input::Trace(tr) => {
+                if let Response::Trace(r) = r {
+                    tr.restore(r);
+                }
+            }
+            Input::Matching(m) => {
+                if let Response::Pairs(p) = r {
+                    m.restore(p);
+                }
+            }
+            Input::Ordering(o) => {
+                if let Response::Order(order) = r {
+                    o.restore(order);
+                }
+            }
         }
     }
 
