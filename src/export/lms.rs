@@ -181,6 +181,18 @@ fn moodle_question(o: &mut String, quiz: &Quiz, q: &Question, prompt: &str, piec
     o.push_str("</question>\n");
 }
 
+/// The general feedback of GIFT and QTI: the kind's, then the question's
+/// explanation.
+fn general_feedback(q: &Question, piece: &Piece) -> Option<String> {
+    let parts: Vec<&str> = [piece.feedback.as_deref(), q.context.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(str::trim_end)
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
 fn gift_question(o: &mut String, quiz: &Quiz, q: &Question, prompt: &str, piece: &Piece) {
     let _ = write!(
         o,
@@ -189,12 +201,10 @@ fn gift_question(o: &mut String, quiz: &Quiz, q: &Question, prompt: &str, piece:
         gift_escape(prompt)
     );
     o.push_str(&piece.body);
-    // The explanation as general feedback, unless the kind put something
-    // there already (an essay's grader's information).
-    if let Some(ctx) = &q.context
-        && !piece.body.contains("####")
-    {
-        let _ = write!(o, "####{}", gift_escape(ctx.trim_end()));
+    // The general feedback: the kind's (an essay's grader's information),
+    // then the explanation.
+    if let Some(fb) = general_feedback(q, piece) {
+        let _ = write!(o, "####{}", gift_escape(&fb));
     }
     o.push_str("}\n\n");
 }
@@ -225,14 +235,11 @@ fn qti_item(o: &mut String, quiz: &Quiz, q: &Question, prompt_html: &str, piece:
     o.push_str("</presentation>\n<resprocessing>\n<outcomes><decvar maxvalue=\"100\" minvalue=\"0\" varname=\"SCORE\" vartype=\"Decimal\"/></outcomes>\n");
     o.push_str(&piece.processing);
     o.push_str("</resprocessing>\n");
-    o.push_str(&piece.after);
-    if let Some(ctx) = &q.context
-        && !piece.after.contains("general_fb")
-    {
+    if let Some(fb) = general_feedback(q, piece) {
         let _ = writeln!(
             o,
             "<itemfeedback ident=\"general_fb\"><flow_mat><material><mattext texttype=\"text/plain\">{}</mattext></material></flow_mat></itemfeedback>",
-            xml_escape(ctx.trim_end())
+            xml_escape(&fb)
         );
     }
     o.push_str("</item>\n");

@@ -18,8 +18,10 @@ pub struct Piece {
     pub body: String,
     /// QTI only: the conditions inside `<resprocessing>` after `<outcomes>`.
     pub processing: String,
-    /// QTI only: elements after `<resprocessing>` (`<itemfeedback>`).
-    pub after: String,
+    /// GIFT and QTI: text (Markdown) for the question's general feedback,
+    /// before the question's explanation (`context`): the grader's
+    /// information, for formats that have no field for it.
+    pub feedback: Option<String>,
     /// Extra text for the question's prompt (the program of a Tracing
     /// question, as a Markdown code block).
     pub extra_prompt: Option<String>,
@@ -32,7 +34,7 @@ impl Piece {
             qtype,
             body,
             processing: String::new(),
-            after: String::new(),
+            feedback: None,
             extra_prompt: None,
             note: None,
         }
@@ -63,6 +65,13 @@ pub fn fraction(x: f64) -> String {
 /// An option's text for an LMS: plain, on one line, inert.
 pub fn option_text(o: &str) -> String {
     option_line(o)
+}
+
+/// An option's Markdown for a format that renders it (Moodle XML's
+/// `markdown` answers, GIFT's `[markdown]` questions): its source, trimmed,
+/// so inline code stays code (its plain text `__init__()` would turn bold).
+pub fn option_markdown(o: &str) -> String {
+    o.trim().to_string()
 }
 
 /// `<tag format="..."><text>...</text></tag>` with `text` escaped.
@@ -146,7 +155,11 @@ pub fn essay(lms: Lms, info: &str, lines: usize) -> Piece {
                 moodle_text("responsetemplate", "html", "")
             ),
         ),
-        Lms::Gift => Piece::new("", format!("####{}", gift_escape(info))).noted(
+        Lms::Gift => Piece {
+            feedback: Some(info.to_string()),
+            ..Piece::new("", String::new())
+        }
+        .noted(
             "GIFT has no grader's information: the expected answer and rubric are in the general feedback, which students see after answering",
         ),
         Lms::Qti => {
@@ -155,10 +168,7 @@ pub fn essay(lms: Lms, info: &str, lines: usize) -> Piece {
                 "<response_str ident=\"response1\" rcardinality=\"Single\"><render_fib><response_label ident=\"answer1\" rshuffle=\"No\"/></render_fib></response_str>\n".into(),
             );
             p.processing = "<respcondition continue=\"No\"><conditionvar><other/></conditionvar></respcondition>\n".into();
-            p.after = format!(
-                "<itemfeedback ident=\"general_fb\"><flow_mat><material><mattext texttype=\"text/plain\">{}</mattext></material></flow_mat></itemfeedback>\n",
-                xml_escape(info)
-            );
+            p.feedback = Some(info.to_string());
             p.noted("QTI 1.2 has no grader's information: the expected answer and rubric are the general feedback, which Canvas shows after the quiz is submitted")
         }
     }
@@ -171,9 +181,24 @@ pub fn points(x: f64) -> String {
 
 /// Matching pairs written in each format (Matching itself, and Ordering
 /// where the format has no ordering: position → step). `rights` are all
-/// the right items offered (the pairs' and any distractors).
-pub fn matching(lms: Lms, pairs: &[(String, String)], rights: &[String]) -> Piece {
-    match lms {
+/// the right items offered (the pairs' and any distractors). Moodle's
+/// matching needs at least two questions and three answers, GIFT's at
+/// least three pairs: fewer is an error, listed on stderr.
+pub fn matching(lms: Lms, pairs: &[(String, String)], rights: &[String]) -> Result<Piece, String> {
+    if lms == Lms::MoodleXml && (pairs.len() < 2 || rights.len() < 3) {
+        return Err(format!(
+            "Moodle's matching question needs at least 2 items and 3 answers to choose from; this one has {} and {} (add a distractor)",
+            pairs.len(),
+            rights.len()
+        ));
+    }
+    if lms == Lms::Gift && pairs.len() < 3 {
+        return Err(format!(
+            "GIFT's matching question needs at least 3 pairs; this one has {}",
+            pairs.len()
+        ));
+    }
+    Ok(match lms {
         Lms::MoodleXml => {
             let mut body = String::from("<shuffleanswers>true</shuffleanswers>\n");
             for (l, r) in pairs {
@@ -233,7 +258,7 @@ pub fn matching(lms: Lms, pairs: &[(String, String)], rights: &[String]) -> Piec
             p.processing = processing;
             p
         }
-    }
+    })
 }
 
 /// The option texts of a list, for an LMS.
