@@ -12,8 +12,8 @@ pub mod store;
 pub mod trust;
 
 pub use model::{
-    ChallengeProgress, ExerciseProgress, LessonProgress, Position, Progress, QuizAttempt,
-    QuizProgress,
+    ChallengeProgress, ExerciseProgress, LessonProgress, PausedQuiz, Position, Progress,
+    QuizAttempt, QuizProgress, SavedAnswer,
 };
 pub use saver::{SaveReport, Saver};
 pub use store::{Loaded, Store, StoreError, set_key};

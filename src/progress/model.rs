@@ -123,6 +123,69 @@ pub struct LessonProgress {
 pub struct QuizProgress {
     #[serde(default)]
     pub attempts: Vec<QuizAttempt>,
+    /// An attempt left half-way, to resume. (Left out of the file when
+    /// there is none, so such records stay readable by older builds.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused: Option<PausedQuiz>,
+    /// When a paused attempt was last finished or abandoned: a paused
+    /// attempt saved no later than this is gone (a merge with an older copy
+    /// of the file does not bring it back).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cleared: u64,
+}
+
+/// A quiz attempt left half-way: which questions, where, and the answers
+/// given so far (graded again on resuming, so only the answers are kept).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PausedQuiz {
+    /// Milliseconds since the Unix epoch when it was left.
+    pub at: u64,
+    /// The seed that shuffled its options.
+    pub seed: u64,
+    /// Keys of the attempt's questions.
+    pub questions: Vec<String>,
+    /// Keys of the questions of the round being asked (all of them, or the
+    /// ones being retried).
+    pub round: Vec<String>,
+    /// The question of the round to answer next (0-based).
+    pub pos: usize,
+    /// The latest answer to each question answered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub answers: Vec<SavedAnswer>,
+    /// The best-scoring answer, where an earlier one scored more than the latest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub best: Vec<SavedAnswer>,
+}
+
+/// One answer of a paused attempt. Which fields are set depends on the
+/// kind of question.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavedAnswer {
+    /// The question's key.
+    pub question: String,
+    /// ShortAnswer and FreeText.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// MultipleChoice: the options chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<String>>,
+    /// Tracing: it runs (compiles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compiles: Option<bool>,
+    /// Tracing: the output.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    /// Tracing: the line of the error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// Matching: `[left, right]` pairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pairs: Option<Vec<[String; 2]>>,
+    /// Ordering: the steps in the learner's order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<Vec<String>>,
 }
 
 impl QuizProgress {
@@ -138,6 +201,26 @@ impl QuizProgress {
                 }
             })
             .fold(None, |best, f| Some(best.map_or(f, |b: f64| b.max(f))))
+    }
+
+    /// Forget the paused attempt: finished or abandoned at `at`.
+    pub fn clear_paused(&mut self, at: u64) {
+        let left = self.paused.take().map_or(0, |p| p.at);
+        self.cleared = self.cleared.max(at).max(left);
+    }
+
+    /// The newer paused attempt of the two survives, unless one side has
+    /// finished or abandoned it since.
+    fn merge_paused(&mut self, other: &QuizProgress) {
+        self.cleared = self.cleared.max(other.cleared);
+        if let Some(theirs) = &other.paused
+            && self.paused.as_ref().is_none_or(|ours| theirs.at > ours.at)
+        {
+            self.paused = Some(theirs.clone());
+        }
+        if self.paused.as_ref().is_some_and(|p| p.at <= self.cleared) {
+            self.paused = None;
+        }
     }
 
     /// Sort the attempts by time and drop exact duplicates. The comparison
@@ -235,13 +318,31 @@ impl Progress {
         (!notes.is_empty()).then(|| notes.join("; "))
     }
 
-    /// Record a quiz attempt.
+    /// Record a quiz attempt (a paused attempt at it is over).
     pub fn record_quiz(&mut self, quiz: &str, attempt: QuizAttempt) {
-        self.quizzes
-            .entry(quiz.to_string())
-            .or_default()
-            .attempts
-            .push(attempt);
+        let q = self.quizzes.entry(quiz.to_string()).or_default();
+        q.clear_paused(attempt.at);
+        q.attempts.push(attempt);
+    }
+
+    /// Keep a quiz attempt left half-way, to resume later.
+    /// (A clock that went back cannot make it older than the last clearing.)
+    pub fn pause_quiz(&mut self, quiz: &str, mut paused: PausedQuiz) {
+        let q = self.quizzes.entry(quiz.to_string()).or_default();
+        paused.at = paused.at.max(q.cleared.saturating_add(1));
+        q.paused = Some(paused);
+    }
+
+    /// Forget the paused attempt at a quiz (the learner started again).
+    pub fn abandon_quiz(&mut self, quiz: &str, at: u64) {
+        if let Some(q) = self.quizzes.get_mut(quiz) {
+            q.clear_paused(at);
+        }
+    }
+
+    /// The attempt at `quiz` left half-way, if any.
+    pub fn paused_quiz(&self, quiz: &str) -> Option<&PausedQuiz> {
+        self.quizzes.get(quiz)?.paused.as_ref()
     }
 
     /// Record a won challenge level: the best (shortest) schedule and the
@@ -305,6 +406,7 @@ impl Progress {
             let ours = self.quizzes.entry(id.clone()).or_default();
             ours.attempts.extend(theirs.attempts.iter().cloned());
             ours.normalise();
+            ours.merge_paused(theirs);
         }
         for (id, theirs) in &other.challenges {
             match self.challenges.get_mut(id) {
@@ -397,6 +499,73 @@ mod tests {
         let before = a.clone();
         a.merge(&b);
         assert_eq!(a, before);
+    }
+
+    fn paused(at: u64, pos: usize) -> PausedQuiz {
+        PausedQuiz {
+            at,
+            seed: 3,
+            questions: vec!["a".into(), "b".into()],
+            round: vec!["a".into(), "b".into()],
+            pos,
+            answers: vec![SavedAnswer {
+                question: "a".into(),
+                text: Some("line one\nline two".into()),
+                ..SavedAnswer::default()
+            }],
+            best: vec![],
+        }
+    }
+
+    #[test]
+    fn a_paused_quiz_survives_the_file_and_merges_but_a_finished_one_stays_finished() {
+        let mut a = Progress::default();
+        a.pause_quiz("q", paused(100, 1));
+        let text = toml::to_string(&a).unwrap();
+        assert!(text.contains("[quizzes.q.paused]"), "{text}");
+        let back: Progress = toml::from_str(&text).unwrap();
+        assert_eq!(back, a);
+        // A record without one (an older file) reads, and writes none.
+        let old: Progress = toml::from_str("version = 2\n[quizzes.q]\nattempts = []\n").unwrap();
+        assert_eq!(old.paused_quiz("q"), None);
+        assert!(!toml::to_string(&old).unwrap().contains("paused"));
+        // Another instance's copy without it does not lose it; the newer wins.
+        let mut b = old.clone();
+        b.merge(&a);
+        assert_eq!(b.paused_quiz("q").map(|p| p.pos), Some(1));
+        let mut c = Progress::default();
+        c.pause_quiz("q", paused(200, 0));
+        b.merge(&c);
+        assert_eq!(b.paused_quiz("q").map(|p| p.at), Some(200));
+        // Finishing clears it, and merging the older copy does not bring it back.
+        b.record_quiz(
+            "q",
+            QuizAttempt {
+                at: 300,
+                score: 1.0,
+                max: 2.0,
+                missed: vec![],
+            },
+        );
+        assert_eq!(b.paused_quiz("q"), None);
+        b.merge(&a);
+        b.merge(&c);
+        assert_eq!(b.paused_quiz("q"), None);
+        let mut d = a.clone();
+        d.merge(&b);
+        assert_eq!(d.paused_quiz("q"), None, "the file's clearing wins");
+        // Abandoning clears it too; a later pause counts again, even with a
+        // clock that went back.
+        let mut e = a.clone();
+        e.abandon_quiz("q", 150);
+        assert_eq!(e.paused_quiz("q"), None);
+        e.merge(&a);
+        assert_eq!(e.paused_quiz("q"), None);
+        e.pause_quiz("q", paused(120, 1));
+        assert!(e.paused_quiz("q").is_some_and(|p| p.at > 150));
+        let mut f = e.clone();
+        f.merge(&a);
+        assert_eq!(f, e);
     }
 
     #[test]

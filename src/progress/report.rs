@@ -47,6 +47,15 @@ pub fn render(p: &Progress, content: Option<&Content>) -> String {
             inert(id),
             plural(q.attempts.len(), "attempt", "attempts")
         );
+        if let Some(p) = &q.paused {
+            let _ = writeln!(
+                s,
+                "quiz {}: left at question {} of {} (resume it in the tutorial)",
+                inert(id),
+                (p.pos + 1).min(p.round.len()),
+                p.round.len()
+            );
+        }
     }
     if p.lessons.is_empty() && p.quizzes.is_empty() {
         s.push_str("nothing recorded yet\n");

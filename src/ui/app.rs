@@ -403,6 +403,12 @@ impl App {
             Screen::Quiz(q) => match q.on_key(*key) {
                 QuizOutcome::Stay => Cmd::Stay,
                 QuizOutcome::Leave => Cmd::Back(q.back.clone()),
+                QuizOutcome::Pause(paused) => Cmd::QuizPaused {
+                    quiz: q.quiz.id.clone(),
+                    paused: Box::new(paused),
+                    back: q.back.clone(),
+                },
+                QuizOutcome::Abandon => Cmd::QuizAbandoned(q.quiz.id.clone()),
                 QuizOutcome::Finished { score, max, missed } => Cmd::QuizDone {
                     quiz: q.quiz.id.clone(),
                     score,
@@ -497,6 +503,19 @@ impl App {
                         missed,
                     },
                 );
+                self.effects.push(Effect::Save(self.progress.clone()));
+            }
+            Cmd::QuizPaused { quiz, paused, back } => {
+                let paused = crate::progress::PausedQuiz {
+                    at: (self.clock)(),
+                    ..*paused
+                };
+                self.progress.pause_quiz(&quiz, paused);
+                self.effects.push(Effect::Save(self.progress.clone()));
+                self.go_back(back);
+            }
+            Cmd::QuizAbandoned(quiz) => {
+                self.progress.abandon_quiz(&quiz, (self.clock)());
                 self.effects.push(Effect::Save(self.progress.clone()));
             }
             Cmd::OpenChallenge { id, back } => self.open_challenge(&id, back),
@@ -747,7 +766,12 @@ impl App {
             Some(quiz) => {
                 self.close_run();
                 let seed = (self.clock)() ^ 0x5eed;
-                self.screen = Screen::Quiz(Box::new(QuizView::new(quiz, questions, seed, back)));
+                let mut view = QuizView::new(quiz, questions, seed, back);
+                // A quiz left half-way offers to resume.
+                if let Some(p) = self.progress.paused_quiz(id) {
+                    view.offer_resume(p.clone());
+                }
+                self.screen = Screen::Quiz(Box::new(view));
             }
             None => self.status = Some(format!("There is no quiz `{id}`.")),
         }

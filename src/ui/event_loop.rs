@@ -76,7 +76,12 @@ pub fn run_quiz(
 ) -> Result<(), String> {
     run_with(content, store, opts, None, move |app| {
         let seed = seed.unwrap_or_else(crate::quiz::shuffle::fresh_seed);
-        app.screen = Screen::Quiz(Box::new(QuizView::new(quiz, &[], seed, Back::Home)));
+        let mut view = QuizView::new(quiz, &[], seed, Back::Home);
+        // A quiz left half-way offers to resume.
+        if let Some(p) = app.progress.paused_quiz(&view.quiz.id) {
+            view.offer_resume(p.clone());
+        }
+        app.screen = Screen::Quiz(Box::new(view));
         app.quit_on_leave = true;
     })
 }
@@ -178,6 +183,14 @@ fn run_with(
     // Write the last position before anything that could wait (the save
     // itself waits at most `store::LOCK_WAIT` for another process's lock).
     workers.pending_save = None;
+    // A quiz half-way through when the tutorial quits (Ctrl-C) is kept to
+    // resume, as if left with Esc.
+    if let Screen::Quiz(q) = &app.screen
+        && q.worth_keeping()
+    {
+        let paused = q.paused((app.clock)());
+        app.progress.pause_quiz(&q.quiz.id.clone(), paused);
+    }
     workers.saver.save(&app.progress);
     let save_failed = workers.saver.finish();
     if let Some(run) = workers.run.take() {

@@ -87,10 +87,28 @@ impl HomeState {
 }
 
 /// The quizzes listed on the home screen, as indices into `content.quizzes`:
-/// the pop quizzes first, then the rest in file order.
+/// the pop quizzes first, then the rest in the order of the lessons that
+/// link them (in the order of their links), then any not linked, in file
+/// order.
 pub fn home_quizzes(content: &Content) -> Vec<usize> {
+    let mut linked: Vec<&str> = Vec::new();
+    for lesson in &content.lessons {
+        for slide in &lesson.slides {
+            crate::content::Block::walk(&slide.blocks, &mut |b| {
+                if let BlockKind::Quiz { quiz, .. } = &b.kind
+                    && !linked.contains(&quiz.as_str())
+                {
+                    linked.push(quiz);
+                }
+            });
+        }
+    }
     let mut v: Vec<usize> = (0..content.quizzes.len()).collect();
-    v.sort_by_key(|&i| !content.quizzes[i].id.starts_with("pop-quiz"));
+    v.sort_by_key(|&i| {
+        let id = content.quizzes[i].id.as_str();
+        let place = linked.iter().position(|l| *l == id).unwrap_or(usize::MAX);
+        (!id.starts_with("pop-quiz"), place)
+    });
     v
 }
 
@@ -263,10 +281,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, state: &HomeState) {
         };
         let n = quiz.questions.len();
         let count = format!("{n} question{}", if n == 1 { "" } else { "s" });
-        let right = match best {
+        let mut right = match best {
             Some(f) => format!("{count}  best {:.0}%", f * 100.0),
             None => count,
         };
+        // A quiz left half-way says where it was left.
+        if let Some(p) = app.progress.paused_quiz(&quiz.id) {
+            right = format!(
+                "paused at {}/{}  {right}",
+                (p.pos + 1).min(p.round.len()),
+                p.round.len()
+            );
+        }
         let left_w = w.saturating_sub(right.width() + 7).max(1);
         let title = truncate(&inert(quiz.title()), left_w);
         let sel = i == state.selected;

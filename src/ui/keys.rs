@@ -588,6 +588,7 @@ pub enum QuizAction {
     Retry,
     Again,
     Leave,
+    Confirm,
 }
 
 pub static QUIZ: &[Binding<QuizAction>] = &[
@@ -660,8 +661,14 @@ pub static QUIZ: &[Binding<QuizAction>] = &[
     Binding {
         keys: &[Plain(Esc)],
         action: QuizAction::Leave,
-        what: "leave the quiz (on the results: Enter or q too)",
+        what: "leave the quiz, after asking (on the results: Enter or q too)",
         foot: Foot::Keep("Esc", "leave"),
+    },
+    Binding {
+        keys: &[ch('y'), ch('n')],
+        action: QuizAction::Confirm,
+        what: "when asked (leave? submit an empty answer? resume?): yes or no",
+        foot: Foot::Show("y/n", "yes/no"),
     },
 ];
 

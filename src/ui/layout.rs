@@ -71,15 +71,38 @@ impl Link {
     }
 }
 
+/// Looks up the title of a quiz by its id, for "Check yourself" links.
+pub type QuizTitles<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 /// Lay out the elements visible at `step` (1-based) in `width` cells.
 pub fn lay_out(slide: &Slide, step: usize, width: u16, theme: &Theme, hl: HighlightLookup) -> Laid {
+    lay_out_titled(slide, step, width, theme, hl, &|_| None)
+}
+
+/// [`lay_out`], with quiz links showing the quiz's title (found by
+/// `titles`) instead of its file id.
+pub fn lay_out_titled(
+    slide: &Slide,
+    step: usize,
+    width: u16,
+    theme: &Theme,
+    hl: HighlightLookup,
+    titles: QuizTitles,
+) -> Laid {
     let ir = SlideIr::build(slide);
     let mut laid = Laid {
         lines: Vec::new(),
         links: ir.actions(step).into_iter().map(Link::of).collect(),
     };
     let width = usize::from(width).max(1);
-    elements(&mut laid.lines, &ir.elements, step, width, theme, hl);
+    elements(
+        &mut laid.lines,
+        &ir.elements,
+        step,
+        width,
+        theme,
+        (hl, titles),
+    );
     while laid.lines.last().is_some_and(|l| l.width() == 0) {
         laid.lines.pop();
     }
@@ -94,7 +117,7 @@ fn elements(
     step: usize,
     width: usize,
     theme: &Theme,
-    hl: HighlightLookup,
+    hl: (HighlightLookup, QuizTitles),
 ) {
     for el in els.iter().filter(|e| e.reveal <= step) {
         element(out, el, step, width, theme, hl);
@@ -108,7 +131,7 @@ fn element(
     step: usize,
     width: usize,
     theme: &Theme,
-    hl: HighlightLookup,
+    (hl, titles): (HighlightLookup, QuizTitles),
 ) {
     match &el.kind {
         ElementKind::Paragraph(text) => {
@@ -133,7 +156,7 @@ fn element(
                         truncate(&inert(col.heading), col_w),
                         theme.heading.add_modifier(Modifier::UNDERLINED),
                     )));
-                    elements(&mut inner, &col.elements, step, col_w, theme, hl);
+                    elements(&mut inner, &col.elements, step, col_w, theme, (hl, titles));
                     while inner.last().is_some_and(|l| l.width() == 0) {
                         inner.pop();
                     }
@@ -164,7 +187,7 @@ fn element(
                         truncate(&inert(col.heading), width),
                         theme.heading.add_modifier(Modifier::UNDERLINED),
                     )));
-                    elements(out, &col.elements, step, width, theme, hl);
+                    elements(out, &col.elements, step, width, theme, (hl, titles));
                     while out.last().is_some_and(|l| l.width() == 0) {
                         out.pop();
                     }
@@ -216,14 +239,14 @@ fn element(
             }
         }
         ElementKind::Link(link) => {
-            let spans = link_spans(link, theme);
+            let spans = link_spans(link, theme, titles);
             out.extend(wrap(&spans, width, vec![], vec![Span::raw("  ")]));
         }
     }
 }
 
 /// The words of a link on a slide, ending with the key that opens it.
-fn link_spans(link: &LinkIr, theme: &Theme) -> Vec<Span<'static>> {
+fn link_spans(link: &LinkIr, theme: &Theme, titles: QuizTitles) -> Vec<Span<'static>> {
     let mut spans = match link {
         LinkIr::Demo { id, caption } => {
             // The demo's title, as its screen shows it (the id only if
@@ -254,8 +277,12 @@ fn link_spans(link: &LinkIr, theme: &Theme) -> Vec<Span<'static>> {
                 n => format!(" · {n} questions"),
             };
             vec![
-                Span::styled("✎ Check yourself: ", theme.key),
-                Span::styled(quiz.to_string(), theme.link),
+                Span::styled("✎ ", theme.key),
+                Span::styled(
+                    inert(&titles(quiz).unwrap_or_else(|| format!("Check yourself: {quiz}")))
+                        .into_owned(),
+                    theme.link,
+                ),
                 Span::styled(which, theme.text),
             ]
         }

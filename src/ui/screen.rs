@@ -101,6 +101,14 @@ pub enum Cmd {
     Run,
     /// Stop the code and close its output.
     CloseRun,
+    /// A quiz was left half-way: keep it to resume, then go back.
+    QuizPaused {
+        quiz: String,
+        paused: Box<crate::progress::PausedQuiz>,
+        back: Back,
+    },
+    /// The learner started a paused quiz again: forget the paused attempt.
+    QuizAbandoned(String),
     /// A quiz attempt is over: record it.
     QuizDone {
         quiz: String,

@@ -13,7 +13,7 @@ use crate::content::slide_ir::SlideIr;
 
 use super::app::{App, Effect};
 use super::highlight::{self, Job};
-use super::layout::{Laid, lay_out};
+use super::layout::{Laid, lay_out_titled};
 
 /// Laid-out slides of one lesson, by (slide, step, width). Emptied when
 /// another lesson is drawn, when highlighted code arrives and when the
@@ -39,9 +39,14 @@ impl App {
         }
         Rc::clone(cache.slides.entry((slide, step, width)).or_insert_with(|| {
             let s = &self.content.lessons[lesson].slides[slide];
-            Rc::new(lay_out(s, step, width, &self.theme, &|code| {
-                self.highlighted(code)
-            }))
+            Rc::new(lay_out_titled(
+                s,
+                step,
+                width,
+                &self.theme,
+                &|code| self.highlighted(code),
+                &|id| self.content.quiz(id).and_then(|q| q.title.clone()),
+            ))
         }))
     }
 

@@ -61,12 +61,21 @@ impl TextArea {
         self.lines.iter().map(Vec::len).sum::<usize>() + self.lines.len() - 1
     }
 
-    /// Insert text at the cursor (a paste). Newlines become spaces in a
-    /// one-line field; control characters are dropped.
+    /// Insert text at the cursor (a paste). Line breaks (LF, CRLF, or the
+    /// lone CR terminals send in a bracketed paste) start a new line, or
+    /// become spaces in a one-line field; control characters are dropped.
     pub fn insert_str(&mut self, s: &str) {
-        for c in s.chars() {
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            let c = if c == '\r' {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                '\n'
+            } else {
+                c
+            };
             match c {
-                '\r' => {}
                 '\n' if self.multiline => self.newline(),
                 '\n' | '\t' => self.insert(' '),
                 c if c.is_control() => {}
@@ -214,33 +223,48 @@ impl TextArea {
     }
 
     /// The text wrapped to `width` cells, as display lines, with the cursor's
-    /// (display line, cell column).
+    /// (display line, cell column). Lines break after a space, as prose
+    /// does; only a word longer than the whole line is cut. One column is
+    /// kept free for the cursor at the end of a line. Linear in the text.
     pub fn wrapped(&self, width: usize) -> (Vec<String>, (usize, usize)) {
-        let width = width.max(2);
+        let limit = width.max(2) - 1;
         let mut out = Vec::new();
         let mut cursor = (0, 0);
         for (r, line) in self.lines.iter().enumerate() {
-            let mut cur = String::new();
-            let mut used = 0;
-            for (i, &c) in line.iter().enumerate() {
-                if r == self.row && i == self.col {
-                    cursor = (out.len(), used);
-                }
-                let w = c.width().unwrap_or(0);
-                if used + w > width - 1 {
-                    out.push(std::mem::take(&mut cur));
-                    used = 0;
-                    if r == self.row && i == self.col {
-                        cursor = (out.len(), 0);
+            let cells: Vec<usize> = line.iter().map(|c| c.width().unwrap_or(0)).collect();
+            let mut start = 0;
+            loop {
+                // The most characters from `start` that fit, and the last
+                // space among them.
+                let mut end = start;
+                let mut used = 0;
+                let mut space = None;
+                while end < line.len() && used + cells[end] <= limit {
+                    used += cells[end];
+                    if line[end] == ' ' {
+                        space = Some(end);
                     }
+                    end += 1;
                 }
-                cur.push(c);
-                used += w;
+                if end == start && end < line.len() {
+                    // A character wider than the whole line: it goes alone.
+                    end += 1;
+                }
+                let last = end >= line.len();
+                if !last && let Some(sp) = space {
+                    // Break after the last space that fits.
+                    end = sp + 1;
+                }
+                if r == self.row && self.col >= start && (self.col < end || last) {
+                    let col: usize = cells[start..self.col].iter().sum();
+                    cursor = (out.len(), col);
+                }
+                out.push(line[start..end].iter().collect());
+                if last {
+                    break;
+                }
+                start = end;
             }
-            if r == self.row && self.col == line.len() {
-                cursor = (out.len(), used);
-            }
-            out.push(cur);
         }
         (out, cursor)
     }
@@ -249,6 +273,7 @@ impl TextArea {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unicode_width::UnicodeWidthStr;
 
     fn key(ta: &mut TextArea, code: KeyCode, mods: KeyModifiers) {
         ta.on_key(KeyEvent::new(code, mods));
@@ -311,6 +336,13 @@ mod tests {
         let mut ta = TextArea::new(true);
         ta.insert_str("one\r\ntwo\x1b[31m");
         assert_eq!(ta.text(), "one\ntwo[31m");
+        // A bracketed paste sends CR for each line break.
+        let mut ta = TextArea::new(true);
+        ta.insert_str("first\rsecond\r\rfourth\r\nfifth\n");
+        assert_eq!(ta.text(), "first\nsecond\n\nfourth\nfifth\n");
+        let mut one = TextArea::new(false);
+        one.insert_str("a\rb\r\nc");
+        assert_eq!(one.text(), "a b c");
         let mut one = TextArea::new(false);
         one.insert_str("a\nb");
         assert_eq!(one.text(), "a b");
@@ -329,6 +361,45 @@ mod tests {
         );
         assert_eq!(lines.concat(), "ünïcödé 日本語 text");
         assert_eq!(cursor.0, lines.len() - 1);
+    }
+
+    #[test]
+    fn long_answers_wrap_at_spaces_with_the_cursor_in_place() {
+        let text = "the lock is always released when the block ends";
+        let mut ta = typed(text, true);
+        let (lines, cursor) = ta.wrapped(20);
+        assert_eq!(
+            lines,
+            vec!["the lock is always ", "released when the ", "block ends"]
+        );
+        assert_eq!(lines.concat(), text);
+        assert_eq!(cursor, (2, 10));
+        // The cursor on the first letter of a wrapped word is at the start
+        // of the next line, not after the space on the line before.
+        for _ in 0.."block ends".len() {
+            key(&mut ta, KeyCode::Left, KeyModifiers::NONE);
+        }
+        assert_eq!(ta.wrapped(20).1, (2, 0));
+        key(&mut ta, KeyCode::Left, KeyModifiers::NONE);
+        assert_eq!(ta.wrapped(20).1, (1, 17));
+        // Every position maps inside the width, in reading order.
+        let mut ta = typed("aaa bbbbbbbbbbbbbbbbbbbbbbbb cc  dd 日本語 e", false);
+        let mut seen = Vec::new();
+        key(&mut ta, KeyCode::Home, KeyModifiers::NONE);
+        loop {
+            let (lines, (r, c)) = ta.wrapped(10);
+            assert!(lines.iter().all(|l| l.width() <= 9), "{lines:?}");
+            assert!(c <= 9 && r < lines.len());
+            seen.push((r, c));
+            if ta.cursor().1 == ta.lines()[0].chars().count() {
+                break;
+            }
+            key(&mut ta, KeyCode::Right, KeyModifiers::NONE);
+        }
+        assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+        // A word longer than the line is cut.
+        let (lines, _) = typed(&"x".repeat(25), false).wrapped(10);
+        assert_eq!(lines, vec!["x".repeat(9), "x".repeat(9), "x".repeat(7)]);
     }
 
     #[test]

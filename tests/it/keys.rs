@@ -409,13 +409,15 @@ fn the_quiz_keys_act_on_the_questions_they_are_for() {
         Q::Reorder => quiz_at("shutdown", &[key(KeyCode::Down)]),
         Q::Field | Q::Runs => quiz_at("finally", &[]),
         Q::Scroll => quiz_at("finally", &[key(KeyCode::PageDown)]),
-        Q::Next => quiz_at("queue-put-full", &[ctrl_s]),
+        Q::Next => quiz_at("queue-put-full", &[key(KeyCode::Char('1')), ctrl_s]),
         // On the results after a wrong answer.
         Q::Retry | Q::Again => quiz_at(
             "put-nowait-exception",
             &[key(KeyCode::Char('x')), ctrl_s, key(KeyCode::Enter)],
         ),
         Q::Leave => quiz_at("queue-put-full", &[]),
+        // Asked before leaving.
+        Q::Confirm => quiz_at("queue-put-full", &[key(KeyCode::Esc)]),
     };
     // Scrolling shows in a small terminal; the rest in a roomy one.
     let (scroll, rest): (Vec<Binding<Q>>, Vec<Binding<Q>>) = keys::QUIZ

@@ -49,6 +49,7 @@ mod quiz_grading;
 mod quiz_loader;
 mod quiz_python;
 mod quiz_report;
+mod quiz_resume;
 mod quiz_screen;
 mod runner;
 mod search;

@@ -81,8 +81,10 @@ fn matching_and_multiple_choice() {
 fn results_retry_and_progress() {
     let mut app = app_with_quiz("pop-quiz-2", &["put-nowait-exception", "why-queues"]);
     // Questions come in the quiz's order: the free text first (left empty),
-    // then the short answer (right).
+    // then the short answer (right). An empty answer asks first.
     press_mod(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert!(screen(&mut app, 80, 24).contains("Submit it anyway?"));
+    press(&mut app, KeyCode::Char('y'));
     assert!(screen(&mut app, 80, 24).contains("○ No answer"));
     press(&mut app, KeyCode::Enter);
     type_str(&mut app, "queue.Full");
@@ -173,6 +175,7 @@ fn quizzes_open_from_home_and_lessons() {
     }
     assert_eq!(view(&app).quiz.id, "pop-quiz-1");
     press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
     assert!(matches!(app.screen, Screen::Home(_)));
     // A lesson's Check yourself slide opens its questions.
     press(&mut app, KeyCode::Home);
@@ -189,5 +192,6 @@ fn quizzes_open_from_home_and_lessons() {
     assert!(v.quiz.id.starts_with("check-"), "{}", v.quiz.id);
     assert!(v.round.len() >= 2 && v.round.len() <= 3);
     press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('y'));
     assert!(matches!(app.screen, Screen::Lesson(_)));
 }
