@@ -193,6 +193,18 @@ impl Control {
         self.changed.notify_all();
     }
 
+    /// A key event was narrated: a `>` jump under way ends here (paused).
+    pub fn key_event(&self) {
+        let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if s.run_to_key {
+            s.run_to_key = false;
+            s.paused = true;
+            s.steps = 0;
+            s.next_slot = None;
+            self.changed.notify_all();
+        }
+    }
+
     /// Is a `>` jump under way?
     pub fn is_running_to_key(&self) -> bool {
         self.state
