@@ -86,6 +86,11 @@ fn step_through(pty: &mut Pty, id: &str) -> Result<(), String> {
     for step in 1..=5 {
         pty.send(b".");
         let line = wait_for_step(pty, step)?;
+        // While paused, the lanes say so.
+        let s = pty.screen();
+        if s.contains("Threads ") && !s.contains("Threads (paused)") {
+            return Err(format!("paused, but the lanes do not say so:\n{s}"));
+        }
         // Nothing more comes until the next press.
         std::thread::sleep(Duration::from_millis(150));
         if narration(pty).0 != step {
