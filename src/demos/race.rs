@@ -36,7 +36,7 @@ use super::control::{Cancelled, Control};
 use super::event::LaneState;
 use super::kit::{Crew, POLL, wait_until};
 use super::params::{ParamKind, ParamSpec};
-use super::session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink};
+use super::session::{Ctx, Demo, DemoFailure, DemoInfo, Narrator};
 
 /// The demo (see the module docs).
 pub struct Race;
@@ -312,7 +312,7 @@ impl PopShared {
 
     /// Threads 2, 3 and 5: `if myList: work = myList.pop()` until the
     /// producers are done and the list is empty.
-    fn consume(&self, control: &Control, sink: &EventSink, name: &str) -> Result<(), Cancelled> {
+    fn consume(&self, control: &Control, n: &Narrator, name: &str) -> Result<(), Cancelled> {
         let mut i = 0u64;
         loop {
             i += 1;
@@ -337,11 +337,13 @@ impl PopShared {
                         took = true;
                     }
                     None => {
-                        let n = self.errors.fetch_add(1, Ordering::Relaxed) + 1;
-                        if n <= 3 {
-                            sink.log(format!(
+                        let errors = self.errors.fetch_add(1, Ordering::Relaxed) + 1;
+                        // The first few, one key step each (no lock is held
+                        // here: this is the run without the mutex).
+                        if errors <= 3 {
+                            n.key_step(format!(
                                 "{name}: IndexError: pop from empty list (it was not empty when checked)"
-                            ));
+                            ))?;
                         }
                     }
                 }
@@ -376,6 +378,7 @@ fn pop_race(ctx: &Ctx, items: u64, with_mutex: bool) -> Result<PopOutcome, DemoF
         let sh = Arc::clone(&shared);
         let control = Arc::clone(&ctx.control);
         let sink = ctx.sink();
+        let n = ctx.narrator();
         crew.spawn(name.clone(), move || {
             // Start together, so producers and consumers overlap.
             while !sh.go.load(Ordering::Acquire) {
@@ -389,7 +392,7 @@ fn pop_race(ctx: &Ctx, items: u64, with_mutex: bool) -> Result<PopOutcome, DemoF
                 1 => sh.produce(&control, items.div_ceil(2)),
                 4 => sh.produce(&control, items / 2),
                 _ => {
-                    let _ = sh.consume(&control, &sink, &name);
+                    let _ = sh.consume(&control, &n, &name);
                 }
             }
             sink.lane(name.as_str(), LaneState::Done);
