@@ -13,6 +13,7 @@ mod classroom;
 mod cli;
 mod content_loader;
 mod demo_screen;
+mod demo_steps;
 mod demo_truth;
 mod demo_tui;
 mod demos_signals_and_queues;
