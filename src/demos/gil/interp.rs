@@ -491,6 +491,14 @@ fn execute(code: &Code, env: &Env, cx: &Ctx<'_>, stats: &mut ThreadStats) -> Res
                         let v = env.shared[s].load(Ordering::Relaxed);
                         if ins.in_statement {
                             loaded_total = Some(v);
+                            if cx.gil.is_none() {
+                                // Free-threaded, the window between this load
+                                // and the store is widened: the thread offers
+                                // its core to others here (as a slow `+=` in
+                                // Python code would), so the race shows even
+                                // when the two threads rarely overlap.
+                                std::thread::yield_now();
+                            }
                         }
                         Val::Int(v)
                     }
