@@ -1,7 +1,25 @@
-//! Controlling a running demo from outside: pause, resume, single-step and
-//! cancel. Demo threads call [`Control::checkpoint`] between steps; it
-//! returns at once when running, waits while paused, and says `Cancelled`
-//! once the demo is being stopped, so every thread unwinds promptly.
+//! Controlling a running demo from outside: pause, resume, single-step,
+//! pace, "run to the next key event", learner actions and cancel.
+//!
+//! Two kinds of waits:
+//!
+//! - [`Control::visible_step`] (what `Ctx::step`/`key_step` and
+//!   [`Narrator`](super::session::Narrator) call before one *visible*
+//!   event): waits at the pace (when the speed is below full) and, while
+//!   paused, for one single-step token. One `.` press = one token = exactly
+//!   one narrated event.
+//! - [`Control::checkpoint`] (non-visible waits between steps): returns at
+//!   once when running, waits while paused, and says `Cancelled` once the
+//!   demo is being stopped. While paused it passes if a single-step token is
+//!   pending *without* consuming it (the token is for the next narrated
+//!   event), except in a run that has not narrated anything yet (a demo
+//!   with no narration): there a checkpoint takes the token, as before.
+//!
+//! Pace: the speed is a factor in [[`MIN_SPEED`], 1.0] or full
+//! (`f64::INFINITY`, the default, and headless). At speed `s` visible steps
+//! are spaced [`STEP_AT_1X`]` / s` apart across all of the demo's threads
+//! (one event at a time, so a person can follow): 20 events/s at 1×, 4/s
+//! at the TUI's default 0.2×.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, PoisonError};
@@ -24,6 +42,61 @@ struct State {
     steps: u64,
     /// Choices the learner made (e.g. which thread runs next), oldest first.
     choices: std::collections::VecDeque<usize>,
+    /// Learner actions (index into `Demo::actions`), oldest first.
+    actions: std::collections::VecDeque<usize>,
+    /// The pace: a factor in [MIN_SPEED, 1] or infinite (full speed).
+    speed: Speed,
+    /// The earliest time the next visible step may pass (paced runs).
+    next_slot: Option<Instant>,
+    /// `>`: run without pace or pause until the next key event, then pause.
+    run_to_key: bool,
+    /// Has any visible step passed in this run?
+    narrated: bool,
+}
+
+/// The pace factor (infinite = full speed); a newtype so `State` can
+/// default to full speed.
+#[derive(Debug, Clone, Copy)]
+struct Speed(f64);
+
+impl Default for Speed {
+    fn default() -> Self {
+        Speed(f64::INFINITY)
+    }
+}
+
+/// Time between two visible steps at speed 1×.
+pub const STEP_AT_1X: Duration = Duration::from_millis(50);
+/// The slowest speed.
+pub const MIN_SPEED: f64 = 0.05;
+/// The speeds `[` and `]` move between (then full speed, `f64::INFINITY`).
+pub const SPEEDS: &[f64] = &[0.05, 0.1, 0.2, 0.5, 1.0];
+/// The TUI's default pace: about 4 narrated events a second.
+pub const TUI_SPEED: f64 = 0.2;
+
+/// The speed as shown: `0.2×`, or `full`.
+pub fn speed_label(speed: f64) -> String {
+    if speed.is_finite() {
+        format!("{}×", (speed * 100.0).round() / 100.0)
+    } else {
+        "full".into()
+    }
+}
+
+/// The next speed up (`faster`) or down from `speed` in [`SPEEDS`] + full.
+pub fn next_speed(speed: f64, faster: bool) -> f64 {
+    let mut all: Vec<f64> = SPEEDS.to_vec();
+    all.push(f64::INFINITY);
+    if faster {
+        all.into_iter()
+            .find(|&s| s > speed + 1e-9)
+            .unwrap_or(f64::INFINITY)
+    } else {
+        all.into_iter()
+            .rev()
+            .find(|&s| s < speed - 1e-9)
+            .unwrap_or(MIN_SPEED)
+    }
 }
 
 /// Shared between the UI (or CLI) and a demo's threads.
@@ -57,6 +130,8 @@ impl Control {
         let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         s.paused = paused;
         s.steps = 0;
+        s.run_to_key = false;
+        s.next_slot = None;
         self.changed.notify_all();
     }
 
@@ -67,7 +142,7 @@ impl Control {
             .paused
     }
 
-    /// While paused, let one more checkpoint through.
+    /// While paused, let one more visible step through (a `.` press).
     pub fn step(&self) {
         let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         s.steps += 1;
@@ -79,6 +154,127 @@ impl Control {
         let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         s.choices.push_back(i);
         self.changed.notify_all();
+    }
+
+    /// Set the pace: a factor in [`MIN_SPEED`], 1.0] (clamped), or
+    /// `f64::INFINITY` (or anything above 1.0 / not a number) for full speed.
+    pub fn set_speed(&self, speed: f64) {
+        let speed = if speed.is_nan() || speed > 1.0 {
+            f64::INFINITY
+        } else {
+            speed.max(MIN_SPEED)
+        };
+        let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        s.speed = Speed(speed);
+        s.next_slot = None;
+        self.changed.notify_all();
+    }
+
+    /// The pace (`f64::INFINITY` = full speed).
+    pub fn speed(&self) -> f64 {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .speed
+            .0
+    }
+
+    /// Is the demo slowed down (speed below full)? Timings measured while
+    /// paced are not the threads' real speed.
+    pub fn is_paced(&self) -> bool {
+        self.speed().is_finite()
+    }
+
+    /// `>`: run (without pace, and through a pause) until the next key
+    /// event has been narrated, then pause.
+    pub fn run_to_key(&self) {
+        let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        s.run_to_key = true;
+        self.changed.notify_all();
+    }
+
+    /// Is a `>` jump under way?
+    pub fn is_running_to_key(&self) -> bool {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .run_to_key
+    }
+
+    /// The learner pressed the key of action `i` of `Demo::actions`.
+    pub fn push_action(&self, i: usize) {
+        let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        s.actions.push_back(i);
+        self.changed.notify_all();
+    }
+
+    /// The learner's oldest action not yet taken, if any (never blocks).
+    pub fn take_action(&self) -> Option<usize> {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .actions
+            .pop_front()
+    }
+
+    /// Before one visible (narrated) event: waits at the pace, and while
+    /// paused for one single-step token (which it consumes). After a key
+    /// event (`key`) that ends a `>` jump, the demo is paused. `Err` once
+    /// cancelled.
+    pub fn visible_step(&self, key: bool) -> Result<(), Cancelled> {
+        let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        s.narrated = true;
+        loop {
+            if self.is_cancelled() {
+                return Err(Cancelled);
+            }
+            if s.run_to_key {
+                if key {
+                    s.run_to_key = false;
+                    s.paused = true;
+                    s.steps = 0;
+                    s.next_slot = None;
+                    self.changed.notify_all();
+                }
+                break;
+            }
+            if s.paused {
+                if s.steps > 0 {
+                    s.steps -= 1;
+                    break;
+                }
+                s = self
+                    .changed
+                    .wait_timeout(s, POLL)
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .0;
+                continue;
+            }
+            let speed = s.speed.0;
+            if !speed.is_finite() {
+                break;
+            }
+            let now = Instant::now();
+            match s.next_slot {
+                Some(slot) if slot > now => {
+                    s = self
+                        .changed
+                        .wait_timeout(s, (slot - now).min(POLL))
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0;
+                }
+                _ => {
+                    s.next_slot = Some(now + STEP_AT_1X.div_f64(speed));
+                    break;
+                }
+            }
+        }
+        drop(s);
+        if self.is_cancelled() {
+            Err(Cancelled)
+        } else {
+            Ok(())
+        }
     }
 
     /// Wait for the learner's next choice; `Err` once cancelled.
@@ -105,7 +301,7 @@ impl Control {
             return Err(Cancelled);
         }
         let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        while s.paused && s.steps == 0 {
+        while s.paused && s.steps == 0 && !s.run_to_key {
             if self.is_cancelled() {
                 return Err(Cancelled);
             }
@@ -115,7 +311,9 @@ impl Control {
                 .unwrap_or_else(PoisonError::into_inner)
                 .0;
         }
-        if s.paused {
+        // A run that narrates keeps the token for its next visible step; one
+        // that never narrates (yet) spends it here.
+        if s.paused && !s.run_to_key && !s.narrated {
             s.steps -= 1;
         }
         drop(s);
@@ -173,6 +371,82 @@ mod tests {
         thread::sleep(Duration::from_millis(50));
         c.cancel();
         assert_eq!(worker.join().unwrap(), 2);
+    }
+
+    #[test]
+    fn one_step_token_lets_exactly_one_visible_step_through() {
+        let c = Arc::new(Control::new());
+        c.set_paused(true);
+        let c2 = Arc::clone(&c);
+        let passed = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let p2 = Arc::clone(&passed);
+        let worker = thread::spawn(move || {
+            while c2.visible_step(false).is_ok() {
+                p2.fetch_add(1, Ordering::SeqCst);
+                // Non-visible waits between visible steps do not spend
+                // the token meant for the next visible step.
+                for _ in 0..5 {
+                    if c2.checkpoint().is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        thread::sleep(Duration::from_millis(50));
+        assert_eq!(passed.load(Ordering::SeqCst), 0);
+        for want in 1..=3 {
+            c.step();
+            let t = Instant::now();
+            while passed.load(Ordering::SeqCst) < want && t.elapsed() < Duration::from_secs(5) {
+                thread::sleep(Duration::from_millis(5));
+            }
+            thread::sleep(Duration::from_millis(30));
+            assert_eq!(passed.load(Ordering::SeqCst), want);
+        }
+        c.cancel();
+        worker.join().unwrap();
+    }
+
+    #[test]
+    fn run_to_key_pauses_after_the_key_event() {
+        let c = Arc::new(Control::new());
+        c.set_paused(true);
+        c.run_to_key();
+        // Plain steps pass without a token while jumping.
+        assert_eq!(c.visible_step(false), Ok(()));
+        assert_eq!(c.visible_step(false), Ok(()));
+        assert_eq!(c.visible_step(true), Ok(()));
+        assert!(c.is_paused());
+        assert!(!c.is_running_to_key());
+    }
+
+    #[test]
+    fn speeds_step_between_the_slowest_and_full() {
+        assert_eq!(next_speed(0.2, true), 0.5);
+        assert_eq!(next_speed(1.0, true), f64::INFINITY);
+        assert_eq!(next_speed(f64::INFINITY, true), f64::INFINITY);
+        assert_eq!(next_speed(f64::INFINITY, false), 1.0);
+        assert_eq!(next_speed(0.05, false), MIN_SPEED);
+        assert_eq!(speed_label(0.2), "0.2×");
+        assert_eq!(speed_label(f64::INFINITY), "full");
+        let c = Control::new();
+        assert!(!c.is_paced());
+        c.set_speed(7.0);
+        assert!(!c.is_paced());
+        c.set_speed(0.0);
+        assert_eq!(c.speed(), MIN_SPEED);
+        assert!(c.is_paced());
+    }
+
+    #[test]
+    fn actions_are_taken_in_order() {
+        let c = Control::new();
+        assert_eq!(c.take_action(), None);
+        c.push_action(1);
+        c.push_action(0);
+        assert_eq!(c.take_action(), Some(1));
+        assert_eq!(c.take_action(), Some(0));
+        assert_eq!(c.take_action(), None);
     }
 
     #[test]

@@ -43,11 +43,20 @@ pub enum DemoEvent {
     /// A named count (items made, wake-ups).
     Count { t_ms: f64, name: String, value: f64 },
     /// A distribution: labels with counts (e.g. interleavings seen).
+    /// `unit` names what every bar counts (`"runs"`): only then do the bars
+    /// add up to a meaningful total (`200 runs in all`); without it the
+    /// viewer shows no total.
     Histogram {
         t_ms: f64,
         name: String,
         bars: Vec<(String, u64)>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        unit: Option<String>,
     },
+    /// What one visible step just did, in the deck's terms (`Thread-2 read
+    /// counter = 41`). `key` marks an interesting event (a lost update, a
+    /// deadlock, a wake-up): `>` runs to the next one.
+    Narrate { t_ms: f64, text: String, key: bool },
     /// The demo moved to a new phase (e.g. "two threads, with the GIL").
     Phase { t_ms: f64, name: String },
     /// A small text view kept up to date (the newest per title is shown),
@@ -82,6 +91,7 @@ impl DemoEvent {
             | DemoEvent::Phase { t_ms, .. }
             | DemoEvent::Prompt { t_ms, .. }
             | DemoEvent::Panel { t_ms, .. }
+            | DemoEvent::Narrate { t_ms, .. }
             | DemoEvent::Error { t_ms, .. } => Some(*t_ms),
             DemoEvent::Summary { .. } => None,
         }

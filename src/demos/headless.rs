@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::event::DemoEvent;
 use super::params::Params;
 use super::session::{Demo, Session};
+use crate::content::sanitize::inert;
 
 /// Run to the end; returns the summary (None if the demo failed).
 pub fn run(
@@ -39,6 +40,12 @@ pub fn run(
                 if json {
                     let _ = serde_json::to_writer(&mut *out, &ev);
                     let _ = writeln!(out);
+                } else if let DemoEvent::Summary { summary } = &ev {
+                    // The summary in words, as the TUI shows it.
+                    let _ = writeln!(out, "summary:");
+                    for (what, value) in demo.describe(summary) {
+                        let _ = writeln!(out, "  {}: {}", inert(&what), inert(&value));
+                    }
                 } else if let Some(line) = describe(&ev) {
                     let _ = writeln!(out, "{line}");
                 }
@@ -69,9 +76,19 @@ pub fn describe(ev: &DemoEvent) -> Option<String> {
         DemoEvent::Log { t_ms, text } => Some(format!("{t_ms:>9.1} ms  {text}")),
         DemoEvent::Phase { t_ms, name } => Some(format!("{t_ms:>9.1} ms  == {name} ==")),
         DemoEvent::Error { t_ms, text } => Some(format!("{t_ms:>9.1} ms  error: {text}")),
-        DemoEvent::Histogram { name, bars, .. } => {
+        DemoEvent::Narrate { t_ms, text, key } => Some(format!(
+            "{t_ms:>9.1} ms  {} {text}",
+            if *key { "★" } else { "»" }
+        )),
+        DemoEvent::Histogram {
+            name, bars, unit, ..
+        } => {
             let total: u64 = bars.iter().map(|(_, n)| n).sum();
-            let mut s = format!("{name} ({total} in all):");
+            // A total only when the bars count one thing.
+            let mut s = match unit {
+                Some(u) => format!("{name} ({total} {u} in all):"),
+                None => format!("{name}:"),
+            };
             for (label, n) in bars {
                 s.push_str(&format!("\n  {n:>6}  {label}"));
             }

@@ -38,6 +38,14 @@ pub struct DemoModel {
     /// Each count's latest value and recent samples.
     pub counts: BTreeMap<String, (f64, VecDeque<f64>)>,
     pub histograms: BTreeMap<String, Vec<(String, u64)>>,
+    /// What each histogram's bars count, when they count one thing (only
+    /// then is a total shown).
+    pub histogram_units: BTreeMap<String, String>,
+    /// The latest narration (what the last visible step did) and whether it
+    /// was a key event.
+    pub narration: Option<(String, bool)>,
+    /// Narrated steps taken in so far.
+    pub narrations: u64,
     pub log: VecDeque<String>,
     pub phase: Option<String>,
     pub errors: Vec<String>,
@@ -97,8 +105,22 @@ impl DemoModel {
                     entry.1.pop_front();
                 }
             }
-            DemoEvent::Histogram { name, bars, .. } => {
+            DemoEvent::Histogram {
+                name, bars, unit, ..
+            } => {
+                match unit {
+                    Some(u) => self.histogram_units.insert(name.clone(), u),
+                    None => self.histogram_units.remove(&name),
+                };
                 self.histograms.insert(name, bars);
+            }
+            DemoEvent::Narrate { t_ms, text, key } => {
+                self.push_log(format!(
+                    "{t_ms:>8.1} ms  {} {text}",
+                    if key { "★" } else { "»" }
+                ));
+                self.narrations += 1;
+                self.narration = Some((text, key));
             }
             DemoEvent::Phase { t_ms, name } => {
                 self.push_log(format!("{t_ms:>8.1} ms  == {name} =="));

@@ -122,6 +122,29 @@ impl ParamSpec {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Params {
     values: BTreeMap<&'static str, Value>,
+    /// The generic `speed` parameter every demo takes (None: the runner's
+    /// default — full speed headless, the TUI's pace on screen).
+    speed: Option<f64>,
+}
+
+/// The generic parameter every demo takes: its pace.
+pub const SPEED_KEY: &str = "speed";
+/// What `speed` means, for `--help`, the docs and error messages.
+pub const SPEED_HELP: &str = "the pace of visible steps: a factor from 0.05 to 1 (1 = 20 events a second), or `full` (no pacing; the default headless)";
+
+/// Parse a `speed` value: `full`, or a factor in [0.05, 1].
+pub fn parse_speed(text: &str) -> Result<f64, String> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("full") {
+        return Ok(f64::INFINITY);
+    }
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.05..=1.0).contains(&v) => Ok(v),
+        Ok(v) => Err(format!("speed={v} is out of range (0.05 to 1, or `full`)")),
+        Err(_) => Err(format!(
+            "speed takes a factor from 0.05 to 1, or `full`, not `{text}`"
+        )),
+    }
 }
 
 impl Params {
@@ -129,6 +152,7 @@ impl Params {
     pub fn defaults(specs: &[ParamSpec]) -> Params {
         Params {
             values: specs.iter().map(|s| (s.key, s.default_value())).collect(),
+            speed: None,
         }
     }
 
@@ -139,13 +163,17 @@ impl Params {
             let Some((k, v)) = pair.split_once('=') else {
                 return Err(format!("--param takes key=value, not `{pair}`"));
             };
+            if k.trim() == SPEED_KEY && !specs.iter().any(|s| s.key == SPEED_KEY) {
+                p.speed = Some(parse_speed(v)?);
+                continue;
+            }
             let Some(spec) = specs.iter().find(|s| s.key == k.trim()) else {
-                let keys: Vec<_> = specs.iter().map(|s| s.key).collect();
-                return Err(if keys.is_empty() {
-                    format!("this demo takes no parameters (got `{k}`)")
-                } else {
-                    format!("unknown parameter `{k}` (known: {})", keys.join(", "))
-                });
+                let mut keys: Vec<_> = specs.iter().map(|s| s.key).collect();
+                keys.push(SPEED_KEY);
+                return Err(format!(
+                    "unknown parameter `{k}` (known: {})",
+                    keys.join(", ")
+                ));
             };
             p.values.insert(spec.key, spec.parse(v)?);
         }
@@ -154,6 +182,16 @@ impl Params {
 
     pub fn set(&mut self, key: &'static str, v: Value) {
         self.values.insert(key, v);
+    }
+
+    /// The `speed` given (`f64::INFINITY` for `full`), if any.
+    pub fn speed(&self) -> Option<f64> {
+        self.speed
+    }
+
+    /// Set (or forget) the `speed`.
+    pub fn set_speed(&mut self, speed: Option<f64>) {
+        self.speed = speed;
     }
 
     pub fn get(&self, key: &str) -> Option<&Value> {
@@ -189,21 +227,32 @@ impl Params {
         }
     }
 
-    /// As a JSON object, for summaries.
+    /// As a JSON object, for summaries (`speed` only when it was given:
+    /// `"full"` or the factor).
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::Value::Object(
-            self.values
-                .iter()
-                .map(|(k, v)| {
-                    let j = match v {
-                        Value::Int(i) => serde_json::json!(i),
-                        Value::Float(f) => serde_json::json!(f),
-                        Value::Text(t) => serde_json::json!(t),
-                    };
-                    (k.to_string(), j)
-                })
-                .collect(),
-        )
+        let mut map: serde_json::Map<String, serde_json::Value> = self
+            .values
+            .iter()
+            .map(|(k, v)| {
+                let j = match v {
+                    Value::Int(i) => serde_json::json!(i),
+                    Value::Float(f) => serde_json::json!(f),
+                    Value::Text(t) => serde_json::json!(t),
+                };
+                (k.to_string(), j)
+            })
+            .collect();
+        if let Some(s) = self.speed {
+            map.insert(
+                SPEED_KEY.into(),
+                if s.is_finite() {
+                    serde_json::json!(s)
+                } else {
+                    serde_json::json!("full")
+                },
+            );
+        }
+        serde_json::Value::Object(map)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Value)> {
@@ -260,9 +309,21 @@ mod tests {
             "mode is one of run, enumerate, not `x`"
         );
         assert_eq!(
-            Params::parse(SPECS, &["speed=1".into()]).unwrap_err(),
-            "unknown parameter `speed` (known: threads, mode, interval)"
+            Params::parse(SPECS, &["speedy=1".into()]).unwrap_err(),
+            "unknown parameter `speedy` (known: threads, mode, interval, speed)"
         );
+        // `speed` is generic: every demo takes it.
+        let p = Params::parse(SPECS, &["speed=0.5".into()]).unwrap();
+        assert_eq!(p.speed(), Some(0.5));
+        assert_eq!(p.to_json()["speed"], 0.5);
+        let p = Params::parse(&[], &["speed=full".into()]).unwrap();
+        assert_eq!(p.speed(), Some(f64::INFINITY));
+        assert_eq!(p.to_json()["speed"], "full");
+        assert_eq!(
+            Params::parse(SPECS, &["speed=2".into()]).unwrap_err(),
+            "speed=2 is out of range (0.05 to 1, or `full`)"
+        );
+        assert!(Params::defaults(SPECS).to_json().get("speed").is_none());
         assert_eq!(
             Params::parse(SPECS, &["threads".into()]).unwrap_err(),
             "--param takes key=value, not `threads`"

@@ -48,6 +48,117 @@ pub trait Demo: Send + Sync + 'static {
     /// the summary's keys. Every thread the demo starts must be joined
     /// before this returns.
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure>;
+
+    /// The summary as a short table in words (`17 of 20 interleavings
+    /// seen in 200 runs`), shown in the TUI instead of JSON. The default
+    /// lists the summary's keys in words ([`describe_summary`]); demos
+    /// override it with sentences of their own.
+    fn describe(&self, summary: &Value) -> Vec<(String, String)> {
+        describe_summary(summary)
+    }
+
+    /// Keys the learner may press while the demo runs, with what they do
+    /// (e.g. `('e', "set the event")`). The demo screen shows them in its
+    /// footer and help and sends the action's index to
+    /// [`Control::push_action`]; the demo takes it with
+    /// [`Control::take_action`]. Default: none.
+    fn actions(&self) -> &'static [(char, &'static str)] {
+        &[]
+    }
+}
+
+/// The default [`Demo::describe`]: every key of the summary but `demo` and
+/// `params`, in words (`lost_updates` → `lost updates`); numbers as
+/// numbers, lists and objects on one line (`a 1, b 2`), never JSON.
+pub fn describe_summary(summary: &Value) -> Vec<(String, String)> {
+    let Some(map) = summary.as_object() else {
+        return vec![("result".into(), words(summary))];
+    };
+    map.iter()
+        .filter(|(k, _)| *k != "demo" && *k != "params")
+        .map(|(k, v)| (k.replace('_', " "), words(v)))
+        .collect()
+}
+
+/// A JSON value in words, without braces or quotes.
+pub fn words(v: &Value) -> String {
+    match v {
+        Value::Null => "none".into(),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() => number(f),
+            _ => n.to_string(),
+        },
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(words).collect::<Vec<_>>().join(", "),
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| format!("{} {}", k.replace('_', " "), words(v)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
+/// A number for people: at most three decimals, no trailing zeros.
+pub fn number(f: f64) -> String {
+    if !f.is_finite() {
+        return f.to_string();
+    }
+    let s = format!("{:.3}", f);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".into() } else { s.into() }
+}
+
+/// What a demo's threads hold to narrate visible steps: the event sink and
+/// the control, cloneable. See [`Ctx::step`].
+#[derive(Clone)]
+pub struct Narrator {
+    sink: EventSink,
+    control: Arc<Control>,
+}
+
+impl Narrator {
+    /// One visible event: wait at the pace and while paused (one `.` = one
+    /// step), then narrate `text`.
+    pub fn step(&self, text: impl Into<String>) -> Result<(), Cancelled> {
+        self.control.visible_step(false)?;
+        self.say(text, false);
+        Ok(())
+    }
+
+    /// As [`Narrator::step`], for an interesting event (a lost update, a
+    /// deadlock, a wake-up): `>` stops here.
+    pub fn key_step(&self, text: impl Into<String>) -> Result<(), Cancelled> {
+        self.control.visible_step(true)?;
+        self.say(text, true);
+        Ok(())
+    }
+
+    /// Only the wait of a step, for a demo that acts between the wait and
+    /// the narration (wait, read the counter, then say what was read):
+    /// follow it with [`Narrator::say`].
+    pub fn pace(&self, key: bool) -> Result<(), Cancelled> {
+        self.control.visible_step(key)
+    }
+
+    /// Only the narration of a step (after [`Narrator::pace`]).
+    pub fn say(&self, text: impl Into<String>, key: bool) {
+        self.sink.emit(DemoEvent::Narrate {
+            t_ms: self.sink.t_ms(),
+            text: text.into(),
+            key,
+        });
+    }
+
+    /// The event sink.
+    pub fn sink(&self) -> &EventSink {
+        &self.sink
+    }
+
+    /// The control.
+    pub fn control(&self) -> &Arc<Control> {
+        &self.control
+    }
 }
 
 /// A cloneable handle for reporting events from any of a demo's threads
@@ -169,12 +280,56 @@ impl Ctx {
         self.sink.count(name, value);
     }
 
+    /// A histogram whose bars are not counts of one thing (no total is
+    /// shown); see [`Ctx::histogram_of`].
     pub fn histogram(&self, name: impl Into<String>, bars: Vec<(String, u64)>) {
         self.emit(DemoEvent::Histogram {
             t_ms: self.t_ms(),
             name: name.into(),
             bars,
+            unit: None,
         });
+    }
+
+    /// A histogram whose bars all count `unit` (`"runs"`): the viewer may
+    /// show their total (`200 runs in all`).
+    pub fn histogram_of(
+        &self,
+        name: impl Into<String>,
+        unit: impl Into<String>,
+        bars: Vec<(String, u64)>,
+    ) {
+        self.emit(DemoEvent::Histogram {
+            t_ms: self.t_ms(),
+            name: name.into(),
+            bars,
+            unit: Some(unit.into()),
+        });
+    }
+
+    /// A handle for narrating visible steps from the demo's threads.
+    pub fn narrator(&self) -> Narrator {
+        Narrator {
+            sink: self.sink.clone(),
+            control: Arc::clone(&self.control),
+        }
+    }
+
+    /// One visible event: wait at the pace and while paused (consuming one
+    /// single-step token: one `.` = one narration), then narrate `text`
+    /// (`Thread-2 read counter = 41`).
+    pub fn step(&self, text: impl Into<String>) -> Result<(), Cancelled> {
+        self.narrator().step(text)
+    }
+
+    /// As [`Ctx::step`], for an interesting event (`>` runs to the next).
+    pub fn key_step(&self, text: impl Into<String>) -> Result<(), Cancelled> {
+        self.narrator().key_step(text)
+    }
+
+    /// Is the demo slowed down? (See [`Control::is_paced`].)
+    pub fn is_paced(&self) -> bool {
+        self.control.is_paced()
     }
 
     pub fn phase(&self, name: impl Into<String>) {
@@ -244,13 +399,24 @@ impl Session {
         params: Params,
         capacity: usize,
     ) -> Session {
-        Self::start_inner(demo, params, capacity, false)
+        Self::start_inner(demo, params, capacity, false, None)
+    }
+
+    /// Start at a pace (`speed`, see [`Control::set_speed`]), paused or not:
+    /// the TUI's way (a `speed` parameter, if given, wins).
+    pub fn start_paced(
+        demo: &'static dyn Demo,
+        params: Params,
+        speed: f64,
+        paused: bool,
+    ) -> Session {
+        Self::start_inner(demo, params, CHANNEL_CAPACITY, paused, Some(speed))
     }
 
     /// Start with the demo paused before its first step (`.` in the TUI):
     /// nothing runs past the first checkpoint until resumed or stepped.
     pub fn start_paused(demo: &'static dyn Demo, params: Params) -> Session {
-        Self::start_inner(demo, params, CHANNEL_CAPACITY, true)
+        Self::start_inner(demo, params, CHANNEL_CAPACITY, true, None)
     }
 
     fn start_inner(
@@ -258,10 +424,15 @@ impl Session {
         params: Params,
         capacity: usize,
         paused: bool,
+        speed: Option<f64>,
     ) -> Session {
         let (tx, rx) = sync_channel(capacity);
         let control = Arc::new(Control::new());
         control.set_paused(paused);
+        // `--param speed=…` wins; else the caller's pace; else full speed.
+        if let Some(speed) = params.speed().or(speed) {
+            control.set_speed(speed);
+        }
         let dropped = Arc::new(AtomicU64::new(0));
         let info = demo.info();
         let ctx = Ctx {

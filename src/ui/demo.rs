@@ -570,10 +570,17 @@ fn histograms(frame: &mut Frame, area: Rect, t: &Theme, m: &DemoModel) {
     let mut lines = Vec::new();
     for (name, bars) in &m.histograms {
         let total: u64 = bars.iter().map(|(_, n)| n).sum();
-        lines.push(Line::from(Span::styled(
-            format!("{} · {} distinct · {total} in all", inert(name), bars.len()),
-            t.bold,
-        )));
+        // A total only when the demo says the bars count one thing.
+        let head = match m.histogram_units.get(name) {
+            Some(unit) => format!(
+                "{} · {} distinct · {total} {} in all",
+                inert(name),
+                bars.len(),
+                inert(unit)
+            ),
+            None => format!("{} · {} distinct", inert(name), bars.len()),
+        };
+        lines.push(Line::from(Span::styled(head, t.bold)));
         let mut sorted: Vec<&(String, u64)> = bars.iter().collect();
         sorted.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let label_w = sorted

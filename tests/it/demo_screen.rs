@@ -160,6 +160,7 @@ fn a_known_state_draws_all_the_pictures() {
             ("1 2 3 a b c".into(), 60),
             ("a 1 b 2 c 3".into(), 20),
         ],
+        unit: Some("runs".into()),
     });
     m.apply(DemoEvent::Log {
         t_ms: 1.0,

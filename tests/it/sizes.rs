@@ -88,6 +88,7 @@ fn screens() -> Vec<(&'static str, App)> {
         t_ms: 1.0,
         name: "h".into(),
         bars: vec![("a".into(), 3), ("b".into(), 1)],
+        unit: None,
     });
     view.model.apply(DemoEvent::Log {
         t_ms: 1.0,
