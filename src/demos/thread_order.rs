@@ -31,7 +31,7 @@ use super::control::{Cancelled, Control};
 use super::event::{DemoEvent, LaneState};
 use super::kit::{Crew, POLL, Rng, crew_lanes, wait_until};
 use super::params::{ParamKind, ParamSpec};
-use super::session::{Ctx, Demo, DemoFailure, DemoInfo};
+use super::session::{Ctx, Demo, DemoFailure, DemoInfo, Narrator};
 
 /// What Thread 1 prints.
 pub const LETTERS: [&str; 3] = ["a", "b", "c"];
@@ -121,14 +121,27 @@ impl Stdout {
         }
     }
 
-    fn print(&self, control: &Control, token: &'static str) -> Result<(), Cancelled> {
+    /// `print(token)` by thread `who`: one visible step, narrated with the
+    /// output so far.
+    fn print(
+        &self,
+        control: &Control,
+        say: &Narrator,
+        who: &str,
+        token: &'static str,
+    ) -> Result<(), Cancelled> {
         wait_until(control, || self.lock.acquire_timeout(POLL))?;
-        self.text
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(token);
+        let paced = say.pace(false);
+        if paced.is_ok() {
+            let mut text = self.text.lock().unwrap_or_else(PoisonError::into_inner);
+            text.push(token);
+            say.say(
+                format!("{who} prints {token}: output so far {}", text.join(" ")),
+                false,
+            );
+        }
         let _ = self.lock.release();
-        Ok(())
+        paced
     }
 
     fn take(&self) -> Vec<&'static str> {
@@ -279,6 +292,7 @@ fn run_once(ctx: &Ctx, driver: Driver) -> Result<Vec<&'static str>, DemoFailure>
         let (out, go, driver) = (Arc::clone(&out), Arc::clone(&go), Arc::clone(&driver));
         let control = Arc::clone(&ctx.control);
         let sink = ctx.sink();
+        let say = ctx.narrator();
         let name = format!("Thread-{me}");
         crew.spawn(name.clone(), move || {
             let body = || -> Result<(), Cancelled> {
@@ -298,13 +312,13 @@ fn run_once(ctx: &Ctx, driver: Driver) -> Result<Vec<&'static str>, DemoFailure>
                                 std::thread::sleep(Duration::from_micros(us));
                                 sink.lane(name.as_str(), LaneState::Running);
                             }
-                            out.print(&control, token)?;
+                            out.print(&control, &say, &name, token)?;
                         }
                         Driver::Schedule(turns) => {
                             sink.lane(name.as_str(), LaneState::Waiting("turn".into()));
                             turns.wait_turn(me, &control)?;
                             sink.lane(name.as_str(), LaneState::Running);
-                            out.print(&control, token)?;
+                            out.print(&control, &say, &name, token)?;
                             turns.pass(&control)?;
                         }
                     }
@@ -320,14 +334,60 @@ fn run_once(ctx: &Ctx, driver: Driver) -> Result<Vec<&'static str>, DemoFailure>
 }
 
 /// `mode=choose`: the learner is the scheduler (as in The Deadlock Empire).
-/// Before each statement the demo asks which thread runs it; the two real
-/// threads wait for their turn and print when given it.
+/// Before each statement the demo asks which thread runs it, showing the
+/// output so far; the two real threads wait for their turn and print when
+/// given it. Round after round, until the learner has produced all 20
+/// interleavings or `runs` rounds are done; each round says whether its
+/// interleaving was new and how many of the 20 the learner has produced.
 fn choose(ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
+    let possible = schedules(3, 3).len();
+    let rounds = ctx.params.int("runs").max(1) as u64;
     ctx.phase("you are the scheduler: pick the thread that runs the next statement");
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    let mut in_order = true;
+    let mut runs = 0u64;
+    while runs < rounds && counts.len() < possible {
+        let seq = choose_once(ctx)?;
+        runs += 1;
+        in_order &= keeps_program_order(&seq);
+        let label = seq.join(" ");
+        let new = !counts.contains_key(&label);
+        *counts.entry(label.clone()).or_default() += 1;
+        ctx.key_step(format!(
+            "you scheduled {label}: {} — {} of {possible} interleavings produced",
+            if new {
+                "a new interleaving"
+            } else {
+                "seen before"
+            },
+            counts.len()
+        ))?;
+        ctx.log(format!(
+            "round {runs}: {label} ({}); {} of {possible} produced",
+            if new { "new" } else { "seen before" },
+            counts.len()
+        ));
+        ctx.count("runs", runs as f64);
+        ctx.count("distinct", counts.len() as f64);
+        ctx.histogram_of("interleavings", "runs", bars(&counts));
+    }
+    let mut summary = Map::new();
+    summary.insert("mode".into(), json!("choose"));
+    summary.insert("runs".into(), json!(runs));
+    summary.insert("distinct".into(), json!(counts.len()));
+    summary.insert("possible".into(), json!(possible));
+    summary.insert("interleavings".into(), json!(counts));
+    summary.insert("respects_program_order".into(), json!(in_order));
+    Ok(summary)
+}
+
+/// One round of `mode=choose`: six prompts, six prints.
+fn choose_once(ctx: &Ctx) -> Result<Vec<&'static str>, DemoFailure> {
     let turns = Arc::new(Turns::new(Vec::new()));
-    let seq = std::thread::scope(|s| -> Result<Vec<&'static str>, DemoFailure> {
+    std::thread::scope(|s| -> Result<Vec<&'static str>, DemoFailure> {
         let runner = s.spawn(|| run_once(ctx, Driver::Schedule(Arc::clone(&turns))));
         let mut next = [0usize, 0usize];
+        let mut so_far: Vec<&'static str> = Vec::new();
         let result = (|| -> Result<(), DemoFailure> {
             while next[0] < LETTERS.len() || next[1] < DIGITS.len() {
                 let mut threads = Vec::new();
@@ -340,7 +400,14 @@ fn choose(ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
                 }
                 ctx.emit(DemoEvent::Prompt {
                     t_ms: ctx.t_ms(),
-                    question: "Which thread runs next?".into(),
+                    question: if so_far.is_empty() {
+                        "Output so far: (nothing). Which thread runs next?".into()
+                    } else {
+                        format!(
+                            "Output so far: {}. Which thread runs next?",
+                            so_far.join(" ")
+                        )
+                    },
                     options,
                 });
                 let choice = ctx.control.next_choice()?;
@@ -353,6 +420,8 @@ fn choose(ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
                 while turns.done() == step {
                     ctx.control.sleep(Duration::from_millis(2))?;
                 }
+                let tokens = if t == 0 { LETTERS } else { DIGITS };
+                so_far.push(tokens[next[t]]);
                 next[t] += 1;
             }
             Ok(())
@@ -364,23 +433,7 @@ fn choose(ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
             .join()
             .map_err(|_| DemoFailure::Failed("a thread panicked".into()))??;
         result.map(|_| seq)
-    })?;
-    let label = seq.join(" ");
-    ctx.log(format!("you scheduled: {label}"));
-    let mut counts = BTreeMap::new();
-    counts.insert(label, 1u64);
-    ctx.histogram("interleavings", bars(&counts));
-    let mut summary = Map::new();
-    summary.insert("mode".into(), json!("choose"));
-    summary.insert("runs".into(), json!(1));
-    summary.insert("distinct".into(), json!(1));
-    summary.insert("possible".into(), json!(schedules(3, 3).len()));
-    summary.insert("interleavings".into(), json!(counts));
-    summary.insert(
-        "respects_program_order".into(),
-        json!(keeps_program_order(&seq)),
-    );
-    Ok(summary)
+    })
 }
 
 fn bars(counts: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
@@ -389,9 +442,70 @@ fn bars(counts: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
     bars
 }
 
+/// The summary in words: `17 of 20 interleavings seen in 200 runs`.
+pub fn describe(s: &Value) -> Vec<(String, String)> {
+    let u = |k: &str| s[k].as_u64().unwrap_or(0);
+    let mode = s["mode"].as_str().unwrap_or("run");
+    let mut rows = vec![(
+        "interleavings".to_string(),
+        match mode {
+            "choose" => format!(
+                "you produced {} of {} in {} rounds",
+                u("distinct"),
+                u("possible"),
+                u("runs")
+            ),
+            _ => format!(
+                "{} of {} seen in {} runs",
+                u("distinct"),
+                u("possible"),
+                u("runs")
+            ),
+        },
+    )];
+    if let Some(m) = s["interleavings"].as_object() {
+        let mut top: Vec<(&String, u64)> = m
+            .iter()
+            .map(|(k, v)| (k, v.as_u64().unwrap_or(0)))
+            .collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        if let Some((label, n)) = top.first() {
+            rows.push(("most often".into(), format!("{label} ({n} times)")));
+        }
+        if top.len() > 1
+            && let Some((label, n)) = top.last()
+        {
+            rows.push(("least often".into(), format!("{label} ({n} times)")));
+        }
+    }
+    if mode == "enumerate" {
+        rows.push((
+            "schedules".into(),
+            format!(
+                "{} walked, {} printed something else",
+                u("schedules"),
+                u("schedule_mismatches")
+            ),
+        ));
+    }
+    rows.push((
+        "program order".into(),
+        if s["respects_program_order"].as_bool() == Some(true) {
+            "kept in every run: a b c and 1 2 3 never swapped".into()
+        } else {
+            "BROKEN in some run".into()
+        },
+    ));
+    rows
+}
+
 impl Demo for ThreadOrder {
     fn info(&self) -> &'static DemoInfo {
         &INFO
+    }
+
+    fn describe(&self, summary: &Value) -> Vec<(String, String)> {
+        describe(summary)
     }
 
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
@@ -431,7 +545,8 @@ impl Demo for ThreadOrder {
                 ));
                 *counts.entry(seq.join(" ")).or_default() += 1;
                 ctx.count("runs", runs as f64);
-                ctx.histogram("interleavings", bars(&counts));
+                ctx.count("distinct", counts.len() as f64);
+                ctx.histogram_of("interleavings", "runs", bars(&counts));
             }
             summary.insert("total".into(), json!(counts.len()));
             summary.insert("schedules".into(), json!(all.len()));
@@ -461,11 +576,16 @@ impl Demo for ThreadOrder {
                 *counts.entry(label.clone()).or_default() += 1;
                 if new {
                     ctx.log(format!("run {runs}: new interleaving {label}"));
+                    ctx.key_step(format!(
+                        "run {runs} printed {label}: a new interleaving, {} of {} seen",
+                        counts.len(),
+                        schedules(3, 3).len()
+                    ))?;
                 }
                 ctx.count("runs", runs as f64);
                 ctx.count("distinct", counts.len() as f64);
                 if new || runs.is_multiple_of(10) || runs == n {
-                    ctx.histogram("interleavings", bars(&counts));
+                    ctx.histogram_of("interleavings", "runs", bars(&counts));
                 }
             }
         }
