@@ -146,10 +146,10 @@ fn single(ctx: &Ctx, web: &Web) -> Result<Crawl, DemoFailure> {
             }
         }
         ctx.step(format!(
-            "MainThread fetched {}: {} new links; {} pages waiting",
+            "MainThread fetched {}: {} new; {} waiting",
             Web::url(page),
-            todo.len() - before,
-            todo.len()
+            pages_word(todo.len() - before),
+            pages_word(todo.len())
         ))?;
     }
     meter.tick(visited, true);
@@ -226,10 +226,13 @@ fn brute(ctx: &Ctx, web: &Arc<Web>, poll: Duration) -> Result<Crawl, DemoFailure
                 }
             }
             ctx.step(format!(
-                "Retriever-{} is done with {}; the main loop starts {} new Retriever threads",
+                "Retriever-{} is done with {}; the main loop starts {} for new pages",
                 r.page,
                 Web::url(r.page),
-                still.len() - before
+                match still.len() - before {
+                    1 => "1 Retriever thread".to_string(),
+                    k => format!("{k} Retriever threads"),
+                }
             ))?;
         }
         running = still;
@@ -302,8 +305,9 @@ fn pool(ctx: &Ctx, web: &Arc<Web>, size: usize) -> Result<Crawl, DemoFailure> {
             }
         }
         ctx.step(format!(
-            "MainThread gets {} from the results queue and puts {new} new pages on the work queue",
-            Web::url(page)
+            "MainThread gets {} from the results queue and puts {} on the work queue",
+            Web::url(page),
+            pages_word(new)
         ))?;
         meter.tick(visited, false);
     }
@@ -323,6 +327,15 @@ fn pool(ctx: &Ctx, web: &Arc<Web>, size: usize) -> Result<Crawl, DemoFailure> {
         max_threads: most,
         polls: None,
     })
+}
+
+/// `1 page`, `3 pages`.
+fn pages_word(n: usize) -> String {
+    if n == 1 {
+        "1 page".into()
+    } else {
+        format!("{n} pages")
+    }
 }
 
 /// The summary in words.

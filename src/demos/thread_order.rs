@@ -442,6 +442,15 @@ fn bars(counts: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
     bars
 }
 
+/// `1 time`, `3 times`.
+fn times(n: u64) -> String {
+    if n == 1 {
+        "1 time".into()
+    } else {
+        format!("{n} times")
+    }
+}
+
 /// The summary in words: `17 of 20 interleavings seen in 200 runs`.
 pub fn describe(s: &Value) -> Vec<(String, String)> {
     let u = |k: &str| s[k].as_u64().unwrap_or(0);
@@ -470,12 +479,12 @@ pub fn describe(s: &Value) -> Vec<(String, String)> {
             .collect();
         top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         if let Some((label, n)) = top.first() {
-            rows.push(("most often".into(), format!("{label} ({n} times)")));
+            rows.push(("most often".into(), format!("{label} ({})", times(*n))));
         }
         if top.len() > 1
             && let Some((label, n)) = top.last()
         {
-            rows.push(("least often".into(), format!("{label} ({n} times)")));
+            rows.push(("least often".into(), format!("{label} ({})", times(*n))));
         }
     }
     if mode == "enumerate" {
