@@ -19,7 +19,7 @@ use super::control::Control;
 use super::event::LaneState;
 use super::kit::{Crew, condition_lane_observer, ms, secs, thread_cpu};
 use super::params::{ParamKind, ParamSpec};
-use super::session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink};
+use super::session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink, Narrator};
 
 /// The demo, for the registry.
 pub static DEMO: ConditionDemo = ConditionDemo;
@@ -166,7 +166,8 @@ impl Buffer {
 
 /// A consumer: `with cond: while not items: cond.wait(timeout)`, take one,
 /// repeat until the producer is done and the list is empty (or cancel).
-fn consume(buf: &Buffer, timeout: Duration, control: &Control, sink: &EventSink) {
+fn consume(buf: &Buffer, timeout: Duration, control: &Control, n: &Narrator, me: &str) {
+    let sink = n.sink();
     let cpu0 = thread_cpu();
     loop {
         if control.checkpoint().is_err() {
@@ -174,6 +175,8 @@ fn consume(buf: &Buffer, timeout: Duration, control: &Control, sink: &EventSink)
         }
         let g = buf.cond.guard();
         let mut item = buf.list().pop_front();
+        // How this item came: at once, after a notify, after a timeout.
+        let mut how = "takes an item at once";
         // (While the demo is paused, leave the loop to wait at the
         // checkpoint above, with the lock released.)
         while item.is_none()
@@ -183,6 +186,11 @@ fn consume(buf: &Buffer, timeout: Duration, control: &Control, sink: &EventSink)
         {
             let notified = g.wait_timeout(timeout);
             buf.wakeups.fetch_add(1, Ordering::SeqCst);
+            how = if notified {
+                "woken by notify(): takes the item"
+            } else {
+                "timed out, looked: takes the item"
+            };
             if !notified {
                 buf.timeouts.fetch_add(1, Ordering::SeqCst);
             }
@@ -201,8 +209,18 @@ fn consume(buf: &Buffer, timeout: Duration, control: &Control, sink: &EventSink)
         let waited = made.elapsed();
         buf.latency_ns
             .fetch_add(waited.as_nanos() as u64, Ordering::SeqCst);
-        let n = buf.taken.fetch_add(1, Ordering::SeqCst) + 1;
-        sink.count(format!("items taken ({})", buf.label), n as f64);
+        let taken = buf.taken.fetch_add(1, Ordering::SeqCst) + 1;
+        sink.count(format!("items taken ({})", buf.label), taken as f64);
+        // One visible step per item taken; a wake-up by notify is a key event.
+        let text = format!("{me} {how} ({taken} taken from the {} list)", buf.label);
+        let said = if how.starts_with("woken") {
+            n.key_step(text)
+        } else {
+            n.step(text)
+        };
+        if said.is_err() {
+            break;
+        }
     }
     if let (Some(a), Some(b)) = (cpu0, thread_cpu()) {
         buf.cpu_ns
@@ -213,6 +231,43 @@ fn consume(buf: &Buffer, timeout: Duration, control: &Control, sink: &EventSink)
 impl Demo for ConditionDemo {
     fn info(&self) -> &'static DemoInfo {
         &INFO
+    }
+
+    fn describe(&self, s: &Value) -> Vec<(String, String)> {
+        let side = |k: &str| {
+            let b = &s[k];
+            let n = |f: &str| b[f].as_u64().unwrap_or(0);
+            format!(
+                "{} wake-ups for {} items ({} found nothing), {} ms CPU, items waited {} ms on average",
+                n("wakeups"),
+                n("taken"),
+                n("wasted"),
+                super::session::number(b["cpu_ms"].as_f64().unwrap_or(0.0)),
+                super::session::number(b["avg_delay_ms"].as_f64().unwrap_or(0.0)),
+            )
+        };
+        let mut rows = vec![
+            (
+                "items".into(),
+                format!(
+                    "{} made, {} consumer(s) on each side",
+                    s["items"].as_u64().unwrap_or(0),
+                    s["consumers"].as_u64().unwrap_or(0)
+                ),
+            ),
+            ("waiters (notify)".into(), side("notify")),
+            ("pollers (timeout)".into(), side("polling")),
+        ];
+        let wall = super::session::number(s["wall_ms"].as_f64().unwrap_or(0.0));
+        rows.push((
+            "wall time".into(),
+            if s["slowed"].as_bool().unwrap_or(false) {
+                format!("{wall} ms, slowed by the pace or a pause (not the threads' own speed)")
+            } else {
+                format!("{wall} ms at full speed")
+            },
+        ));
+        rows
     }
 
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
@@ -237,9 +292,10 @@ impl Demo for ConditionDemo {
             (&polled, poll, "poller"),
         ] {
             for i in 1..=consumers {
-                let (buf, control, sink) = (Arc::clone(buf), Arc::clone(&ctx.control), ctx.sink());
-                crew.spawn(format!("{name}-{i}"), move || {
-                    consume(&buf, timeout, &control, &sink)
+                let (buf, control, n) = (Arc::clone(buf), Arc::clone(&ctx.control), ctx.narrator());
+                let me = format!("{name}-{i}");
+                crew.spawn(me.clone(), move || {
+                    consume(&buf, timeout, &control, &n, &me)
                 })?;
             }
         }
@@ -259,6 +315,10 @@ impl Demo for ConditionDemo {
                 notified.put(now, true);
                 polled.put(now, false);
                 ctx.count("items made", (i + 1) as f64);
+                ctx.step(format!(
+                    "producer: item {} into both lists; cond.notify() wakes one waiter, the pollers are not told",
+                    i + 1
+                ))?;
                 ctx.count(
                     "wake-ups (notify)",
                     notified.wakeups.load(Ordering::SeqCst) as f64,
@@ -289,6 +349,8 @@ impl Demo for ConditionDemo {
         // shown are the summary's.
         ctx.count("wake-ups (notify)", nw as f64);
         ctx.count("wake-ups (polling)", pw as f64);
+        ctx.count("items taken (notify)", ntaken as f64);
+        ctx.count("items taken (polling)", ptaken as f64);
         ctx.gauge(
             "items waiting (polling)",
             polled.list().len() as f64,
@@ -320,6 +382,8 @@ impl Demo for ConditionDemo {
             }),
         );
         m.insert("wall_ms".into(), json!(ms(wall)));
+        // Timings of a paced or paused run are not the threads' own.
+        m.insert("slowed".into(), json!(ctx.control.was_slowed()));
         m.insert("wall_s".into(), json!(secs(wall)));
         Ok(m)
     }

@@ -52,6 +52,9 @@ struct State {
     run_to_key: bool,
     /// Has any visible step passed in this run?
     narrated: bool,
+    /// Did any wait for the pace or a pause happen (timings are then not
+    /// the threads' real speed)?
+    slowed: bool,
 }
 
 /// The pace factor (infinite = full speed); a newtype so `State` can
@@ -193,6 +196,27 @@ impl Control {
         self.changed.notify_all();
     }
 
+    /// A key event was narrated: a `>` jump under way ends here (paused).
+    pub fn key_event(&self) {
+        let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if s.run_to_key {
+            s.run_to_key = false;
+            s.paused = true;
+            s.steps = 0;
+            s.next_slot = None;
+            self.changed.notify_all();
+        }
+    }
+
+    /// Was the run slowed down so far (a wait for the pace or a pause)?
+    /// Timings measured meanwhile are not the threads' real speed.
+    pub fn was_slowed(&self) -> bool {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .slowed
+    }
+
     /// Is a `>` jump under way?
     pub fn is_running_to_key(&self) -> bool {
         self.state
@@ -239,6 +263,7 @@ impl Control {
                 break;
             }
             if s.paused {
+                s.slowed = true;
                 if s.steps > 0 {
                     s.steps -= 1;
                     break;
@@ -257,6 +282,7 @@ impl Control {
             let now = Instant::now();
             match s.next_slot {
                 Some(slot) if slot > now => {
+                    s.slowed = true;
                     s = self
                         .changed
                         .wait_timeout(s, (slot - now).min(POLL))
@@ -302,6 +328,7 @@ impl Control {
         }
         let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         while s.paused && s.steps == 0 && !s.run_to_key {
+            s.slowed = true;
             if self.is_cancelled() {
                 return Err(Cancelled);
             }

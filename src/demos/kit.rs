@@ -276,29 +276,44 @@ pub fn crew_lanes(sink: EventSink) -> Arc<dyn Observer> {
     })
 }
 
-/// An observer for a queue: lanes as [`lane_observer`], plus a gauge of
-/// the queue's fill (named after the queue) on every put and get. `max` is
-/// the gauge's full scale (the queue's maxsize, or a display limit).
-/// `max` is the queue's bound; an unbounded queue (`max` 0) has no gauge's
-/// maximum to show, so its size is reported as a count.
+/// An observer for a queue: lanes as [`lane_observer`], plus the queue's
+/// size (named after the queue) on every put and get: a gauge of maximum
+/// `max` (the queue's maxsize), or, for an unbounded queue (`max` 0), a
+/// count.
+///
+/// Puts and gets are reported after the queue's own lock is released, so
+/// two threads' reports can arrive in either order; the size each carries
+/// may then be older than one already shown. So the observer keeps the
+/// size itself (+1 per put, −1 per get, from an empty queue) and stamps
+/// and sends each update under its own lock, at the time of sending: the
+/// updates are in time order, the last one is the queue's final size, and
+/// a value shown between two crossing reports is kept within 0 and `max`.
 pub fn queue_observer(sink: EventSink, max: f64) -> Arc<dyn Observer> {
+    let size: Mutex<i64> = Mutex::new(0);
     Arc::new(move |ev: &TraceEvent| {
-        let t_ms = sink.ms_at(ev.at);
-        emit_lane(&sink, ev, t_ms);
-        if let Op::Put { qsize } | Op::Get { qsize } = ev.op {
-            let name = ev.object.to_string();
-            let value = qsize as f64;
-            sink.emit(if max > 0.0 {
-                DemoEvent::Gauge {
-                    t_ms,
-                    name,
-                    value,
-                    max,
-                }
-            } else {
-                DemoEvent::Count { t_ms, name, value }
-            });
+        emit_lane(&sink, ev, sink.ms_at(ev.at));
+        let delta = match ev.op {
+            Op::Put { .. } => 1,
+            Op::Get { .. } => -1,
+            _ => return,
+        };
+        let mut n = size.lock().unwrap_or_else(PoisonError::into_inner);
+        *n += delta;
+        let mut value = (*n).max(0) as f64;
+        if max > 0.0 {
+            value = value.min(max);
         }
+        let (t_ms, name) = (sink.t_ms(), ev.object.to_string());
+        sink.emit(if max > 0.0 {
+            DemoEvent::Gauge {
+                t_ms,
+                name,
+                value,
+                max,
+            }
+        } else {
+            DemoEvent::Count { t_ms, name, value }
+        });
     })
 }
 
@@ -643,6 +658,44 @@ mod tests {
         assert_eq!(put_until(&q, 3, &c), Err(Cancelled));
         let empty = Queue::<u32>::new(1);
         assert_eq!(get_until(&empty, &c), Err(Cancelled));
+    }
+
+    #[test]
+    fn queue_sizes_arrive_in_order_and_end_at_the_final_size() {
+        let (ctx, rx) = Ctx::for_test();
+        let q = Arc::new(Queue::<u32>::with_observer(
+            0,
+            "q",
+            queue_observer(ctx.sink(), 0.0),
+        ));
+        let mut crew = Crew::new(&ctx).unobserved();
+        for p in 0..4 {
+            let q = Arc::clone(&q);
+            crew.spawn(format!("p{p}"), move || {
+                for i in 0..200 {
+                    q.put(i);
+                    if i % 2 == 0 {
+                        let _ = q.get();
+                    }
+                }
+            })
+            .expect("start a thread");
+        }
+        crew.join_all();
+        let sizes: Vec<(f64, f64)> = drain(&rx)
+            .into_iter()
+            .filter_map(|e| match e {
+                DemoEvent::Count { t_ms, name, value } if name == "q" => Some((t_ms, value)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(sizes.len(), 4 * 300);
+        assert!(
+            sizes.windows(2).all(|w| w[0].0 <= w[1].0),
+            "stamped in order"
+        );
+        assert_eq!(sizes.last().map(|s| s.1), Some(q.qsize() as f64));
+        assert_eq!(q.qsize(), 400);
     }
 
     #[test]

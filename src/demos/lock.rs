@@ -35,7 +35,7 @@ use super::control::{Cancelled, Control};
 use super::event::LaneState;
 use super::kit::{Crew, POLL, crew_lanes, wait_until, wait_until_or};
 use super::params::{ParamKind, ParamSpec};
-use super::session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink};
+use super::session::{Ctx, Demo, DemoFailure, DemoInfo, Narrator};
 
 /// The demo (see the module docs).
 pub struct LockDemo;
@@ -134,7 +134,9 @@ fn critical_section(
         );
         let control = Arc::clone(&ctx.control);
         let sink = ctx.sink();
-        crew.spawn(format!("Thread-{t}"), move || {
+        let n = ctx.narrator();
+        let name = format!("Thread-{t}");
+        crew.spawn(name.clone(), move || {
             let body = || -> Result<(), Cancelled> {
                 for _ in 0..rounds {
                     control.checkpoint()?;
@@ -143,11 +145,15 @@ fn critical_section(
                     max_inside.fetch_max(now, Ordering::SeqCst);
                     entries.fetch_add(1, Ordering::SeqCst);
                     sink.gauge("inside the critical section", now as f64, 1.0);
-                    let slept = control.sleep(hold);
+                    let said = n.step(format!(
+                        "{name}: lock.acquire() returns: {name} is the one inside"
+                    ));
+                    let slept = said.and_then(|()| control.sleep(hold));
                     let now = inside.fetch_sub(1, Ordering::SeqCst) - 1;
                     sink.gauge("inside the critical section", now as f64, 1.0);
                     let _ = lock.release();
                     slept?;
+                    n.step(format!("{name}: lock.release(): the lock is free"))?;
                     // A little time outside, so the others get a turn.
                     control.sleep(hold / 2)?;
                 }
@@ -215,27 +221,36 @@ fn synch_two_threads(ctx: &Ctx, work: Duration) -> Result<(bool, String), DemoFa
     // would wait for each other. The deck leaves this to timing.
     let t1_awake = Arc::new(Event::new());
     let mut crew = Crew::new(ctx).observed(obs);
-    let record = |steps: &Mutex<Vec<&'static str>>, sink: &EventSink, s: &'static str| {
+    // One visible step each; a wake-up is a key event.
+    let record = |steps: &Mutex<Vec<&'static str>>,
+                  n: &Narrator,
+                  s: &'static str|
+     -> Result<(), Cancelled> {
         steps.lock().unwrap_or_else(PoisonError::into_inner).push(s);
-        sink.log(s);
+        if s.contains("woken") {
+            n.key_step(s)
+        } else {
+            n.step(s)
+        }
     };
     {
-        let (synch, steps, control, sink, awake) = (
+        let (synch, steps, control, sink, awake, n) = (
             Arc::clone(&synch),
             Arc::clone(&steps),
             Arc::clone(&ctx.control),
             ctx.sink(),
             Arc::clone(&t1_awake),
+            ctx.narrator(),
         );
         crew.spawn("Thread-1", move || {
             let body = || -> Result<(), Cancelled> {
-                record(&steps, &sink, "Thread 1: synch.wait()");
+                record(&steps, &n, "Thread 1: synch.wait()")?;
                 synch.wait(&control)?;
-                record(&steps, &sink, "Thread 1: woken, working (...)");
+                record(&steps, &n, "Thread 1: woken, working (...)")?;
                 awake.set();
                 control.sleep(work)?;
                 synch.until_waited_on(&control)?;
-                record(&steps, &sink, "Thread 1: synch.notify()");
+                record(&steps, &n, "Thread 1: synch.notify()")?;
                 if let Err(e) = synch.notify() {
                     sink.error(format!("Thread 1: RuntimeError: {e}"));
                 }
@@ -245,25 +260,26 @@ fn synch_two_threads(ctx: &Ctx, work: Duration) -> Result<(bool, String), DemoFa
         })?;
     }
     {
-        let (synch, steps, control, sink, awake) = (
+        let (synch, steps, control, sink, awake, n) = (
             Arc::clone(&synch),
             Arc::clone(&steps),
             Arc::clone(&ctx.control),
             ctx.sink(),
             Arc::clone(&t1_awake),
+            ctx.narrator(),
         );
         crew.spawn("Thread-2", move || {
             let body = || -> Result<(), Cancelled> {
                 synch.until_waited_on(&control)?;
                 control.sleep(work)?;
-                record(&steps, &sink, "Thread 2: synch.notify()");
+                record(&steps, &n, "Thread 2: synch.notify()")?;
                 if let Err(e) = synch.notify() {
                     sink.error(format!("Thread 2: RuntimeError: {e}"));
                 }
                 wait_until(&control, || awake.wait_timeout(POLL))?;
-                record(&steps, &sink, "Thread 2: synch.wait()");
+                record(&steps, &n, "Thread 2: synch.wait()")?;
                 synch.wait(&control)?;
-                record(&steps, &sink, "Thread 2: woken");
+                record(&steps, &n, "Thread 2: woken")?;
                 Ok(())
             };
             let _ = body();
@@ -343,23 +359,25 @@ fn acquire_twice(ctx: &Ctx, reentrant: bool, limit: Duration) -> Result<Watch, D
             Arc::clone(&finished),
             Arc::clone(&completed),
         );
-        let (control, sink) = (Arc::clone(&ctx.control), ctx.sink());
+        let (control, n) = (Arc::clone(&ctx.control), ctx.narrator());
         crew.spawn("Thread-1", move || {
             let body = || -> Result<(), Cancelled> {
-                sink.log(format!("Thread 1: mutex = {kind}(); mutex.acquire()"));
+                n.step(format!("Thread 1: mutex = {kind}(); mutex.acquire()"))?;
                 wait_until(&control, || lock.acquire_for(POLL))?;
-                sink.log("Thread 1: mutex.acquire()  # again");
+                n.step("Thread 1: mutex.acquire()  # again")?;
                 let got = wait_until_or(
                     &control,
                     || lock.acquire_for(POLL),
                     || give_up.load(Ordering::SeqCst),
                 )?;
                 if got {
-                    sink.log("Thread 1: got it again; mutex.release(); mutex.release()");
+                    n.key_step(format!(
+                        "Thread 1: got it again ({kind} depth 2); mutex.release(); mutex.release()"
+                    ))?;
                     let _ = lock.release_once();
                     completed.store(true, Ordering::SeqCst);
                 } else {
-                    sink.log("Thread 1: stopped by the watchdog; releases its first hold");
+                    n.step("Thread 1: stopped by the watchdog; releases its first hold")?;
                 }
                 let _ = lock.release_once();
                 Ok(())
@@ -374,7 +392,7 @@ fn acquire_twice(ctx: &Ctx, reentrant: bool, limit: Duration) -> Result<Watch, D
             Arc::clone(&finished),
             Arc::clone(&verdict),
         );
-        let (control, sink) = (Arc::clone(&ctx.control), ctx.sink());
+        let (control, sink, n) = (Arc::clone(&ctx.control), ctx.sink(), ctx.narrator());
         let rec = Arc::clone(&rec);
         crew.spawn("watchdog", move || {
             let mut since: Option<Instant> = None;
@@ -391,7 +409,7 @@ fn acquire_twice(ctx: &Ctx, reentrant: bool, limit: Duration) -> Result<Watch, D
                     (Some(_), None) => since = Some(Instant::now()),
                     (Some((thread, lock, _)), Some(t0)) if t0.elapsed() >= limit => {
                         let ms = t0.elapsed().as_secs_f64() * 1000.0;
-                        sink.log(format!(
+                        let said = n.key_step(format!(
                             "watchdog: {thread} has waited {ms:.0} ms for `{lock}`, which {thread} \
 itself holds — a deadlock: a Lock has no owner, so it cannot tell that the waiter is the holder, \
 and nobody else will release it"
@@ -399,6 +417,7 @@ and nobody else will release it"
                         *verdict.lock().unwrap_or_else(PoisonError::into_inner) = Some(ms);
                         give_up.store(true, Ordering::SeqCst);
                         sink.lane("watchdog", LaneState::Done);
+                        let _ = said;
                         return;
                     }
                     (Some(_), Some(_)) => {}
@@ -444,6 +463,55 @@ impl Demo for LockDemo {
         &INFO
     }
 
+    fn describe(&self, s: &Value) -> Vec<(String, String)> {
+        let yes = |k: &str| s[k].as_bool().unwrap_or(false);
+        let n = |k: &str| s[k].as_u64().unwrap_or(0);
+        vec![
+            (
+                "critical section".into(),
+                format!(
+                    "{} entries, at most {} thread inside at once",
+                    n("critical_section_entries"),
+                    n("critical_section_max_inside")
+                ),
+            ),
+            (
+                "Lock as a signal".into(),
+                if yes("synch_ok") {
+                    "each wait() woke after the other thread's notify()".into()
+                } else {
+                    "the order of wait and notify went wrong".into()
+                },
+            ),
+            (
+                "notify with nobody waiting".into(),
+                format!(
+                    "RuntimeError: {}",
+                    s["premature_notify_error"].as_str().unwrap_or("")
+                ),
+            ),
+            (
+                "Lock acquired twice".into(),
+                if yes("deadlock_detected") {
+                    format!(
+                        "deadlock: the watchdog stopped it after {} ms",
+                        s["deadlock_detected_after_ms"].as_f64().unwrap_or(0.0)
+                    )
+                } else {
+                    "no deadlock seen".into()
+                },
+            ),
+            (
+                "RLock acquired twice".into(),
+                if yes("rlock_completed") {
+                    "completed: depth 2, then two releases".into()
+                } else {
+                    "did not complete".into()
+                },
+            ),
+        ]
+    }
+
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
         let threads = ctx.params.usize("threads").max(2);
         let rounds = ctx.params.usize("rounds").max(1);
@@ -452,9 +520,9 @@ impl Demo for LockDemo {
 
         ctx.phase("Critical section lock");
         let (max_inside, entries) = critical_section(ctx, threads, rounds, hold)?;
-        ctx.log(format!(
+        ctx.step(format!(
             "{entries} entries, at most {max_inside} thread inside at once"
-        ));
+        ))?;
 
         ctx.phase("Synch Two Threads: a Lock used as a signal");
         let (synch_ok, premature) = synch_two_threads(ctx, hold)?;
@@ -467,7 +535,7 @@ impl Demo for LockDemo {
         ctx.phase("The same with RLock()");
         let rlock_run = acquire_twice(ctx, true, limit)?;
         if rlock_run.completed {
-            ctx.log("RLock: the second acquire only counted up to depth 2; both releases done");
+            ctx.step("RLock: the second acquire only counted up to depth 2; both releases done")?;
         }
 
         let mut s = Map::new();

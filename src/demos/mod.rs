@@ -41,4 +41,4 @@ pub mod web;
 pub use control::{Cancelled, Control};
 pub use event::{DemoEvent, LaneState};
 pub use params::{ParamKind, ParamSpec, Params, Value};
-pub use session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink, Session};
+pub use session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink, Narrator, Session};

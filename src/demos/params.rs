@@ -89,24 +89,27 @@ impl ParamSpec {
         }
     }
 
-    /// The value one step up or down (for the TUI's +/- keys).
+    /// The value one step up or down (for the TUI's +/- keys): by 1 over
+    /// a small range (up to 20 values), else to the next "round" value of
+    /// the 1-2-5 series (…, 10, 20, 50, 100, …), so `n` goes from 20000 to
+    /// 1000000 in 6 presses; always within the range.
     pub fn step(&self, v: &Value, up: bool) -> Value {
         match (self.kind, v) {
             (ParamKind::Int { min, max, .. }, Value::Int(i)) => {
-                // Bigger steps for bigger numbers.
-                let step = (i.abs() / 10).max(1);
-                Value::Int(
+                let next = if max - min <= 20 {
                     if up {
-                        i.saturating_add(step)
+                        i.saturating_add(1)
                     } else {
-                        i.saturating_sub(step)
+                        i.saturating_sub(1)
                     }
-                    .clamp(min, max),
-                )
+                } else {
+                    let f = series_step(*i as f64, up, 1.0);
+                    if f.is_finite() { f.round() as i64 } else { *i }
+                };
+                Value::Int(next.clamp(min, max))
             }
             (ParamKind::Float { min, max, .. }, Value::Float(x)) => {
-                let step = if *x == 0.0 { 0.001 } else { x.abs() / 4.0 };
-                Value::Float((if up { x + step } else { x - step }).clamp(min, max))
+                Value::Float(series_step(*x, up, 0.001).clamp(min, max))
             }
             (ParamKind::Choice { choices, .. }, Value::Text(t)) => {
                 let i = choices.iter().position(|c| c == t).unwrap_or(0);
@@ -115,6 +118,34 @@ impl ParamSpec {
             }
             _ => self.default_value(),
         }
+    }
+}
+
+/// The next value of the 1-2-5 series above (or below) `x`, not finer
+/// than `finest`; 0 below the finest step.
+fn series_step(x: f64, up: bool, finest: f64) -> f64 {
+    let mut cands = vec![0.0];
+    let mut decade = finest;
+    while decade < 1e13 {
+        for m in [1.0, 2.0, 5.0] {
+            // Rounded, so 0.001 × 10 is 0.01 exactly.
+            cands.push((decade * m * 1e9).round() / 1e9);
+        }
+        decade *= 10.0;
+    }
+    let eps = finest / 1000.0;
+    if x < 0.0 {
+        // Negative ranges: mirror.
+        return -series_step(-x, !up, finest);
+    }
+    if up {
+        cands.into_iter().find(|&c| c > x + eps).unwrap_or(x)
+    } else {
+        cands
+            .into_iter()
+            .rev()
+            .find(|&c| c < x - eps)
+            .unwrap_or(0.0)
     }
 }
 
@@ -327,6 +358,37 @@ mod tests {
         assert_eq!(
             Params::parse(SPECS, &["threads".into()]).unwrap_err(),
             "--param takes key=value, not `threads`"
+        );
+    }
+
+    #[test]
+    fn steps_follow_the_1_2_5_series_on_big_ranges() {
+        let n = ParamSpec {
+            key: "n",
+            help: "",
+            kind: ParamKind::Int {
+                default: 100_000,
+                min: 1,
+                max: 10_000_000,
+            },
+        };
+        let mut v = Value::Int(20_000);
+        let mut presses = 0;
+        while v != Value::Int(1_000_000) {
+            v = n.step(&v, true);
+            presses += 1;
+            assert!(presses < 10, "{v:?}");
+        }
+        assert_eq!(presses, 5);
+        assert_eq!(n.step(&Value::Int(995_607), false), Value::Int(500_000));
+        assert_eq!(n.step(&Value::Int(1), false), Value::Int(1));
+        assert_eq!(
+            SPECS[2].step(&Value::Float(0.005), true),
+            Value::Float(0.01)
+        );
+        assert_eq!(
+            SPECS[2].step(&Value::Float(0.001), false),
+            Value::Float(0.0)
         );
     }
 

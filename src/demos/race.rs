@@ -70,6 +70,15 @@ per-object locks, so single operations stay safe, and check-then-act races stay 
 they are here.",
     params: &[
         ParamSpec {
+            key: "watch",
+            help: "increments per thread shown one read and one write at a time before the full run (0: none)",
+            kind: ParamKind::Int {
+                default: 5,
+                min: 0,
+                max: 100,
+            },
+        },
+        ParamSpec {
             key: "threads",
             help: "threads incrementing the counter",
             kind: ParamKind::Int {
@@ -110,6 +119,71 @@ they are here.",
 
 /// How often (in loop iterations) the worker threads pass a checkpoint.
 const CHECK_EVERY: u64 = 1024;
+
+/// Part 0, to watch: `threads` threads add 1 `watch` times each, every
+/// read and every write of the counter one visible step. A write over a
+/// value another thread wrote since this one's read is a lost update (a
+/// key event). Returns (final total, updates lost).
+fn watch(ctx: &Ctx, threads: usize, watch: u64) -> Result<(u64, u64), DemoFailure> {
+    let counter = Arc::new(AtomicU64::new(0));
+    let last_writer: Arc<Mutex<String>> = Arc::new(Mutex::new(String::new()));
+    let lost = Arc::new(AtomicU64::new(0));
+    let expected = (threads as u64 * watch) as f64;
+    let mut crew = Crew::new(ctx).unobserved();
+    for t in 1..=threads {
+        let (counter, last_writer, lost) = (
+            Arc::clone(&counter),
+            Arc::clone(&last_writer),
+            Arc::clone(&lost),
+        );
+        let n = ctx.narrator();
+        let name = format!("Thread-{t}");
+        crew.spawn(name.clone(), move || {
+            let sink = n.sink().clone();
+            sink.lane(name.as_str(), LaneState::Running);
+            let body = || -> Result<(), Cancelled> {
+                for _ in 0..watch {
+                    // total += 1: the read ...
+                    n.pace(false)?;
+                    let v = counter.load(Ordering::SeqCst);
+                    n.say(format!("{name} read counter = {v}"), false);
+                    // A switch here is the race (at full speed too).
+                    std::thread::yield_now();
+                    // ... and, a step later, the write.
+                    n.pace(false)?;
+                    let before = counter.swap(v + 1, Ordering::SeqCst);
+                    let previous = std::mem::replace(
+                        &mut *last_writer.lock().unwrap_or_else(PoisonError::into_inner),
+                        name.clone(),
+                    );
+                    sink.gauge("counter (step by step)", (v + 1) as f64, expected);
+                    if before == v {
+                        n.say(format!("{name} wrote {}", v + 1), false);
+                    } else {
+                        let gone = before.saturating_sub(v).max(1);
+                        lost.fetch_add(gone, Ordering::SeqCst);
+                        let whose = if gone == 1 {
+                            format!("{previous}'s update is lost")
+                        } else {
+                            format!("{gone} updates are lost ({previous}'s last)")
+                        };
+                        n.say(
+                            format!("{name} wrote {} over {before}: {whose}", v + 1),
+                            true,
+                        );
+                    }
+                }
+                Ok(())
+            };
+            let _ = body();
+            sink.lane(name.as_str(), LaneState::Done);
+        })?;
+    }
+    crew.join()?;
+    let total = counter.load(Ordering::SeqCst);
+    ctx.gauge("counter (step by step)", total as f64, expected);
+    Ok((total, lost.load(Ordering::SeqCst)))
+}
 
 /// Part 1: `threads` threads add 1 `n` times each; returns the final total.
 fn count(
@@ -342,39 +416,104 @@ impl Demo for Race {
         &INFO
     }
 
+    fn describe(&self, s: &Value) -> Vec<(String, String)> {
+        let n = |k: &str| s[k].as_u64().unwrap_or(0);
+        let p = |k: &str| s["params"][k].as_u64().unwrap_or(0);
+        let mut rows = Vec::new();
+        if p("watch") > 0 {
+            rows.push((
+                "step by step".into(),
+                format!(
+                    "counter {} of {}: {} updates lost",
+                    n("watched_total"),
+                    p("threads") * p("watch"),
+                    n("watched_lost")
+                ),
+            ));
+        }
+        rows.push((
+            "no lock".into(),
+            format!(
+                "total {} of {}: {} updates lost",
+                n("unlocked_total"),
+                n("expected"),
+                n("lost_updates")
+            ),
+        ));
+        rows.push((
+            "with a Lock".into(),
+            format!("total {} of {}", n("locked_total"), n("expected")),
+        ));
+        rows.push((
+            "check-then-pop, no mutex".into(),
+            format!(
+                "{} IndexErrors, {} of {} items taken",
+                n("pop_errors_unlocked"),
+                n("consumed_unlocked"),
+                n("items")
+            ),
+        ));
+        rows.push((
+            "with the mutex".into(),
+            format!(
+                "{} IndexErrors, {} of {} items taken",
+                n("pop_errors_locked"),
+                n("consumed_locked"),
+                n("items")
+            ),
+        ));
+        rows
+    }
+
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
         let threads = ctx.params.usize("threads").max(2);
         let n = ctx.params.int("n").max(1) as u64;
         let yield_every = ctx.params.int("yield_every").max(0) as u64;
         let items = ctx.params.int("items").max(0) as u64;
+        let watch_n = ctx.params.int("watch").max(0) as u64;
         let expected = threads as u64 * n;
+
+        let mut watched = (0, 0);
+        if watch_n > 0 {
+            ctx.phase(format!(
+                "step by step: {threads} threads × {watch_n} increments, no lock"
+            ));
+            watched = watch(ctx, threads, watch_n)?;
+            let (total, lost) = watched;
+            ctx.key_step(format!(
+                "step by step: counter = {total} of {}: {lost} updates lost",
+                threads as u64 * watch_n
+            ))?;
+        }
 
         ctx.phase(format!("{threads} threads × {n} increments, no lock"));
         let unlocked = count(ctx, threads, n, yield_every, false)?;
-        ctx.log(format!(
+        ctx.key_step(format!(
             "no lock: total {unlocked} of {expected} ({} updates lost)",
             expected - unlocked
-        ));
+        ))?;
         ctx.phase(format!("{threads} threads × {n} increments, with Lock"));
         let locked = count(ctx, threads, n, yield_every, true)?;
-        ctx.log(format!("with Lock: total {locked} of {expected}"));
+        ctx.step(format!("with Lock: total {locked} of {expected}"))?;
 
         ctx.phase(format!(
             "GIL example: {items} items, `if myList: myList.pop()`, no mutex"
         ));
         let no_mutex = pop_race(ctx, items, false)?;
-        ctx.log(format!(
+        ctx.key_step(format!(
             "no mutex: {} IndexErrors, {} of {items} items consumed",
             no_mutex.errors, no_mutex.consumed
-        ));
+        ))?;
         ctx.phase("GIL example with the mutex around the check and the pop");
         let with_mutex = pop_race(ctx, items, true)?;
-        ctx.log(format!(
+        ctx.step(format!(
             "with mutex: {} IndexErrors, {} of {items} items consumed",
             with_mutex.errors, with_mutex.consumed
-        ));
+        ))?;
 
         let mut s = Map::new();
+        s.insert("watched_total".into(), json!(watched.0));
+        s.insert("watched_lost".into(), json!(watched.1));
         s.insert("expected".into(), json!(expected));
         s.insert("unlocked_total".into(), json!(unlocked));
         s.insert("locked_total".into(), json!(locked));

@@ -26,7 +26,7 @@ use crate::pythreading::{Event, Lock, RLock};
 use super::control::{Cancelled, Control};
 use super::kit::{Crew, POLL, crew_lanes, wait_until};
 use super::params::{ParamKind, ParamSpec};
-use super::session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink};
+use super::session::{Ctx, Demo, DemoFailure, DemoInfo, Narrator};
 
 /// The demo (see the module docs).
 pub struct RLockDemo;
@@ -90,25 +90,40 @@ fn update(
     levels: usize,
     hold: Duration,
     control: &Control,
-    sink: &EventSink,
+    n: &Narrator,
     name: &str,
     scale: f64,
 ) -> Result<usize, Cancelled> {
     wait_until(control, || mutex.acquire_timeout(POLL))?;
     // This thread owns the RLock now, so the count is its own.
     let depth = mutex.recursion_count();
-    sink.gauge(format!("{name} depth"), depth as f64, scale);
-    let result = control.sleep(hold).and_then(|()| {
-        if levels > 1 {
-            update(mutex, levels - 1, hold, control, sink, name, scale)
-        } else {
-            Ok(depth)
-        }
-    });
+    n.sink().gauge(
+        format!("{name} depth"),
+        depth as f64,
+        scale.max(depth as f64),
+    );
+    let result = n
+        .step(format!("{name}: mutex.acquire() — depth {depth}"))
+        .and_then(|()| control.sleep(hold))
+        .and_then(|()| {
+            if levels > 1 {
+                update(mutex, levels - 1, hold, control, n, name, scale)
+            } else {
+                Ok(depth)
+            }
+        });
     let _ = mutex.release();
     // One level back: our own count, whoever takes the RLock next.
-    sink.gauge(format!("{name} depth"), (depth - 1) as f64, scale);
-    result.map(|deeper| deeper.max(depth))
+    n.sink().gauge(
+        format!("{name} depth"),
+        (depth - 1) as f64,
+        scale.max(depth as f64),
+    );
+    let result = result.and_then(|deeper| {
+        n.step(format!("{name}: mutex.release() — depth {}", depth - 1))?;
+        Ok(deeper.max(depth))
+    });
+    result
 }
 
 /// Part 1: one thread recursing; returns the deepest count.
@@ -119,12 +134,12 @@ fn recursive(ctx: &Ctx, depth: usize, hold: Duration) -> Result<usize, DemoFailu
     let mut crew = Crew::new(ctx).observed(obs);
     {
         let (mutex, max_depth) = (Arc::clone(&mutex), Arc::clone(&max_depth));
-        let (control, sink) = (Arc::clone(&ctx.control), ctx.sink());
+        let (control, n) = (Arc::clone(&ctx.control), ctx.narrator());
         crew.spawn("Thread-1", move || {
             let scale = depth.max(2) as f64;
-            if let Ok(d) = update(&mutex, depth, hold, &control, &sink, "Thread-1", scale) {
+            if let Ok(d) = update(&mutex, depth, hold, &control, &n, "Thread-1", scale) {
                 max_depth.store(d, Ordering::SeqCst);
-                sink.log(format!(
+                let _ = n.key_step(format!(
                     "Thread-1: reached depth {d}; after as many releases the RLock is free: {}",
                     !mutex.locked()
                 ));
@@ -149,17 +164,22 @@ fn two_threads(
     let mut crew = Crew::new(ctx).observed(obs);
     for t in 1..=threads {
         let (mutex, updates) = (Arc::clone(&mutex), Arc::clone(&updates));
-        let (control, sink) = (Arc::clone(&ctx.control), ctx.sink());
+        let (control, n) = (Arc::clone(&ctx.control), ctx.narrator());
         let name = format!("Thread-{t}");
         crew.spawn(name.clone(), move || {
             let body = || -> Result<(), Cancelled> {
                 wait_until(&control, || mutex.acquire_timeout(POLL))?;
-                sink.gauge(format!("{name} depth"), 1.0, scale);
-                // self.update() takes the mutex again: depth 2.
-                let r = update(&mutex, 1, hold, &control, &sink, &name, scale);
+                n.sink().gauge(format!("{name} depth"), 1.0, scale);
+                let r = n
+                    .step(format!("{name}: mutex.acquire() — depth 1"))
+                    // self.update() takes the mutex again: depth 2.
+                    .and_then(|()| update(&mutex, 1, hold, &control, &n, &name, scale));
                 let _ = mutex.release();
-                sink.gauge(format!("{name} depth"), 0.0, scale);
+                n.sink().gauge(format!("{name} depth"), 0.0, scale);
                 r?;
+                n.step(format!(
+                    "{name}: mutex.release() — depth 0, the RLock is free"
+                ))?;
                 updates.fetch_add(1, Ordering::SeqCst);
                 Ok(())
             };
@@ -191,16 +211,16 @@ fn foreign_release(ctx: &Ctx) -> Result<(Refusal, bool), DemoFailure> {
             Arc::clone(&held),
             Arc::clone(&tried),
         );
-        let (control, sink) = (Arc::clone(&ctx.control), ctx.sink());
+        let (control, sink, n) = (Arc::clone(&ctx.control), ctx.sink(), ctx.narrator());
         crew.spawn("Thread-1", move || {
             let body = || -> Result<(), Cancelled> {
                 wait_until(&control, || rlock.acquire_timeout(POLL))?;
                 wait_until(&control, || lock.acquire_timeout(POLL))?;
-                sink.log("Thread-1: holds the RLock `mutex` and the Lock `lock`");
+                n.step("Thread-1: holds the RLock `mutex` and the Lock `lock`")?;
                 held.set();
                 wait_until(&control, || tried.wait_timeout(POLL))?;
                 match rlock.release() {
-                    Ok(()) => sink.log("Thread-1: mutex.release() — its owner may"),
+                    Ok(()) => n.step("Thread-1: mutex.release() — its owner may")?,
                     Err(e) => sink.error(format!("Thread-1: mutex.release(): {e}")),
                 }
                 Ok(())
@@ -216,7 +236,7 @@ fn foreign_release(ctx: &Ctx) -> Result<(Refusal, bool), DemoFailure> {
             Arc::clone(&tried),
         );
         let (rlock_error, lock_ok) = (Arc::clone(&rlock_error), Arc::clone(&lock_ok));
-        let (control, sink) = (Arc::clone(&ctx.control), ctx.sink());
+        let (control, sink, n) = (Arc::clone(&ctx.control), ctx.sink(), ctx.narrator());
         crew.spawn("Thread-2", move || {
             if wait_until(&control, || held.wait_timeout(POLL)).is_err() {
                 return;
@@ -224,7 +244,7 @@ fn foreign_release(ctx: &Ctx) -> Result<(Refusal, bool), DemoFailure> {
             match rlock.release() {
                 Ok(()) => sink.error("Thread-2: released an RLock it does not own"),
                 Err(e) => {
-                    sink.log(format!(
+                    let _ = n.key_step(format!(
                         "Thread-2: mutex.release() -> {}: {e}",
                         e.python_exception()
                     ));
@@ -234,7 +254,7 @@ fn foreign_release(ctx: &Ctx) -> Result<(Refusal, bool), DemoFailure> {
             }
             match lock.release() {
                 Ok(()) => {
-                    sink.log("Thread-2: lock.release() of Thread-1's plain Lock — allowed");
+                    let _ = n.step("Thread-2: lock.release() of Thread-1's plain Lock — allowed");
                     lock_ok.store(1, Ordering::SeqCst);
                 }
                 Err(e) => sink.log(format!("Thread-2: lock.release(): {e}")),

@@ -97,6 +97,32 @@ impl Demo for SemaphoreDemo {
         &INFO
     }
 
+    fn describe(&self, s: &Value) -> Vec<(String, String)> {
+        let n = |k: &str| s[k].as_u64().unwrap_or(0);
+        vec![
+            (
+                "stays".into(),
+                format!(
+                    "{} of {} done by {} workers",
+                    n("completed"),
+                    n("expected_completed"),
+                    n("workers")
+                ),
+            ),
+            (
+                "inside at once".into(),
+                format!("at most {} (the limit is {})", n("max_inside"), n("limit")),
+            ),
+            (
+                "one release() too many".into(),
+                match s["over_release_error"].as_str() {
+                    Some(e) => format!("ValueError: {e}"),
+                    None => "no error".into(),
+                },
+            ),
+        ]
+    }
+
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
         let workers = ctx.params.usize("workers").max(1);
         let limit = ctx.params.usize("limit").max(1);
@@ -121,7 +147,7 @@ impl Demo for SemaphoreDemo {
                 Arc::clone(&max_inside),
                 Arc::clone(&completed),
             );
-            let (control, sink) = (Arc::clone(&ctx.control), ctx.sink());
+            let (control, sink, n) = (Arc::clone(&ctx.control), ctx.sink(), ctx.narrator());
             let mut rng = Rng::new(seeds.next_u64());
             let name = format!("Worker-{w}");
             crew.spawn(name.clone(), move || {
@@ -134,14 +160,23 @@ impl Demo for SemaphoreDemo {
                         max_inside.fetch_max(now, Ordering::SeqCst);
                         sink.gauge("inside", now as f64, limit as f64);
                         sink.lane(name.as_str(), LaneState::Holding("semaphore".into()));
+                        let text =
+                            format!("{name}: sem.acquire() returns: {now} of {limit} inside");
+                        // The stay that fills the last place is the one to see.
+                        let said = if now == limit {
+                            n.key_step(format!("{text}: full, the next acquire() waits"))
+                        } else {
+                            n.step(text)
+                        };
                         // Between half and one and a half times work_ms.
                         let us = work_ms * 500 + rng.below(work_ms * 1000 + 1);
-                        let stay = control.sleep(Duration::from_micros(us));
+                        let stay = said.and_then(|()| control.sleep(Duration::from_micros(us)));
                         let now = inside.fetch_sub(1, Ordering::SeqCst) - 1;
                         sink.gauge("inside", now as f64, limit as f64);
                         let _ = sem.release();
                         sink.lane(name.as_str(), LaneState::Running);
                         stay?;
+                        n.step(format!("{name}: sem.release(): {now} of {limit} inside"))?;
                         let done = completed.fetch_add(1, Ordering::SeqCst) + 1;
                         sink.count("completed", done as f64);
                     }
@@ -154,15 +189,17 @@ impl Demo for SemaphoreDemo {
 
         let max_inside = max_inside.load(Ordering::SeqCst);
         let completed = completed.load(Ordering::SeqCst);
-        ctx.log(format!(
+        ctx.gauge("inside", 0.0, limit as f64);
+        ctx.count("completed", completed as f64);
+        ctx.step(format!(
             "{completed} stays done; at most {max_inside} inside at once (limit {limit})"
-        ));
+        ))?;
         let over = sem.release().err();
         if let Some(e) = over {
-            ctx.log(format!(
+            ctx.key_step(format!(
                 "one release() too many: {}: {e}",
                 e.python_exception()
-            ));
+            ))?;
         }
         let mut s = Map::new();
         s.insert("limit".into(), json!(limit));

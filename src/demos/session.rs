@@ -141,8 +141,12 @@ impl Narrator {
         self.control.visible_step(key)
     }
 
-    /// Only the narration of a step (after [`Narrator::pace`]).
+    /// Only the narration of a step (after [`Narrator::pace`]); a key
+    /// event ends a `>` jump (see [`Control::key_event`]).
     pub fn say(&self, text: impl Into<String>, key: bool) {
+        if key {
+            self.control.key_event();
+        }
         self.sink.emit(DemoEvent::Narrate {
             t_ms: self.sink.t_ms(),
             text: text.into(),

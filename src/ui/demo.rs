@@ -10,12 +10,13 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use crate::content::sanitize::inert;
+use crate::demos::control::{TUI_SPEED, next_speed, speed_label};
 use crate::demos::model::{DemoModel, Lane};
-use crate::demos::{Demo, LaneState, Params, Session};
+use crate::demos::{Demo, LaneState, ParamKind, ParamSpec, Params, Session};
 
 use super::app::App;
 use super::keys::{self, Context, DemoAction};
@@ -55,7 +56,21 @@ pub struct DemoView {
     pub finished_ms: Option<f64>,
     pub show_explain: bool,
     pub back: Back,
+    /// The pace of the next and the current run (`f64::INFINITY`: full).
+    pub speed: f64,
+    /// Lines the log is scrolled up from its newest line (0: follow).
+    pub log_scroll: usize,
+    /// Lines the explain pane is scrolled down.
+    pub explain_scroll: usize,
+    /// A value being typed for the selected parameter (Enter).
+    pub editing: Option<String>,
+    /// Why the last typed value was refused.
+    pub edit_error: Option<String>,
 }
+
+/// Lines PgUp/PgDn move the log, J/K the explain pane.
+const LOG_PAGE: usize = 5;
+const EXPLAIN_STEP: usize = 3;
 
 impl DemoView {
     pub fn new(demo: &'static dyn Demo, back: Back) -> DemoView {
@@ -70,7 +85,24 @@ impl DemoView {
             finished_ms: None,
             show_explain: true,
             back,
+            speed: TUI_SPEED,
+            log_scroll: 0,
+            explain_scroll: 0,
+            editing: None,
+            edit_error: None,
         }
+    }
+
+    /// Open with these parameters (e.g. from a lesson's demo link);
+    /// unknown keys or bad values are refused with the reason.
+    pub fn with_params(mut self, pairs: &[(String, String)]) -> Result<DemoView, String> {
+        let specs = self.demo.info().params;
+        let strings: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        self.params = Params::parse(specs, &strings)?;
+        if let Some(speed) = self.params.speed() {
+            self.speed = speed;
+        }
+        Ok(self)
     }
 
     /// Start (or restart) the demo with the current parameters.
@@ -86,11 +118,11 @@ impl DemoView {
     fn start_with(&mut self, paused: bool) {
         self.stop();
         self.model = DemoModel::default();
-        self.session = Some(if paused {
-            Session::start_paused(self.demo, self.params.clone())
-        } else {
-            Session::start(self.demo, self.params.clone())
-        });
+        let mut params = self.params.clone();
+        // The pace is the screen's ([ and ]), not a parameter any more.
+        params.set_speed(None);
+        self.session = Some(Session::start_paced(self.demo, params, self.speed, paused));
+        self.log_scroll = 0;
         self.started = Some(Instant::now());
         self.finished_ms = None;
         self.params_changed = false;
@@ -138,9 +170,19 @@ impl DemoView {
     }
 
     pub fn on_key(&mut self, key: KeyEvent) -> Cmd {
+        if self.editing.is_some() {
+            return self.edit_key(key);
+        }
         let Some(action) = keys::lookup(keys::DEMO, &key) else {
             return Cmd::Unbound;
         };
+        // The demo's own keys come first (the event demo's `e`).
+        if let KeyCode::Char(c) = key.code
+            && let Some(i) = self.demo.actions().iter().position(|(k, _)| *k == c)
+            && !matches!(action, DemoAction::Answer)
+        {
+            return self.demo_action(i);
+        }
         let specs = self.demo.info().params;
         match action {
             DemoAction::Back => {
@@ -167,7 +209,61 @@ impl DemoView {
                     s.control.step();
                 }
             }
-            DemoAction::Explain => self.show_explain = !self.show_explain,
+            DemoAction::NextKey => {
+                if self.session.is_none() {
+                    self.start_paused();
+                }
+                if let Some(s) = &self.session {
+                    s.control.run_to_key();
+                }
+            }
+            DemoAction::Slower | DemoAction::Faster => {
+                let next = next_speed(self.speed, action == DemoAction::Faster);
+                if next == self.speed {
+                    return Cmd::Say(format!(
+                        "Already at {} speed.",
+                        if action == DemoAction::Faster {
+                            "full"
+                        } else {
+                            "the slowest"
+                        }
+                    ));
+                }
+                self.speed = next;
+                if let Some(s) = &self.session {
+                    s.control.set_speed(next);
+                }
+            }
+            DemoAction::Explain => {
+                self.show_explain = !self.show_explain;
+            }
+            DemoAction::ExplainUp | DemoAction::ExplainDown => {
+                if !self.show_explain {
+                    return Cmd::Say("The explain pane is hidden (e shows it).".into());
+                }
+                let up = action == DemoAction::ExplainUp;
+                if up && self.explain_scroll == 0 {
+                    return Cmd::Say("At the top of what to look for.".into());
+                }
+                self.explain_scroll = if up {
+                    self.explain_scroll.saturating_sub(EXPLAIN_STEP)
+                } else {
+                    // Clamped to the text when drawn.
+                    (self.explain_scroll + EXPLAIN_STEP).min(500)
+                };
+            }
+            DemoAction::LogUp => {
+                if self.model.log.is_empty() {
+                    return Cmd::Say("The log is empty.".into());
+                }
+                self.log_scroll = (self.log_scroll + LOG_PAGE).min(self.model.log.len() * 4);
+            }
+            DemoAction::LogDown => {
+                if self.log_scroll == 0 {
+                    return Cmd::Say("The log shows its newest lines.".into());
+                }
+                self.log_scroll = self.log_scroll.saturating_sub(LOG_PAGE);
+            }
             // The demo asked the learner something (e.g. which thread runs next).
             DemoAction::Answer => {
                 let n = self.model.prompt.as_ref().map_or(0, |(_, o)| o.len());
@@ -186,16 +282,85 @@ impl DemoView {
             }
             DemoAction::NextParam if !specs.is_empty() => {
                 self.selected_param = (self.selected_param + 1) % specs.len();
+                self.edit_error = None;
             }
             DemoAction::PrevParam if !specs.is_empty() => {
                 self.selected_param = (self.selected_param + specs.len() - 1) % specs.len();
+                self.edit_error = None;
             }
             DemoAction::Raise if !specs.is_empty() => self.change_param(true),
             DemoAction::Lower if !specs.is_empty() => self.change_param(false),
+            DemoAction::TypeValue if !specs.is_empty() => {
+                self.editing = Some(String::new());
+                self.edit_error = None;
+            }
             DemoAction::NextParam
             | DemoAction::PrevParam
             | DemoAction::Raise
-            | DemoAction::Lower => return Cmd::Say("This demo has no parameters.".into()),
+            | DemoAction::Lower
+            | DemoAction::TypeValue => return Cmd::Say("This demo has no parameters.".into()),
+            DemoAction::DemoKey => {
+                // Not the demo's: the global keys (q, ?, /) or nothing.
+                if keys::global(Context::Demo, &key).is_some() {
+                    return Cmd::Unbound;
+                }
+                let offered = self.demo.actions();
+                return Cmd::Say(if offered.is_empty() {
+                    "Unknown key: press ? for the keys.".into()
+                } else {
+                    let list: Vec<String> =
+                        offered.iter().map(|(k, w)| format!("{k} {w}")).collect();
+                    format!("This demo's keys: {}.", list.join(", "))
+                });
+            }
+        }
+        Cmd::Stay
+    }
+
+    /// A key of the demo's own (`Demo::actions`): sent to the running demo.
+    fn demo_action(&mut self, i: usize) -> Cmd {
+        let what = self.demo.actions()[i].1;
+        match &self.session {
+            Some(s) => {
+                s.control.push_action(i);
+                Cmd::Say(format!("Sent: {what}."))
+            }
+            None => Cmd::Say(format!("Start the demo first (s), then: {what}.")),
+        }
+    }
+
+    /// Typing a value for the selected parameter.
+    fn edit_key(&mut self, key: KeyEvent) -> Cmd {
+        let Some(text) = self.editing.as_mut() else {
+            return Cmd::Stay;
+        };
+        match key.code {
+            KeyCode::Esc => {
+                self.editing = None;
+                self.edit_error = None;
+            }
+            KeyCode::Backspace => {
+                text.pop();
+            }
+            KeyCode::Enter => {
+                let spec = &self.demo.info().params[self.selected_param];
+                match spec.parse(text) {
+                    Ok(v) => {
+                        if self.params.get(spec.key) != Some(&v) {
+                            self.params.set(spec.key, v);
+                            self.params_changed = self.started.is_some();
+                        }
+                        self.editing = None;
+                        self.edit_error = None;
+                    }
+                    Err(e) => self.edit_error = Some(e),
+                }
+            }
+            KeyCode::Char(c) if text.chars().count() < 24 && !c.is_control() => {
+                text.push(c);
+                self.edit_error = None;
+            }
+            _ => {}
         }
         Cmd::Stay
     }
@@ -224,33 +389,36 @@ impl Drop for DemoView {
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &DemoView) {
     let t = &app.theme;
     let info = view.demo.info();
-    let [head, body, params, foot] = Layout::vertical([
+    let [head, narr, body, params, param_help, foot] = Layout::vertical([
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(4),
+        Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Length(1),
     ])
     .areas(area);
     let w = usize::from(area.width);
 
-    // Header: title and run state.
+    // Header: title, pace and run state.
+    let speed = speed_label(view.speed);
     let state = if view.is_running() {
         let el = view.started.map_or(0.0, |s| s.elapsed().as_secs_f64());
         match (view.is_paused(), app.reduce_motion) {
             // With --reduce-motion nothing on screen counts up by itself.
-            (true, true) => "⏸ paused".to_string(),
-            (false, true) => "● running".to_string(),
-            (true, false) => format!("⏸ paused {el:.1} s"),
-            (false, false) => format!("● running {el:.1} s"),
+            (true, true) => format!("{speed} · ⏸ paused"),
+            (false, true) => format!("{speed} · ● running"),
+            (true, false) => format!("{speed} · ⏸ paused · {el:.1} s since start"),
+            (false, false) => format!("{speed} · ● running · {el:.1} s since start"),
         }
     } else if let Some(ms) = view.finished_ms {
         if view.model.summary.is_some() {
-            format!("✓ finished in {:.2} s", ms / 1000.0)
+            format!("{speed} · ✓ finished in {:.2} s", ms / 1000.0)
         } else {
-            format!("■ stopped after {:.2} s", ms / 1000.0)
+            format!("{speed} · ■ stopped after {:.2} s", ms / 1000.0)
         }
     } else {
-        "press s to start".into()
+        format!("speed {speed} · press s to start")
     };
     let left = truncate(
         &format!(" Live demo · {} — {}", info.id, info.title),
@@ -266,6 +434,26 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &DemoView) {
         head,
     );
 
+    // What the last visible step did.
+    let narration = match &view.model.narration {
+        Some((text, true)) => Line::from(vec![
+            Span::styled(" ★ ", t.warning),
+            Span::styled(truncate(&inert(text), w.saturating_sub(4)), t.warning),
+        ]),
+        Some((text, false)) => Line::from(vec![
+            Span::styled(" » ", t.accent),
+            Span::styled(truncate(&inert(text), w.saturating_sub(4)), t.bold),
+        ]),
+        None => Line::from(Span::styled(
+            truncate(
+                " . one step at a time · > to the next key event · [ ] speed",
+                w,
+            ),
+            t.dim,
+        )),
+    };
+    frame.render_widget(Paragraph::new(narration), narr);
+
     // Body: the pictures, with the explain pane beside them when wide.
     let (main, side) = if view.show_explain && body.width >= 100 {
         let [m, s] = Layout::horizontal([Constraint::Min(60), Constraint::Length(body.width / 3)])
@@ -275,11 +463,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &DemoView) {
         (body, None)
     };
     if let Some(side) = side {
-        explain(frame, side, t, info.explain);
+        explain(frame, side, t, info.explain, view.explain_scroll);
     }
     pictures(frame, main, t, view);
 
-    // Parameters.
+    // Parameters, and the selected one's help and range.
     let mut spans = vec![Span::styled(" params ", t.dim)];
     for (i, spec) in info.params.iter().enumerate() {
         let v = view
@@ -302,29 +490,100 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &DemoView) {
         spans.push(Span::styled("(s restarts with these)", t.warning));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), params);
-    let items = keys::footer(Context::Demo, keys::DEMO, &|_, item| Some(item));
+    let help_line = match (info.params.get(view.selected_param), &view.editing) {
+        (Some(spec), Some(text)) => {
+            let mut v = vec![
+                Span::styled(format!(" {} = ", spec.key), t.bold),
+                Span::styled(format!("{}█", inert(text)), t.selected),
+                Span::styled(
+                    format!("  {} · Enter sets · Esc cancels", range(spec)),
+                    t.dim,
+                ),
+            ];
+            if let Some(e) = &view.edit_error {
+                v.push(Span::styled(format!("  {}", inert(e)), t.error));
+            }
+            Line::from(v)
+        }
+        (Some(spec), None) => {
+            let mut v = vec![Span::styled(
+                truncate(
+                    &format!(" {}: {} ({})", spec.key, spec.help, range(spec)),
+                    w,
+                ),
+                t.dim,
+            )];
+            if let Some(e) = &view.edit_error {
+                v.push(Span::styled(format!("  {}", inert(e)), t.error));
+            }
+            Line::from(v)
+        }
+        (None, _) => Line::from(Span::styled(
+            " speed: [ slower, ] faster (0.05× to full)",
+            t.dim,
+        )),
+    };
+    frame.render_widget(Paragraph::new(help_line), param_help);
+
+    // Footer: the demo's own keys first, then the screen's.
+    let mut items: Vec<keys::FootItem> = view
+        .demo
+        .actions()
+        .iter()
+        .map(|(c, what)| keys::FootItem {
+            keys: char_str(*c),
+            word: what,
+            keep: false,
+        })
+        .collect();
+    items.extend(keys::footer(Context::Demo, keys::DEMO, &|_, item| {
+        Some(item)
+    }));
     footer(frame, foot, app, &items, None);
 }
 
-fn explain(frame: &mut Frame, area: Rect, t: &Theme, text: &str) {
-    let lines: Vec<Line> = text
-        .split("\n\n")
-        .flat_map(|p| {
-            [
-                Line::from(Span::styled(inert(p).replace('\n', " "), t.text)),
-                Line::default(),
-            ]
-        })
-        .collect();
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
-            Block::default()
-                .borders(Borders::LEFT)
-                .border_style(t.border)
-                .title(Span::styled(" What to look for ", t.heading)),
-        ),
-        area,
-    );
+/// A parameter's range in words: `1 to 16`, `one of run, choose`.
+pub fn range(spec: &ParamSpec) -> String {
+    match spec.kind {
+        ParamKind::Int { min, max, .. } => format!("{min} to {max}"),
+        ParamKind::Float { min, max, .. } => format!("{min} to {max}"),
+        ParamKind::Choice { choices, .. } => format!("one of {}", choices.join(", ")),
+    }
+}
+
+/// A printable ASCII character as a `'static` string (for footer keys).
+fn char_str(c: char) -> &'static str {
+    const ASCII: &str = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+    match ASCII.find(c) {
+        Some(i) if c.is_ascii() => &ASCII[i..i + 1],
+        _ => "?",
+    }
+}
+
+fn explain(frame: &mut Frame, area: Rect, t: &Theme, text: &str, scroll: usize) {
+    let block = Block::default()
+        .borders(Borders::LEFT)
+        .border_style(t.border)
+        .title(Span::styled(" What to look for ", t.heading));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width.saturating_sub(1)).max(1);
+    // Markdown: inline code styled, no backticks; each paragraph wrapped.
+    let lines: Vec<Line> = super::quiz::markdown_lines(text, width, t);
+    let h = usize::from(inner.height);
+    let max_scroll = lines.len().saturating_sub(h);
+    let scroll = scroll.min(max_scroll);
+    let more_below = lines.len() > scroll + h;
+    let mut shown: Vec<Line> = lines.into_iter().skip(scroll).take(h).collect();
+    if scroll > 0
+        && let Some(first) = shown.first_mut()
+    {
+        *first = Line::from(Span::styled("↑ more (K)", t.dim));
+    }
+    if more_below && let Some(last) = shown.last_mut() {
+        *last = Line::from(Span::styled("↓ more (J)", t.dim));
+    }
+    frame.render_widget(Paragraph::new(shown), inner);
 }
 
 fn boxed<'a>(title: &'a str, t: &Theme) -> Block<'a> {
@@ -371,7 +630,7 @@ fn pictures(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
         panels(frame, panel_a, t, m);
     }
     if lanes_h > 0 {
-        lanes(frame, lanes_a, t, m);
+        lanes(frame, lanes_a, t, m, view.is_paused());
     }
     if stats_h > 0 {
         stats(frame, stats_a, t, m);
@@ -450,9 +709,13 @@ fn dominant(lane: &Lane, a: f64, b: f64) -> Option<LaneState> {
         .map(|(s, _)| s)
 }
 
-fn lanes(frame: &mut Frame, area: Rect, t: &Theme, m: &DemoModel) {
+fn lanes(frame: &mut Frame, area: Rect, t: &Theme, m: &DemoModel, paused: bool) {
     let block = boxed(
-        "Threads  █ running  ▓ holding a lock  ░ waiting  ▒ blocked  · sleeping",
+        if paused {
+            "Threads (paused)  █ running  ▓ holding  ░ waiting  ▒ blocked  · sleeping"
+        } else {
+            "Threads  █ running  ▓ holding a lock  ░ waiting  ▒ blocked  · sleeping"
+        },
         t,
     );
     let inner = block.inner(area);
@@ -464,7 +727,11 @@ fn lanes(frame: &mut Frame, area: Rect, t: &Theme, m: &DemoModel) {
         .max()
         .unwrap_or(0)
         .min(16);
-    let cells = usize::from(inner.width).saturating_sub(name_w + 2).max(1);
+    // The state now, in words, after the timeline.
+    const STATE_W: usize = 10;
+    let cells = usize::from(inner.width)
+        .saturating_sub(name_w + 2 + STATE_W)
+        .max(1);
     // The whole run so far, up to the last 10 seconds.
     let end = m.now_ms.max(1.0);
     let start = (end - 10_000.0).max(0.0);
@@ -481,6 +748,19 @@ fn lanes(frame: &mut Frame, area: Rect, t: &Theme, m: &DemoModel) {
             let (sym, style) = lane_cell(st.as_ref(), t);
             spans.push(Span::styled(sym, style));
         }
+        let now = lane.changes.back().map(|(_, s)| s);
+        let (word, style) = match now {
+            Some(LaneState::Done) => ("done", t.dim),
+            // While the demo is paused, so is every live thread.
+            Some(_) if paused => ("⏸ paused", t.warning),
+            Some(LaneState::Running) => ("running", t.accent),
+            Some(LaneState::Holding(_)) => ("holding", t.done),
+            Some(LaneState::Waiting(_)) => ("waiting", t.partial),
+            Some(LaneState::Blocked(_)) => ("blocked", t.error),
+            Some(LaneState::Sleeping) => ("sleeping", t.dim),
+            None => ("", t.dim),
+        };
+        spans.push(Span::styled(format!(" {word:<w$}", w = STATE_W - 1), style));
         lines.push(Line::from(spans));
     }
     frame.render_widget(Paragraph::new(lines), inner);
@@ -618,6 +898,48 @@ fn histograms(frame: &mut Frame, area: Rect, t: &Theme, m: &DemoModel) {
 
 fn log(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
     let m = &view.model;
+    let mut area = area;
+    // The result, in words, above the log.
+    if let Some(summary) = &m.summary {
+        let rows = view.demo.describe(summary);
+        let block = boxed("Result", t);
+        let w = usize::from(area.width);
+        let label_w = rows
+            .iter()
+            .map(|(k, _)| k.width())
+            .max()
+            .unwrap_or(0)
+            .min(w / 3);
+        let mut lines: Vec<Line> = Vec::new();
+        for (k, v) in &rows {
+            let first = vec![Span::styled(
+                format!("{:<label_w$}  ", truncate(&inert(k), label_w)),
+                t.dim,
+            )];
+            let rest = vec![Span::raw(" ".repeat(label_w + 2))];
+            lines.extend(super::layout::wrap(
+                &[Span::styled(inert(v).into_owned(), t.done)],
+                w,
+                first,
+                rest,
+            ));
+        }
+        // At most half the room: the log keeps the rest.
+        let room = usize::from(area.height / 2).max(2);
+        let h = (lines.len() + 1).min(room) as u16;
+        let r = Rect::new(area.x, area.y, area.width, h);
+        let inner = block.inner(r);
+        frame.render_widget(block, r);
+        let fits = usize::from(inner.height);
+        if lines.len() > fits && fits > 0 {
+            lines.truncate(fits);
+            if let Some(last) = lines.last_mut() {
+                *last = Line::from(Span::styled("↓ more in the log (PgUp)", t.dim));
+            }
+        }
+        frame.render_widget(Paragraph::new(lines), inner);
+        area = Rect::new(area.x, area.y + h, area.width, area.height - h);
+    }
     let block = boxed(
         if m.errors.is_empty() {
             "Log"
@@ -650,29 +972,22 @@ fn log(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
     }
     let h = usize::from(inner.height);
     let w = usize::from(inner.width);
-    let mut lines: Vec<Line> = m
-        .log
-        .iter()
-        .rev()
-        .take(h)
-        .rev()
-        .map(|l| {
-            let style = if l.contains("  error: ") {
-                t.error
-            } else {
-                t.text
-            };
-            Line::from(Span::styled(truncate(&inert(l), w), style))
-        })
-        .collect();
-    if let Some(summary) = &m.summary {
-        let text = serde_json::to_string(summary).unwrap_or_default();
-        lines.push(Line::from(Span::styled(
-            truncate(&format!("summary: {text}"), w),
-            t.done,
-        )));
-        let extra = lines.len().saturating_sub(h);
-        lines.drain(..extra);
+    // Long lines wrap, indented under their text.
+    let mut lines: Vec<Line> = Vec::new();
+    for l in &m.log {
+        let style = if l.contains("  error: ") {
+            t.error
+        } else if l.contains(" ★ ") {
+            t.warning
+        } else {
+            t.text
+        };
+        lines.extend(super::layout::wrap(
+            &[Span::styled(inert(l).into_owned(), style)],
+            w,
+            vec![],
+            vec![Span::raw("            ")],
+        ));
     }
     if lines.is_empty() && !view.is_running() {
         let about = format!(
@@ -681,5 +996,21 @@ fn log(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
         );
         lines = super::layout::wrap(&[Span::styled(about, t.dim)], w, vec![], vec![]);
     }
-    frame.render_widget(Paragraph::new(lines), inner);
+    let max_scroll = lines.len().saturating_sub(h);
+    let scroll = view.log_scroll.min(max_scroll);
+    let end = lines.len() - scroll;
+    let begin = end.saturating_sub(h);
+    let mut shown: Vec<Line> = lines[begin..end].to_vec();
+    if begin > 0
+        && h > 1
+        && let Some(first) = shown.first_mut()
+    {
+        *first = Line::from(Span::styled("↑ more (PgUp)", t.dim));
+    }
+    if scroll > 0
+        && let Some(last) = shown.last_mut()
+    {
+        *last = Line::from(Span::styled("↓ more (PgDn)", t.dim));
+    }
+    frame.render_widget(Paragraph::new(shown), inner);
 }

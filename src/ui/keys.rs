@@ -109,6 +109,8 @@ pub enum Key {
     Digit,
     /// Any printable character (typing).
     Text,
+    /// A letter a live demo offers (its actions, listed in its footer).
+    Letter,
     /// Any key not bound otherwise.
     Any,
 }
@@ -133,7 +135,7 @@ impl Key {
             }
             Key::Shift(code) => shift && !ctrl && ev.code == code,
             Key::Digit => !ctrl && !alt && matches!(ev.code, KeyCode::Char('1'..='9')),
-            Key::Text => !ctrl && !alt && matches!(ev.code, KeyCode::Char(_)),
+            Key::Text | Key::Letter => !ctrl && !alt && matches!(ev.code, KeyCode::Char(_)),
             Key::Any => true,
         }
     }
@@ -144,7 +146,7 @@ impl Key {
         match self {
             Key::Ctrl(_) => true,
             Key::Plain(code) => matches!(code, KeyCode::F(_)),
-            Key::Shift(_) | Key::Digit | Key::Text | Key::Any => false,
+            Key::Shift(_) | Key::Digit | Key::Text | Key::Letter | Key::Any => false,
         }
     }
 
@@ -156,6 +158,7 @@ impl Key {
             Key::Shift(code) => format!("Shift-{}", code_label(code)),
             Key::Digit => "1–9".into(),
             Key::Text => "type".into(),
+            Key::Letter => "the demo's keys".into(),
             Key::Any => "any other key".into(),
         }
     }
@@ -491,6 +494,9 @@ pub enum DemoAction {
     Start,
     Pause,
     Step,
+    NextKey,
+    Slower,
+    Faster,
     Stop,
     Explain,
     Answer,
@@ -498,12 +504,19 @@ pub enum DemoAction {
     PrevParam,
     Raise,
     Lower,
+    TypeValue,
+    LogUp,
+    LogDown,
+    ExplainUp,
+    ExplainDown,
     Back,
+    /// A key the demo itself offers (`Demo::actions`).
+    DemoKey,
 }
 
 pub static DEMO: &[Binding<DemoAction>] = &[
     Binding {
-        keys: &[ch('s'), ch('r'), Plain(Enter)],
+        keys: &[ch('s'), ch('r')],
         action: DemoAction::Start,
         what: "start (again: restart with the parameters shown)",
         foot: Foot::Show("s", "start"),
@@ -517,8 +530,26 @@ pub static DEMO: &[Binding<DemoAction>] = &[
     Binding {
         keys: &[ch('.')],
         action: DemoAction::Step,
-        what: "one step (pauses first)",
+        what: "one step: exactly one narrated event (pauses first)",
         foot: Foot::Show(".", "step"),
+    },
+    Binding {
+        keys: &[ch('>')],
+        action: DemoAction::NextKey,
+        what: "run to the next key event (a lost update, a deadlock, a wake-up), then pause",
+        foot: Foot::Show(">", "next key"),
+    },
+    Binding {
+        keys: &[ch('[')],
+        action: DemoAction::Slower,
+        what: "slower (down to 0.05×)",
+        foot: Foot::Show("[]", "speed"),
+    },
+    Binding {
+        keys: &[ch(']')],
+        action: DemoAction::Faster,
+        what: "faster (up to full speed)",
+        foot: Foot::Hide,
     },
     Binding {
         keys: &[ch('x')],
@@ -527,9 +558,9 @@ pub static DEMO: &[Binding<DemoAction>] = &[
         foot: Foot::Show("x", "stop"),
     },
     Binding {
-        keys: &[ch('e')],
+        keys: &[ch('e'), ch('i')],
         action: DemoAction::Explain,
-        what: "show or hide what to look for",
+        what: "show or hide what to look for (i where the demo uses e)",
         foot: Foot::Show("e", "explain"),
     },
     Binding {
@@ -563,10 +594,46 @@ pub static DEMO: &[Binding<DemoAction>] = &[
         foot: Foot::Hide,
     },
     Binding {
+        keys: &[Plain(Enter)],
+        action: DemoAction::TypeValue,
+        what: "type a value for the chosen parameter (Enter sets it, Esc cancels)",
+        foot: Foot::Show("Enter", "type"),
+    },
+    Binding {
+        keys: &[Plain(PageUp)],
+        action: DemoAction::LogUp,
+        what: "scroll the log up",
+        foot: Foot::Show("PgUp/Dn", "log"),
+    },
+    Binding {
+        keys: &[Plain(PageDown)],
+        action: DemoAction::LogDown,
+        what: "scroll the log down (to the newest)",
+        foot: Foot::Hide,
+    },
+    Binding {
+        keys: &[ch('K'), Shift(Up)],
+        action: DemoAction::ExplainUp,
+        what: "scroll what to look for up",
+        foot: Foot::Show("J/K", "explain"),
+    },
+    Binding {
+        keys: &[ch('J'), Shift(Down)],
+        action: DemoAction::ExplainDown,
+        what: "scroll what to look for down",
+        foot: Foot::Hide,
+    },
+    Binding {
         keys: &[Plain(Esc)],
         action: DemoAction::Back,
         what: "stop the demo and go back",
         foot: Foot::Keep("Esc", "back"),
+    },
+    Binding {
+        keys: &[Key::Letter],
+        action: DemoAction::DemoKey,
+        what: "demo actions: the demo's own keys, shown in its footer (event: set, clear)",
+        foot: Foot::Hide,
     },
 ];
 
@@ -1264,7 +1331,7 @@ mod tests {
             );
             let mut seen: Vec<Key> = Vec::new();
             for (k, what) in bindings {
-                if matches!(k, Key::Any | Key::Text) {
+                if matches!(k, Key::Any | Key::Text | Key::Letter) {
                     continue;
                 }
                 assert!(

@@ -25,6 +25,7 @@ fn presses(key: Key) -> Vec<KeyEvent> {
         Key::Shift(code) => vec![ev(code, KeyModifiers::SHIFT)],
         Key::Digit => vec![ev(KeyCode::Char('1'), KeyModifiers::NONE)],
         Key::Text => vec![ev(KeyCode::Char('x'), KeyModifiers::NONE)],
+        Key::Letter => vec![ev(KeyCode::Char('z'), KeyModifiers::NONE)],
         Key::Any => vec![ev(KeyCode::Char('z'), KeyModifiers::NONE)],
     }
 }
