@@ -275,6 +275,10 @@ impl Demo for EventDemo {
         let mut all_delays = Vec::new();
         let mut actions = Actions::default();
         for r in 1..=rounds {
+            ctx.step(format!(
+                "round {r}: MainThread starts {n} waiter threads; the flag is {}",
+                if ev.is_set() { "up" } else { "down" }
+            ))?;
             let round = Arc::new(Round::default());
             let mut crew = Crew::new(ctx);
             for i in 1..=n {

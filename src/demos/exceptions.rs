@@ -267,6 +267,14 @@ fn workers_run(
         finished: (0..n).map(|_| AtomicBool::new(false)).collect(),
         waiting: AtomicU64::new(0),
     });
+    ctx.step(format!(
+        "{n} workers start, each {} the shared list; worker-1 will raise at item {fail_at}",
+        if guarded {
+            "updating under `with lock:`"
+        } else {
+            "calling lock.acquire(), updating and lock.release() on"
+        }
+    ))?;
     let mut crew = Crew::new(ctx);
     for w in 1..=n {
         let (shop, control, say) = (Arc::clone(&shop), Arc::clone(&ctx.control), ctx.narrator());

@@ -748,6 +748,11 @@ impl Demo for FactoryDemo {
             plan.assembly.as_millis(),
             plan.maxsize
         ));
+        ctx.step(if design == "locks" {
+            "the factory opens: Body, Wheels and Assembly start"
+        } else {
+            "the factory opens: Body, Wheels, Packager and Assembly start"
+        })?;
         let start = Instant::now();
         let mut crew = Crew::new(ctx);
         let levels = if design == "locks" {

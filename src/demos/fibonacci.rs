@@ -398,6 +398,7 @@ fn frozen(
     period: Duration,
 ) -> Result<(Duration, Duration), DemoFailure> {
     ctx.phase("Fibonacci.py: the calculation on the UI thread (frozen)");
+    ctx.step("the UI thread starts ticking; Start will compute on the UI thread itself")?;
     let last_tick = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let mut crew = Crew::new(ctx);

@@ -299,6 +299,9 @@ impl Demo for QueueDemo {
             w1.as_millis(),
             w2.as_millis()
         ));
+        ctx.step(format!(
+            "Thread-1 and Thread-2 start; queue2 holds at most {maxsize}, queue1 is unbounded"
+        ))?;
         let start = Instant::now();
         let mut crew = Crew::new(ctx);
         {

@@ -417,6 +417,11 @@ impl Demo for SpiderDemo {
                 "brute" => "BruteThreadSpider: a thread per page, a polling main loop",
                 _ => "ThreadPoolSpider: a pool of workers and two queues",
             });
+            ctx.step(match mode {
+                "single" => "SingleThreadSpider starts at /: one page at a time",
+                "brute" => "BruteThreadSpider starts a Retriever thread for /",
+                _ => "ThreadPoolSpider starts its workers and puts / on the work queue",
+            })?;
             web.reset_hits();
             let crawl = match mode {
                 "single" => single(ctx, &web)?,

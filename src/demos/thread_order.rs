@@ -531,7 +531,16 @@ impl Demo for ThreadOrder {
             let all = schedules(LETTERS.len(), DIGITS.len());
             ctx.phase(format!("walking all {} schedules", all.len()));
             for (i, schedule) in all.iter().enumerate() {
-                ctx.checkpoint()?;
+                ctx.step(format!(
+                    "schedule {} of {}: the threads take turns {}",
+                    i + 1,
+                    all.len(),
+                    schedule
+                        .iter()
+                        .map(|t| t.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ))?;
                 let expected = expected_output(schedule);
                 let turns = Arc::new(Turns::new(schedule.clone()));
                 let seq = run_once(ctx, Driver::Schedule(turns))?;
@@ -566,8 +575,10 @@ impl Demo for ThreadOrder {
             let seed = ctx.params.int("seed").max(0) as u64;
             ctx.phase(format!("{n} runs, jitter up to {max_us} µs"));
             let mut seeds = Rng::new(seed);
-            for _ in 0..n {
-                ctx.checkpoint()?;
+            for run in 1..=n {
+                ctx.step(format!(
+                    "run {run} of {n}: Thread-1 (a b c) and Thread-2 (1 2 3) start"
+                ))?;
                 let seq = run_once(
                     ctx,
                     Driver::Jitter {

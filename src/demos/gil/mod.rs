@@ -374,6 +374,9 @@ impl Demo for GilDemo {
 
         // 1. dis this.
         ctx.phase("dis this: total += 1");
+        ctx.step(
+            "dis this: total += 1 is four bytecodes, LOAD_NAME, LOAD_CONST, BINARY_OP, STORE_NAME",
+        )?;
         let stmt = bytecode::increment();
         let names = stmt.statement_names();
         for line in stmt.listing() {
