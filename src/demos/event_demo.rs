@@ -509,3 +509,90 @@ fn buckets(delays_ns: &[u64]) -> Vec<(String, u64)> {
         .map(|((_, label), n)| (label.to_string(), n))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::demos::{DemoEvent, Params, Session};
+
+    /// Runs the demo; `before` may act on the session once it started.
+    fn run(params: &[&str], before: impl FnOnce(&Session)) -> (Vec<DemoEvent>, Value) {
+        let pairs: Vec<String> = params.iter().map(|s| s.to_string()).collect();
+        let params = Params::parse(INFO.params, &pairs).expect("parameters");
+        let session = Session::start(&DEMO, params);
+        before(&session);
+        let mut events = Vec::new();
+        while let Ok(ev) = session.events.recv_timeout(Duration::from_secs(60)) {
+            if let DemoEvent::Summary { summary } = ev {
+                session.cancel_and_join();
+                return (events, summary);
+            }
+            events.push(ev);
+        }
+        panic!("no summary: {events:?}");
+    }
+
+    fn narrations(events: &[DemoEvent]) -> Vec<&str> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                DemoEvent::Narrate { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_learners_set_wakes_the_waiters_and_is_counted() {
+        // A hold far longer than the run: only the learner's `f` ends it early.
+        let (events, s) = run(&["waiters=3", "rounds=1", "hold_ms=2000"], |session| {
+            session.control.push_action(SET);
+            session.control.push_action(CLEAR);
+        });
+        assert_eq!(s["learner_sets"], 1, "{s}");
+        assert_eq!(s["learner_clears"], 1, "{s}");
+        assert_eq!(s["woken"], 3, "{s}");
+        let said = narrations(&events);
+        assert!(
+            said.iter().any(|t| t.starts_with("you called event.set()")),
+            "{said:?}"
+        );
+        assert!(
+            said.iter()
+                .any(|t| t.starts_with("you called event.clear()")),
+            "{said:?}"
+        );
+        assert_eq!(
+            said.iter()
+                .filter(|t| t.contains("woke: event.wait() returned True"))
+                .count(),
+            3,
+            "{said:?}"
+        );
+    }
+
+    #[test]
+    fn keys_and_the_summary_in_words() {
+        assert_eq!(ACTIONS[SET].0, 'f');
+        assert_eq!(ACTIONS[CLEAR].0, 'c');
+        let (events, s) = run(&["waiters=2", "rounds=2", "hold_ms=1"], |_| {});
+        let rows = describe(&s);
+        assert!(
+            rows.iter()
+                .all(|(k, v)| !k.contains('{') && !v.contains('{')),
+            "{rows:?}"
+        );
+        assert_eq!(rows[0].1, "2 of 2 waiters per round, in 2 rounds (2, 2)");
+        // Every waiter's wait and wake-up is one narrated step.
+        let said = narrations(&events);
+        assert_eq!(
+            said.iter()
+                .filter(|t| t.contains("calls event.wait()"))
+                .count(),
+            4,
+            "{said:?}"
+        );
+    }
+}

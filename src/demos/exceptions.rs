@@ -615,3 +615,29 @@ impl Demo for ExceptionsDemo {
         Ok(m)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_summary_in_words() {
+        let rows = super::describe(
+            &serde_json::json!({"hung_without_guard": true, "stuck_threads": 3, "completed_with_guard": true,
+            "lock_held_with_guard": false, "exceptions_reported": 2, "threads_left": 0,
+            "outer": {"ValueError": "except Exception: logged ValueError"}}),
+        );
+        assert!(
+            rows.iter()
+                .all(|(k, v)| !k.contains(['{', '}']) && !v.contains(['{', '}'])),
+            "{rows:?}"
+        );
+        let values: Vec<&str> = rows.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(
+            values.contains(&"hung: 3 worker(s) waited forever for a lock left locked"),
+            "{values:?}"
+        );
+        assert!(
+            values.contains(&"except Exception: logged ValueError"),
+            "{values:?}"
+        );
+    }
+}

@@ -857,4 +857,28 @@ mod tests {
         assert_eq!(lost(3, [1, 2, 3, 7].into_iter()), 1);
         assert_eq!(lost(0, std::iter::empty()), 0);
     }
+
+    #[test]
+    fn the_summary_in_words() {
+        let rows = super::describe(
+            &serde_json::json!({"design": "queues", "bodies": 20, "wheels": 20, "packaged": 20, "assembled": 20,
+            "lost": 0, "leftover_bodies": 0, "leftover_wheels": 0,
+            "idle_ms": {"Assembly": 11.841, "Body": 36.7}, "max_fill": {"body": 2, "wheels": 2, "assembly": 1},
+            "maxsize": 2, "wall_s": 0.33, "widgets_per_s": 61.0, "paced": false}),
+        );
+        assert!(
+            rows.iter()
+                .all(|(k, v)| !k.contains(['{', '}']) && !v.contains(['{', '}'])),
+            "{rows:?}"
+        );
+        let values: Vec<&str> = rows.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(
+            values.contains(&"Assembly 11.841 ms, Body 36.7 ms"),
+            "{values:?}"
+        );
+        assert!(
+            values.contains(&"body 2, wheels 2, assembly 1 of maxsize 2"),
+            "{values:?}"
+        );
+    }
 }

@@ -899,4 +899,31 @@ mod tests {
         assert!(parse_n("").is_err());
         assert!(parse_n("99999999999999999999999999").is_err());
     }
+
+    #[test]
+    fn the_summary_in_words() {
+        let rows = super::describe_summary(
+            &serde_json::json!({"max_ui_stall_ms_frozen": 558.2, "frozen_compute_ms": 554.9, "tick_ms": 16,
+            "max_ui_stall_ms_threaded": 23.2, "display_updates": 48, "skipped_full": 33,
+            "computed": 80000, "last_digits": "783534013125", "bits": 55539, "value_ok": true,
+            "deadlock_detected": true, "fix_joined": true, "fix_join_ms": 0.2,
+            "illegal_inputs_rejected": 5, "held_ms_threaded": 1.0}),
+        );
+        assert!(
+            rows.iter()
+                .all(|(k, v)| !k.contains(['{', '}']) && !v.contains(['{', '}'])),
+            "{rows:?}"
+        );
+        let values: Vec<&str> = rows.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(
+            values.contains(
+                &"no tick for 558.2 ms (the calculation took 554.9 ms; a tick is due every 16 ms)"
+            ),
+            "{values:?}"
+        );
+        assert!(
+            values.contains(&"deadlock: join() never returned"),
+            "{values:?}"
+        );
+    }
 }

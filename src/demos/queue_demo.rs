@@ -373,3 +373,31 @@ impl Demo for QueueDemo {
         Ok(m)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_summary_in_words() {
+        let rows = super::describe(
+            &serde_json::json!({"items": 40, "full_errors": 36, "empty_errors": 41, "blocked_puts": 36,
+            "maxsize": 2, "max_fill": 2, "in_order": true, "wall_s": 0.63, "paced": false,
+            "params": {"items": 40}}),
+        );
+        assert!(
+            rows.iter()
+                .all(|(k, v)| !k.contains(['{', '}']) && !v.contains(['{', '}'])),
+            "{rows:?}"
+        );
+        let values: Vec<&str> = rows.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(
+            values.contains(&"40 of 40 items, all correct, in order"),
+            "{values:?}"
+        );
+        assert!(
+            values.contains(
+                &"put_nowait() raised it 36 times; 36 blocking put() calls waited for room"
+            ),
+            "{values:?}"
+        );
+    }
+}

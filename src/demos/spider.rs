@@ -467,3 +467,31 @@ impl Demo for SpiderDemo {
         Ok(m)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_summary_in_words() {
+        let rows = super::describe(
+            &serde_json::json!({"pages": 60, "links": 105, "reachable": 52, "seed": 1, "pool": 4, "paced": false,
+            "modes": {"single": {"visited": 52, "wall_s": 1.04, "pages_per_s": 50.0, "max_threads": 1, "exactly_once": true},
+                      "brute": {"visited": 52, "wall_s": 0.21, "pages_per_s": 249.0, "max_threads": 18, "polls": 20, "exactly_once": true}}}),
+        );
+        assert!(
+            rows.iter()
+                .all(|(k, v)| !k.contains(['{', '}']) && !v.contains(['{', '}'])),
+            "{rows:?}"
+        );
+        let values: Vec<&str> = rows.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(
+            values.contains(&"52 pages in 1.04 s (50 a second), at most 1 thread at once"),
+            "{values:?}"
+        );
+        assert!(
+            values.contains(
+                &"52 pages in 0.21 s (249 a second), at most 18 threads at once, 20 polls"
+            ),
+            "{values:?}"
+        );
+    }
+}

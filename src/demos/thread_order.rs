@@ -646,4 +646,22 @@ mod tests {
         assert!(!keeps_program_order(&["a", "b", "c", "1", "3", "2"]));
         assert!(!keeps_program_order(&["a", "b", "c", "1", "2"]));
     }
+
+    #[test]
+    fn the_summary_in_words() {
+        let rows = super::describe(
+            &serde_json::json!({"mode": "run", "runs": 200, "distinct": 17, "possible": 20,
+            "interleavings": {"a b c 1 2 3": 1, "1 2 3 a b c": 42, "a 1 b 2 c 3": 7},
+            "respects_program_order": true}),
+        );
+        assert!(
+            rows.iter()
+                .all(|(k, v)| !k.contains(['{', '}']) && !v.contains(['{', '}'])),
+            "{rows:?}"
+        );
+        let values: Vec<&str> = rows.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(values.contains(&"17 of 20 seen in 200 runs"), "{values:?}");
+        assert!(values.contains(&"1 2 3 a b c (42 times)"), "{values:?}");
+        assert!(values.contains(&"a b c 1 2 3 (1 time)"), "{values:?}");
+    }
 }

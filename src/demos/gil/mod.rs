@@ -529,3 +529,26 @@ impl Demo for GilDemo {
         Ok(s)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_summary_in_words() {
+        let rows = super::describe(
+            &serde_json::json!({"expected_total": 40000, "total_unlocked": 31200, "lost_updates_gil": 8800,
+            "risky_switches": 1200, "switches": 2800, "total_locked": 40000,
+            "total_unlocked_free": 24191, "lost_updates_free": 15809, "total_locked_free": 40000,
+            "one_thread_s": 0.0068, "two_threads_gil_s": 0.039, "two_threads_free_s": 0.004,
+            "io_one_thread_s": 0.1085, "io_two_threads_s": null, "switch_interval": 100,
+            "check_at": "any", "python_version": "3.11", "paced": true}),
+        );
+        assert!(
+            rows.iter()
+                .all(|(k, v)| !k.contains(['{', '}']) && !v.contains(['{', '}'])),
+            "{rows:?}"
+        );
+        let values: Vec<&str> = rows.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(values.contains(&"total = 31200 of 40000: 8800 updates lost; 1200 of 2800 hand-overs fell between load and store"), "{values:?}");
+        assert!(values.contains(&"one thread 6.8 ms, two threads with the GIL 39 ms, two free-threaded 4 ms (slowed down to be watched: not the real speed)"), "{values:?}");
+    }
+}
