@@ -204,7 +204,13 @@ fn consume(buf: &Buffer, timeout: Duration, control: &Control, n: &Narrator, me:
             if buf.done.load(Ordering::SeqCst) || control.is_cancelled() {
                 break;
             }
-            continue; // paused
+            // Paused: wait at the checkpoint above, without spinning (a
+            // pending step token lets checkpoints through, and spinning
+            // consumers would starve the producer of the lock).
+            if control.sleep(Duration::from_millis(2)).is_err() {
+                break;
+            }
+            continue;
         };
         let waited = made.elapsed();
         buf.latency_ns

@@ -11,9 +11,9 @@
 //! - [`Control::checkpoint`] (non-visible waits between steps): returns at
 //!   once when running, waits while paused, and says `Cancelled` once the
 //!   demo is being stopped. While paused it passes if a single-step token is
-//!   pending *without* consuming it (the token is for the next narrated
-//!   event), except in a run that has not narrated anything yet (a demo
-//!   with no narration): there a checkpoint takes the token, as before.
+//!   pending *without* consuming it: the token is for the next narrated
+//!   event, so one `.` runs the demo's threads up to exactly one narration
+//!   (a demo that narrates nothing more runs on to its end).
 //!
 //! Pace: the speed is a factor in [[`MIN_SPEED`], 1.0] or full
 //! (`f64::INFINITY`, the default, and headless). At speed `s` visible steps
@@ -50,8 +50,6 @@ struct State {
     next_slot: Option<Instant>,
     /// `>`: run without pace or pause until the next key event, then pause.
     run_to_key: bool,
-    /// Has any visible step passed in this run?
-    narrated: bool,
     /// Did any wait for the pace or a pause happen (timings are then not
     /// the threads' real speed)?
     slowed: bool,
@@ -247,7 +245,6 @@ impl Control {
     /// cancelled.
     pub fn visible_step(&self, key: bool) -> Result<(), Cancelled> {
         let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        s.narrated = true;
         loop {
             if self.is_cancelled() {
                 return Err(Cancelled);
@@ -338,11 +335,7 @@ impl Control {
                 .unwrap_or_else(PoisonError::into_inner)
                 .0;
         }
-        // A run that narrates keeps the token for its next visible step; one
-        // that never narrates (yet) spends it here.
-        if s.paused && !s.run_to_key && !s.narrated {
-            s.steps -= 1;
-        }
+        // The token is kept for the next visible step.
         drop(s);
         if self.is_cancelled() {
             Err(Cancelled)
@@ -387,7 +380,7 @@ mod tests {
         let c2 = Arc::clone(&c);
         let worker = thread::spawn(move || {
             let mut passed = 0;
-            while c2.checkpoint().is_ok() {
+            while c2.checkpoint().is_ok() && c2.visible_step(false).is_ok() {
                 passed += 1;
             }
             passed

@@ -435,14 +435,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &DemoView) {
     );
 
     // What the last visible step did.
+    // Numbered, so each step shows as a change even when two say the same.
+    let number = format!(" step {} ", view.model.narrations);
+    let room = w.saturating_sub(number.width() + 2);
     let narration = match &view.model.narration {
         Some((text, true)) => Line::from(vec![
-            Span::styled(" ★ ", t.warning),
-            Span::styled(truncate(&inert(text), w.saturating_sub(4)), t.warning),
+            Span::styled(number, t.dim),
+            Span::styled("★ ", t.warning),
+            Span::styled(truncate(&inert(text), room), t.warning),
         ]),
         Some((text, false)) => Line::from(vec![
-            Span::styled(" » ", t.accent),
-            Span::styled(truncate(&inert(text), w.saturating_sub(4)), t.bold),
+            Span::styled(number, t.dim),
+            Span::styled("» ", t.accent),
+            Span::styled(truncate(&inert(text), room), t.bold),
         ]),
         None => Line::from(Span::styled(
             truncate(
@@ -598,13 +603,13 @@ fn pictures(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
     let lanes_h = if m.lanes.is_empty() {
         0
     } else {
-        (m.lanes.len() as u16 + 2).min(area.height * 2 / 5).max(3)
+        (m.lanes.len() as u16 + 2).min(area.height / 3).max(3)
     };
     let stats_n = m.gauges.len() + m.counts.len();
     let stats_h = if stats_n == 0 {
         0
     } else {
-        (stats_n as u16 + 1).min(area.height / 4).max(2)
+        (stats_n as u16 + 1).min(area.height / 3).max(2)
     };
     let hist_n: usize = m.histograms.values().map(|b| b.len() + 1).sum();
     let hist_h = if hist_n == 0 {
@@ -924,8 +929,9 @@ fn log(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
                 rest,
             ));
         }
-        // At most half the room: the log keeps the rest.
-        let room = usize::from(area.height / 2).max(2);
+        // The result comes first once there is one; the log keeps at
+        // least two lines (PgUp scrolls it).
+        let room = usize::from(area.height.saturating_sub(3)).max(2);
         let h = (lines.len() + 1).min(room) as u16;
         let r = Rect::new(area.x, area.y, area.width, h);
         let inner = block.inner(r);
@@ -934,7 +940,13 @@ fn log(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
         if lines.len() > fits && fits > 0 {
             lines.truncate(fits);
             if let Some(last) = lines.last_mut() {
-                *last = Line::from(Span::styled("↓ more in the log (PgUp)", t.dim));
+                *last = Line::from(Span::styled(
+                    format!(
+                        "↓ {} more rows: a taller terminal shows them",
+                        rows.len() - fits + 1
+                    ),
+                    t.dim,
+                ));
             }
         }
         frame.render_widget(Paragraph::new(lines), inner);

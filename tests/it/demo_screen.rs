@@ -69,7 +69,8 @@ impl Demo for StandIn {
             })
             .collect();
         let result = loop {
-            if let Err(c) = ctx.checkpoint() {
+            // Each count is one visible (narrated) step.
+            if let Err(c) = ctx.step(format!("step {}", n + 1)) {
                 SAW_CANCEL.store(true, Ordering::SeqCst);
                 break Err(c.into());
             }

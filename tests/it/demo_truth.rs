@@ -162,6 +162,172 @@ fn finished_work_counts_match_the_summary() {
     assert_eq!(f.counts["distinct"], num(&summary, "distinct"));
 }
 
+/// The last narration and gauge of each name, for the step-by-step checks.
+fn narrations(events: &[DemoEvent]) -> Vec<(String, bool)> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            DemoEvent::Narrate { text, key, .. } => Some((text.clone(), *key)),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn race_step_by_step_counts_every_read_and_write() {
+    for params in [
+        &["n=2000", "items=50"][..],
+        &["watch=3", "threads=2", "n=500", "items=20"][..],
+        &["watch=0", "threads=3", "n=1000", "items=0"][..],
+    ] {
+        let (events, summary) = run("race", params);
+        let f = figures(&events);
+        check_gauges("race", &f);
+        let watch = summary["params"]["watch"].as_u64().unwrap();
+        let threads = summary["params"]["threads"].as_u64().unwrap();
+        let said = narrations(&events);
+        let reads = said
+            .iter()
+            .filter(|(t, _)| t.contains(" read counter = "))
+            .count();
+        let writes = said.iter().filter(|(t, _)| t.contains(" wrote ")).count();
+        assert_eq!(reads as u64, threads * watch, "{params:?}");
+        assert_eq!(writes as u64, threads * watch, "{params:?}");
+        // Every lost update is a key event, and they add up to the summary.
+        let lost_keys = said
+            .iter()
+            .filter(|(t, k)| *k && t.contains(" over "))
+            .count() as u64;
+        // An update can only be lost by a write over a changed counter.
+        if num(&summary, "watched_lost") > 0.0 {
+            assert!(lost_keys > 0, "{params:?}: lost updates but no key event");
+        }
+        assert_eq!(
+            num(&summary, "watched_total") + num(&summary, "watched_lost"),
+            (threads * watch) as f64,
+            "{params:?}: every increment is either counted or lost"
+        );
+        if watch > 0 {
+            let g = &f.gauges["counter (step by step)"];
+            assert_eq!(g.1, num(&summary, "watched_total"), "{params:?}");
+        }
+        // The main counters end at the totals the summary gives.
+        let no_lock = f
+            .gauges
+            .iter()
+            .find(|(n, _)| n.starts_with("counter (no lock"));
+        assert_eq!(
+            no_lock.map(|(_, g)| g.1),
+            Some(num(&summary, "unlocked_total")),
+            "{params:?}"
+        );
+    }
+}
+
+#[test]
+fn lock_semaphore_and_condition_narrate_and_end_in_their_final_state() {
+    let (events, summary) = run("lock", &["hold_ms=1", "watchdog_ms=50"]);
+    let f = figures(&events);
+    check_gauges("lock", &f);
+    assert_eq!(f.gauges["inside the critical section"].1, 0.0);
+    let said = narrations(&events);
+    assert!(
+        said.iter().any(|(t, k)| *k && t.contains("a deadlock")),
+        "the deadlock is a key event: {said:?}"
+    );
+    let acquires = said
+        .iter()
+        .filter(|(t, _)| t.contains("lock.acquire() returns"))
+        .count();
+    assert_eq!(acquires as f64, num(&summary, "critical_section_entries"));
+
+    for params in [
+        &["work_ms=1"][..],
+        &["workers=6", "limit=2", "rounds=4", "work_ms=0"][..],
+    ] {
+        let (events, summary) = run("semaphore", params);
+        let f = figures(&events);
+        check_gauges("semaphore", &f);
+        assert_eq!(f.gauges["inside"].1, 0.0, "{params:?}");
+        assert_eq!(
+            f.counts["completed"],
+            num(&summary, "completed"),
+            "{params:?}"
+        );
+        let said = narrations(&events);
+        let acquires = said
+            .iter()
+            .filter(|(t, _)| t.contains("sem.acquire()"))
+            .count();
+        assert_eq!(acquires as f64, num(&summary, "completed"), "{params:?}");
+    }
+
+    for params in [
+        &["items=30", "produce_ms=1"][..],
+        &["items=10", "consumers=3", "produce_ms=2", "poll_ms=3"][..],
+    ] {
+        let (events, summary) = run("condition", params);
+        let f = figures(&events);
+        check_gauges("condition", &f);
+        assert_eq!(f.gauges["items waiting (polling)"].1, 0.0, "{params:?}");
+        for side in ["notify", "polling"] {
+            assert_eq!(
+                f.counts[&format!("items taken ({side})")],
+                summary[side]["taken"].as_f64().unwrap(),
+                "{params:?}"
+            );
+            assert_eq!(
+                f.counts[&format!("wake-ups ({side})")],
+                summary[side]["wakeups"].as_f64().unwrap(),
+                "{params:?}"
+            );
+        }
+        let said = narrations(&events);
+        let taken = said
+            .iter()
+            .filter(|(t, _)| t.contains(" taken from the "))
+            .count();
+        assert_eq!(
+            taken as f64,
+            summary["notify"]["taken"].as_f64().unwrap()
+                + summary["polling"]["taken"].as_f64().unwrap(),
+            "{params:?}: one narrated step per item taken"
+        );
+        assert_eq!(summary["slowed"], false, "headless runs at full speed");
+    }
+}
+
+#[test]
+fn rlock_narrates_every_depth_change() {
+    let (events, summary) = run("rlock", &["depth=4", "hold_ms=0", "threads=3"]);
+    let said = narrations(&events);
+    let acquires = said
+        .iter()
+        .filter(|(t, _)| t.contains("mutex.acquire() — depth"))
+        .count();
+    let releases = said
+        .iter()
+        .filter(|(t, _)| t.contains("mutex.release() — depth"))
+        .count();
+    // Part 1: 4 levels; part 2: 3 threads × 2 levels.
+    assert_eq!(acquires, 4 + 3 * 2, "{said:?}");
+    assert_eq!(releases, acquires);
+    assert_eq!(num(&summary, "max_depth"), 4.0);
+}
+
+#[test]
+fn a_speed_parameter_paces_a_headless_run_and_says_so() {
+    // Full speed by default; `speed` is every demo's parameter.
+    let (_, fast) = run("condition", &["items=3", "produce_ms=0"]);
+    assert_eq!(fast["slowed"], false);
+    assert!(fast["params"].get("speed").is_none());
+    let (events, slow) = run("condition", &["items=3", "produce_ms=0", "speed=1"]);
+    assert_eq!(slow["slowed"], true);
+    assert_eq!(slow["params"]["speed"], 1.0);
+    let steps = narrations(&events).len();
+    assert!(steps >= 3, "{steps} narrated steps");
+}
+
 // ------------------------------------------------------------------------
 // event, thread-order, gil, queue, factory, spider, fibonacci, exceptions:
 // at the default parameters and at two other sets each, every gauge covers

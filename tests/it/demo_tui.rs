@@ -157,7 +157,7 @@ fn normalised(screen: &str) -> String {
             }
         }
         let l = l.split_whitespace().collect::<Vec<_>>().join(" ");
-        if l.starts_with("Threads █ running") {
+        if l.starts_with("Threads █ running") || l.starts_with("Threads (paused)") {
             in_lanes = true;
             out.push(l);
             continue;

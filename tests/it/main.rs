@@ -14,6 +14,7 @@ mod cli;
 mod content_loader;
 mod demo_each_steps;
 mod demo_screen;
+mod demo_steps;
 mod demo_truth;
 mod demo_tui;
 mod demos_signals_and_queues;
