@@ -114,10 +114,7 @@ struct HandEvent {
 }
 
 /// The learner's keys (see [`EventDemo::actions`]).
-pub const ACTIONS: &[(char, &str)] = &[
-    ('f', "set the flag: event.set()"),
-    ('c', "clear the flag: event.clear()"),
-];
+pub const ACTIONS: &[(char, &str)] = &[('f', "set the flag"), ('c', "clear the flag")];
 /// Index of "set" in [`ACTIONS`].
 const SET: usize = 0;
 /// Index of "clear" in [`ACTIONS`].
