@@ -119,11 +119,10 @@ fn update(
         (depth - 1) as f64,
         scale.max(depth as f64),
     );
-    let result = result.and_then(|deeper| {
+    result.and_then(|deeper| {
         n.step(format!("{name}: mutex.release() — depth {}", depth - 1))?;
         Ok(deeper.max(depth))
-    });
-    result
+    })
 }
 
 /// Part 1: one thread recursing; returns the deepest count.
