@@ -274,6 +274,41 @@ impl Demo for RLockDemo {
         &INFO
     }
 
+    fn describe(&self, s: &Value) -> Vec<(String, String)> {
+        let n = |k: &str| s[k].as_u64().unwrap_or(0);
+        vec![
+            (
+                "recursive acquire".into(),
+                format!(
+                    "depth {} reached, then as many releases: free again",
+                    n("max_depth")
+                ),
+            ),
+            (
+                "acquire; update(); release".into(),
+                format!("{} updates, each at depth 2 and back to 0", n("updates")),
+            ),
+            (
+                "Thread 2 releases Thread 1's RLock".into(),
+                match (
+                    s["foreign_release_exception"].as_str(),
+                    s["foreign_release_error"].as_str(),
+                ) {
+                    (Some(x), Some(m)) => format!("refused: {x}: {m}"),
+                    _ => "allowed (it should not be)".into(),
+                },
+            ),
+            (
+                "… and Thread 1's plain Lock".into(),
+                if s["lock_foreign_release_ok"].as_bool().unwrap_or(false) {
+                    "allowed: a Lock has no owner".into()
+                } else {
+                    "refused".into()
+                },
+            ),
+        ]
+    }
+
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
         let depth = ctx.params.usize("depth").max(1);
         let threads = ctx.params.usize("threads").max(2);

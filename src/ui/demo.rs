@@ -932,7 +932,7 @@ fn log(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
         // The result comes first once there is one; the log keeps at
         // least two lines (PgUp scrolls it).
         let room = usize::from(area.height.saturating_sub(3)).max(2);
-        let h = (lines.len() + 1).min(room) as u16;
+        let h = ((lines.len() + 1).min(room) as u16).min(area.height);
         let r = Rect::new(area.x, area.y, area.width, h);
         let inner = block.inner(r);
         frame.render_widget(block, r);
@@ -941,16 +941,18 @@ fn log(frame: &mut Frame, area: Rect, t: &Theme, view: &DemoView) {
             lines.truncate(fits);
             if let Some(last) = lines.last_mut() {
                 *last = Line::from(Span::styled(
-                    format!(
-                        "↓ {} more rows: a taller terminal shows them",
-                        rows.len() - fits + 1
-                    ),
+                    "↓ more: a taller terminal shows the whole result",
                     t.dim,
                 ));
             }
         }
         frame.render_widget(Paragraph::new(lines), inner);
-        area = Rect::new(area.x, area.y + h, area.width, area.height - h);
+        area = Rect::new(
+            area.x,
+            area.y + h,
+            area.width,
+            area.height.saturating_sub(h),
+        );
     }
     let block = boxed(
         if m.errors.is_empty() {

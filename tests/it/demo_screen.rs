@@ -283,3 +283,96 @@ fn reduce_motion_stops_the_running_clock() {
     assert!(header(&a).ends_with("● running"), "{}", header(&a));
     assert_eq!(header(&a), header(&b));
 }
+
+/// A demo with keys of its own: it logs each action it takes, until it
+/// has taken `c`.
+struct WithActions;
+
+static ACTIONS_INFO: DemoInfo = DemoInfo {
+    id: "with-actions",
+    title: "A demo with keys",
+    about: "the learner sets and clears a flag",
+    explain: "Press `e` to set and `c` to clear.",
+    params: &[],
+};
+
+impl Demo for WithActions {
+    fn info(&self) -> &'static DemoInfo {
+        &ACTIONS_INFO
+    }
+    fn actions(&self) -> &'static [(char, &'static str)] {
+        &[('e', "set the event"), ('c', "clear the event")]
+    }
+    fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
+        loop {
+            ctx.sleep(Duration::from_millis(2))?;
+            if let Some(i) = ctx.control.take_action() {
+                ctx.step(format!("action {}", self.actions()[i].1))?;
+                if i == 1 {
+                    return Ok(Map::new());
+                }
+            }
+        }
+    }
+}
+
+static WITH_ACTIONS: WithActions = WithActions;
+
+#[test]
+fn the_demos_own_keys_are_in_the_footer_and_reach_the_demo() {
+    let mut app = app(ColorDepth::TrueColor);
+    let mut view = DemoView::new(&WITH_ACTIONS, Back::Home);
+    view.speed = f64::INFINITY;
+    view.start();
+    app.screen = Screen::Demo(Box::new(view));
+    let s = screen(&mut app, 80, 24);
+    let footer = s.lines().last().unwrap_or("");
+    assert!(footer.contains("e set the event"), "{footer}");
+    assert!(footer.contains("Esc"), "{footer}");
+    // `e` is the demo's here, not the explain pane's.
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Char('c'));
+    let Screen::Demo(v) = &mut app.screen else {
+        panic!("left the demo")
+    };
+    assert!(
+        v.show_explain,
+        "e went to the demo, not to the explain pane"
+    );
+    tick_until(v, |v| v.model.summary.is_some());
+    let said: Vec<&String> = v
+        .model
+        .log
+        .iter()
+        .filter(|l| l.contains("action"))
+        .collect();
+    assert_eq!(said.len(), 2, "{:?}", v.model.log);
+    assert!(said[0].ends_with("action set the event"), "{said:?}");
+    assert!(said[1].ends_with("action clear the event"), "{said:?}");
+    // The result is words, never JSON.
+    let s = screen(&mut app, 80, 24);
+    assert!(!s.contains("{\""), "{s}");
+}
+
+#[test]
+fn a_typed_parameter_value_is_checked() {
+    let mut app = app(ColorDepth::TrueColor);
+    app.screen = Screen::Demo(Box::new(DemoView::new(&STAND_IN, Back::Home)));
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("threads: worker threads (1 to 8)"), "{s}");
+    press(&mut app, KeyCode::Enter);
+    type_str(&mut app, "12");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&mut app, 100, 30);
+    assert!(s.contains("threads=12 is out of range (1 to 8)"), "{s}");
+    for _ in 0..2 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    type_str(&mut app, "7");
+    press(&mut app, KeyCode::Enter);
+    let Screen::Demo(v) = &app.screen else {
+        panic!("left the demo")
+    };
+    assert_eq!(v.params.int("threads"), 7);
+    assert!(v.editing.is_none());
+}
