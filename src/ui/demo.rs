@@ -541,8 +541,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &DemoView) {
             keep: false,
         })
         .collect();
-    items.extend(keys::footer(Context::Demo, keys::DEMO, &|_, item| {
-        Some(item)
+    // Where the demo takes `e` itself, the explain pane is on `i`.
+    let demo_has_e = view.demo.actions().iter().any(|(c, _)| *c == 'e');
+    items.extend(keys::footer(Context::Demo, keys::DEMO, &|a, item| {
+        Some(if a == DemoAction::Explain && demo_has_e {
+            item.keys("i")
+        } else {
+            item
+        })
     }));
     footer(frame, foot, app, &items, None);
 }

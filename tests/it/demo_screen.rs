@@ -328,6 +328,7 @@ fn the_demos_own_keys_are_in_the_footer_and_reach_the_demo() {
     let s = screen(&mut app, 80, 24);
     let footer = s.lines().last().unwrap_or("");
     assert!(footer.contains("e set the event"), "{footer}");
+    assert!(!footer.contains("e explain"), "{footer}");
     assert!(footer.contains("Esc"), "{footer}");
     // `e` is the demo's here, not the explain pane's.
     press(&mut app, KeyCode::Char('e'));
