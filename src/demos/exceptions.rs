@@ -29,10 +29,10 @@ use serde_json::{Map, Value, json};
 
 use crate::pythreading::{Event, ExceptHookArgs, Lock, Thread};
 
-use super::control::Control;
+use super::control::{Control, STEP_AT_1X};
 use super::kit::{Crew, TICK};
 use super::params::{ParamKind, ParamSpec};
-use super::session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink};
+use super::session::{Ctx, Demo, DemoFailure, DemoInfo, Narrator};
 use super::trace::lane_observer;
 
 /// The demo, for the registry.
@@ -171,6 +171,7 @@ fn worker(
     fail_at: usize,
     guarded: bool,
     control: &Control,
+    say: &Narrator,
 ) {
     for item in 1..=items {
         if control.sleep(item_ms).is_err() || shop.stop.is_set() {
@@ -182,6 +183,28 @@ fn worker(
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .push((w, item));
+            let said = if fail {
+                say.key_step(format!(
+                    "worker-{w} raises ValueError on item {item} inside the critical section: {}",
+                    if guarded {
+                        "the with block releases the lock as the exception passes"
+                    } else {
+                        "lock.release() is skipped, the lock stays locked"
+                    }
+                ))
+            } else {
+                say.step(format!(
+                    "worker-{w} {} and updates the shared list with item {item}",
+                    if guarded {
+                        "enters `with lock:`"
+                    } else {
+                        "holds the lock"
+                    }
+                ))
+            };
+            if said.is_err() {
+                return;
+            }
             if fail {
                 // The demo's intended exception: unwound without Rust's
                 // panic hook (no "thread 'worker-1' panicked at src/…"
@@ -244,26 +267,49 @@ fn workers_run(
         finished: (0..n).map(|_| AtomicBool::new(false)).collect(),
         waiting: AtomicU64::new(0),
     });
+    ctx.step(format!(
+        "{n} workers start, each {} the shared list; worker-1 will raise at item {fail_at}",
+        if guarded {
+            "updating under `with lock:`"
+        } else {
+            "calling lock.acquire(), updating and lock.release() on"
+        }
+    ))?;
     let mut crew = Crew::new(ctx);
     for w in 1..=n {
-        let (shop, control) = (Arc::clone(&shop), Arc::clone(&ctx.control));
+        let (shop, control, say) = (Arc::clone(&shop), Arc::clone(&ctx.control), ctx.narrator());
         let builder = Thread::builder()
             .daemon(false)
-            .excepthook(hook(ctx.sink(), hooked));
+            .excepthook(hook(ctx.narrator(), hooked));
         crew.spawn_with(builder, format!("worker-{w}"), move || {
-            worker(&shop, w, items, item_ms, fail_at, guarded, &control)
+            worker(&shop, w, items, item_ms, fail_at, guarded, &control, &say)
         })?;
     }
-    // Watch: all done, or no progress for `hang`.
-    let mut last = (0, Instant::now());
+    // Watch: all done, or no progress for `hang`. Time the demo is paused
+    // does not count, and while it is slowed down the workers' narrated
+    // steps get their time too: neither is a hang.
+    let mut last = (0, Duration::ZERO);
     let mut hung = false;
     while crew.alive() > 0 {
+        let paused = ctx.control.is_paused();
+        let t = Instant::now();
         ctx.sleep(Duration::from_millis(10))?;
         let now = shop.progress.load(Ordering::SeqCst);
         ctx.count("critical sections done", now as f64);
         if now != last.0 {
-            last = (now, Instant::now());
-        } else if last.1.elapsed() >= hang {
+            last = (now, Duration::ZERO);
+            continue;
+        }
+        if !paused && !ctx.control.is_paused() {
+            last.1 += t.elapsed();
+        }
+        let speed = ctx.control.speed();
+        let allowed = if speed.is_finite() {
+            hang + STEP_AT_1X.div_f64(speed) * (n as u32 + 2)
+        } else {
+            hang
+        };
+        if last.1 >= allowed {
             hung = true;
             break;
         }
@@ -280,10 +326,17 @@ fn workers_run(
         ctx.error(format!(
             "{stuck} worker(s) hung on a lock that was never released (no try/finally)"
         ));
+        ctx.key_step(format!(
+            "{stuck} worker(s) wait forever for the lock: worker-1 raised while holding it and is gone"
+        ))?;
     }
     // The outer handler: stop everyone, wait for them.
     shop.stop.set();
     crew.join_all();
+    ctx.count(
+        "critical sections done",
+        shop.progress.load(Ordering::SeqCst) as f64,
+    );
     let completed = shop
         .finished
         .iter()
@@ -301,16 +354,20 @@ fn workers_run(
 /// A per-thread excepthook: record the exception and show it as an error
 /// (instead of the default hook's print to stderr).
 fn hook(
-    sink: EventSink,
+    say: Narrator,
     seen: &Arc<Mutex<Vec<String>>>,
 ) -> impl Fn(&ExceptHookArgs) + Send + Sync + 'static {
     let seen = Arc::clone(seen);
     move |a: &ExceptHookArgs| {
         let text = format!("Exception in thread {}: {}", a.thread_name, a.message);
-        sink.error(text.clone());
+        say.sink().error(text.clone());
         seen.lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .push(text);
+            .push(text.clone());
+        let _ = say.key_step(format!(
+            "the exception reached the end of {}: threading.excepthook prints \"{text}\"",
+            a.thread_name
+        ));
     }
 }
 
@@ -371,9 +428,64 @@ fn outer_block(
     }
 }
 
+/// The summary in words.
+pub fn describe(s: &Value) -> Vec<(String, String)> {
+    let yes = |k: &str| s[k].as_bool() == Some(true);
+    let mut rows = vec![
+        (
+            "without try/finally".to_string(),
+            if yes("hung_without_guard") {
+                format!(
+                    "hung: {} worker(s) waited forever for a lock left locked",
+                    s["stuck_threads"].as_u64().unwrap_or(0)
+                )
+            } else {
+                "did not hang this time".into()
+            },
+        ),
+        (
+            "with lock: (try/finally)".into(),
+            format!(
+                "{}; the lock was {} afterwards",
+                if yes("completed_with_guard") {
+                    "every other worker finished"
+                } else {
+                    "NOT every other worker finished"
+                },
+                if yes("lock_held_with_guard") {
+                    "STILL LOCKED"
+                } else {
+                    "free"
+                }
+            ),
+        ),
+        (
+            "excepthook".into(),
+            format!(
+                "{} exceptions reached a thread's end and were reported",
+                s["exceptions_reported"].as_u64().unwrap_or(0)
+            ),
+        ),
+    ];
+    if let Some(outer) = s["outer"].as_object() {
+        for (exc, verdict) in outer {
+            rows.push((exc.clone(), verdict.as_str().unwrap_or("").to_string()));
+        }
+    }
+    rows.push((
+        "threads left".into(),
+        s["threads_left"].as_u64().unwrap_or(0).to_string(),
+    ));
+    rows
+}
+
 impl Demo for ExceptionsDemo {
     fn info(&self) -> &'static DemoInfo {
         &INFO
+    }
+
+    fn describe(&self, summary: &Value) -> Vec<(String, String)> {
+        describe(summary)
     }
 
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
@@ -426,6 +538,15 @@ impl Demo for ExceptionsDemo {
                 if bare_except { " (bare except:)" } else { "" }
             );
             // The "interpreter": whatever escapes the outer block ends up here.
+            ctx.step(format!(
+                "MainThread raises {} inside the outer try{}",
+                exc.name(),
+                if bare_except {
+                    " (with a bare except:)"
+                } else {
+                    ""
+                }
+            ))?;
             let top = catch_unwind(AssertUnwindSafe(|| {
                 outer_block(ctx, &mut crew, &stop, bare_except, || {
                     let _ = ctx.sleep(Duration::from_millis(30));
@@ -451,6 +572,9 @@ impl Demo for ExceptionsDemo {
                     None => resume_unwind(payload),
                 },
             };
+            ctx.key_step(format!(
+                "{label}: {verdict}; every worker was stopped and joined"
+            ))?;
             outer.insert(label, json!(verdict));
         }
         let passed = |k: &str| {
@@ -484,6 +608,36 @@ impl Demo for ExceptionsDemo {
         m.insert("system_exit_passed_on".into(), json!(se));
         m.insert("bare_except_swallowed".into(), json!(swallowed));
         m.insert("threads_left".into(), json!(threads_left));
+        m.insert(
+            "critical_sections_with_guard".into(),
+            json!(guarded.done_items),
+        );
         Ok(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_summary_in_words() {
+        let rows = super::describe(
+            &serde_json::json!({"hung_without_guard": true, "stuck_threads": 3, "completed_with_guard": true,
+            "lock_held_with_guard": false, "exceptions_reported": 2, "threads_left": 0,
+            "outer": {"ValueError": "except Exception: logged ValueError"}}),
+        );
+        assert!(
+            rows.iter()
+                .all(|(k, v)| !k.contains(['{', '}']) && !v.contains(['{', '}'])),
+            "{rows:?}"
+        );
+        let values: Vec<&str> = rows.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(
+            values.contains(&"hung: 3 worker(s) waited forever for a lock left locked"),
+            "{values:?}"
+        );
+        assert!(
+            values.contains(&"except Exception: logged ValueError"),
+            "{values:?}"
+        );
     }
 }

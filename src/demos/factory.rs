@@ -26,7 +26,7 @@ use crate::pythreading::{Event, Queue, RLock};
 use super::control::{Cancelled, Control};
 use super::kit::{Crew, TICK, get_until, ms, put_until, queue_observer, secs};
 use super::params::{ParamKind, ParamSpec};
-use super::session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink};
+use super::session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink, Narrator, number};
 use super::trace::lane_observer;
 
 /// The demo, for the registry.
@@ -177,6 +177,7 @@ struct Plan {
 
 /// A producer: make `count` parts, put each on `q` (blocking while full),
 /// then None.
+#[allow(clippy::too_many_arguments)]
 fn produce_q(
     count: u64,
     work: Duration,
@@ -185,14 +186,42 @@ fn produce_q(
     who: usize,
     books: &Books,
     control: &Control,
+    say: &Narrator,
 ) -> Result<(), Cancelled> {
+    let me = WORKERS[who];
+    let part = PARTS[who];
     for n in 1..=count {
         control.sleep(work)?;
         made.fetch_add(1, Ordering::SeqCst);
+        let was_full = q.full();
         books.idle(who, || put_until(q, Some(n), control))?;
         books.fill(who, q.qsize());
+        if was_full {
+            say.key_step(format!(
+                "{me} found {} full and waited in put() until there was room for {part} {n}",
+                q_name(who)
+            ))?;
+        } else {
+            say.step(format!(
+                "{me} makes {part} {n} and puts it on {}",
+                q_name(who)
+            ))?;
+        }
     }
-    books.idle(who, || put_until(q, None, control))
+    books.idle(who, || put_until(q, None, control))?;
+    say.step(format!("{me} puts None on {}: no more {part}", q_name(who)))
+}
+
+/// What each producer makes (index as `WORKERS`).
+const PARTS: [&str; 2] = ["body", "wheels"];
+
+/// The queue (or pile) of producer `who`.
+fn q_name(who: usize) -> &'static str {
+    if who == 0 {
+        "body.queue"
+    } else {
+        "wheels.queue"
+    }
 }
 
 /// Drain `q` up to its None, keeping what comes out as leftovers.
@@ -214,6 +243,7 @@ fn packager(
     assembly_q: &Queue<Option<(u64, u64)>>,
     books: &Books,
     control: &Control,
+    say: &Narrator,
 ) -> Result<(), Cancelled> {
     const ME: usize = 2;
     loop {
@@ -224,6 +254,9 @@ fn packager(
                 books.packaged.fetch_add(1, Ordering::SeqCst);
                 books.idle(ME, || put_until(assembly_q, Some((b, w)), control))?;
                 books.fill(2, assembly_q.qsize());
+                say.step(format!(
+                    "Packager gets body {b} and wheels {w} and puts the pair on assembly.queue"
+                ))?;
             }
             (body, wheels) => {
                 // One producer is done: what the other still makes is left
@@ -241,7 +274,8 @@ fn packager(
             }
         }
     }
-    books.idle(ME, || put_until(assembly_q, None, control))
+    books.idle(ME, || put_until(assembly_q, None, control))?;
+    say.step("Packager puts None on assembly.queue: no more pairs")
 }
 
 /// Assembly: take pairs until None, assemble each.
@@ -250,21 +284,29 @@ fn assemble_q(
     work: Duration,
     books: &Books,
     control: &Control,
+    say: &Narrator,
 ) -> Result<(), Cancelled> {
     while let Some(pair) = books.idle(3, || get_until(q, control))? {
         control.sleep(work)?;
         lock(&books.widgets).push(pair);
-        books.assembled.fetch_add(1, Ordering::SeqCst);
+        let n = books.assembled.fetch_add(1, Ordering::SeqCst) + 1;
+        say.step(format!(
+            "Assembly builds widget {n} from body {} and wheels {}",
+            pair.0, pair.1
+        ))?;
     }
-    Ok(())
+    say.step("Assembly gets None: the factory is done")
 }
+
+/// The run's queues or piles, by gauge name, for their final sizes.
+type Levels = Vec<(&'static str, Box<dyn Fn() -> usize>)>;
 
 fn start_queues(
     ctx: &Ctx,
     crew: &mut Crew,
     plan: Plan,
     books: &Arc<Books>,
-) -> Result<(), DemoFailure> {
+) -> Result<Levels, DemoFailure> {
     let sink = ctx.sink();
     let max = plan.maxsize as f64;
     let q = |name: &str| {
@@ -283,10 +325,11 @@ fn start_queues(
         (0, plan.bodies, plan.body, &body_q),
         (1, plan.wheels, plan.wheel, &wheels_q),
     ] {
-        let (queue, books, control) = (
+        let (queue, books, control, say) = (
             Arc::clone(queue),
             Arc::clone(books),
             Arc::clone(&ctx.control),
+            ctx.narrator(),
         );
         crew.spawn(WORKERS[who], move || {
             let made = if who == 0 {
@@ -294,31 +337,37 @@ fn start_queues(
             } else {
                 &books.wheels
             };
-            let _ = produce_q(count, work, &queue, made, who, &books, &control);
+            let _ = produce_q(count, work, &queue, made, who, &books, &control, &say);
         })?;
     }
     {
-        let (bq, wq, aq, books, control) = (
+        let (bq, wq, aq, books, control, say) = (
             Arc::clone(&body_q),
             Arc::clone(&wheels_q),
             Arc::clone(&assembly_q),
             Arc::clone(books),
             Arc::clone(&ctx.control),
+            ctx.narrator(),
         );
         crew.spawn("Packager", move || {
-            let _ = packager(&bq, &wq, &aq, &books, &control);
+            let _ = packager(&bq, &wq, &aq, &books, &control, &say);
         })?;
     }
-    let (aq, books, control) = (
+    let (aq, books, control, say) = (
         Arc::clone(&assembly_q),
         Arc::clone(books),
         Arc::clone(&ctx.control),
+        ctx.narrator(),
     );
     let work = plan.assembly;
     crew.spawn("Assembly", move || {
-        let _ = assemble_q(&aq, work, &books, &control);
+        let _ = assemble_q(&aq, work, &books, &control, &say);
     })?;
-    Ok(())
+    Ok(vec![
+        ("body.queue", Box::new(move || body_q.qsize())),
+        ("wheels.queue", Box::new(move || wheels_q.qsize())),
+        ("assembly.queue", Box::new(move || assembly_q.qsize())),
+    ])
 }
 
 // ----------------------------------------------------------------- locks
@@ -370,11 +419,14 @@ fn produce_l(
     who: usize,
     books: &Books,
     control: &Control,
-    sink: &EventSink,
+    say: &Narrator,
 ) -> Result<(), Cancelled> {
+    let sink = say.sink();
+    let me = WORKERS[who];
     for n in 1..=count {
         control.sleep(work)?;
         made.fetch_add(1, Ordering::SeqCst);
+        let mut waited = false;
         loop {
             {
                 let _g = pile.rlock.guard();
@@ -388,9 +440,21 @@ fn produce_l(
                         plan.maxsize as f64,
                     );
                     pile.event.set();
+                    drop(list);
+                    say.step(format!(
+                        "{me} appends {} {n} to {}.list and sets {}.event",
+                        pile.name, pile.name, pile.name
+                    ))?;
                     break;
                 }
                 asm.event.clear(); // "I am waiting for room"
+            }
+            if !waited {
+                waited = true;
+                say.step(format!(
+                    "{me}: {}.list is full; it clears assembly.event and waits for room",
+                    pile.name
+                ))?;
             }
             let woken = books.idle(who, || asm.event.wait_timeout(TICK));
             control.checkpoint()?;
@@ -399,6 +463,10 @@ fn produce_l(
                 if lock(&pile.list).len() < plan.maxsize {
                     // There was room, but the wake-up never came.
                     books.lost_wakeups.fetch_add(1, Ordering::SeqCst);
+                    say.key_step(format!(
+                        "{me}'s wait timed out although {}.list had room: a lost wake-up",
+                        pile.name
+                    ))?;
                 }
             }
         }
@@ -417,19 +485,24 @@ fn take(
     plan: Plan,
     books: &Books,
     control: &Control,
-    sink: &EventSink,
+    say: &Narrator,
 ) -> Result<Option<u64>, Cancelled> {
     loop {
         {
             let _g = pile.rlock.guard();
             let mut list = lock(&pile.list);
             if let Some(x) = list.pop_front() {
-                sink.gauge(
+                say.sink().gauge(
                     format!("{}.list", pile.name),
                     list.len() as f64,
                     plan.maxsize as f64,
                 );
                 asm.event.set(); // there is room now
+                drop(list);
+                say.step(format!(
+                    "Assembly takes {} {x} from {}.list and sets assembly.event",
+                    pile.name, pile.name
+                ))?;
                 return Ok(Some(x));
             }
             if pile.done.load(Ordering::SeqCst) {
@@ -441,6 +514,10 @@ fn take(
         control.checkpoint()?;
         if !woken && !lock(&pile.list).is_empty() {
             books.lost_wakeups.fetch_add(1, Ordering::SeqCst);
+            say.key_step(format!(
+                "Assembly's wait timed out although {}.list had parts: a lost wake-up",
+                pile.name
+            ))?;
         }
     }
 }
@@ -453,31 +530,34 @@ fn assembly_l(
     plan: Plan,
     books: &Books,
     control: &Control,
-    sink: &EventSink,
+    say: &Narrator,
 ) -> Result<(), Cancelled> {
     loop {
-        let b = take(body, asm, plan, books, control, sink)?;
-        let w = take(wheels, asm, plan, books, control, sink)?;
+        let b = take(body, asm, plan, books, control, say)?;
+        let w = take(wheels, asm, plan, books, control, say)?;
         match (b, w) {
             (Some(b), Some(w)) => {
                 books.packaged.fetch_add(1, Ordering::SeqCst);
                 control.sleep(plan.assembly)?;
                 let _g = asm.rlock.guard();
                 lock(&books.widgets).push((b, w));
-                books.assembled.fetch_add(1, Ordering::SeqCst);
+                let n = books.assembled.fetch_add(1, Ordering::SeqCst) + 1;
+                say.step(format!(
+                    "Assembly builds widget {n} from body {b} and wheels {w}"
+                ))?;
             }
             (b, w) => {
                 // Keep taking what the other producer still makes, or it
                 // waits for room forever.
                 if let Some(b) = b {
                     lock(&books.leftover_bodies).push(b);
-                    while let Some(b) = take(body, asm, plan, books, control, sink)? {
+                    while let Some(b) = take(body, asm, plan, books, control, say)? {
                         lock(&books.leftover_bodies).push(b);
                     }
                 }
                 if let Some(w) = w {
                     lock(&books.leftover_wheels).push(w);
-                    while let Some(w) = take(wheels, asm, plan, books, control, sink)? {
+                    while let Some(w) = take(wheels, asm, plan, books, control, say)? {
                         lock(&books.leftover_wheels).push(w);
                     }
                 }
@@ -492,7 +572,7 @@ fn start_locks(
     crew: &mut Crew,
     plan: Plan,
     books: &Arc<Books>,
-) -> Result<(), DemoFailure> {
+) -> Result<Levels, DemoFailure> {
     let sink = ctx.sink();
     let obs = lane_observer(sink.clone());
     let body = Arc::new(Pile::new("body", &sink));
@@ -505,12 +585,12 @@ fn start_locks(
         (0, plan.bodies, plan.body, &body),
         (1, plan.wheels, plan.wheel, &wheels),
     ] {
-        let (pile, asm, books, control, sink) = (
+        let (pile, asm, books, control, say) = (
             Arc::clone(pile),
             Arc::clone(&asm),
             Arc::clone(books),
             Arc::clone(&ctx.control),
-            ctx.sink(),
+            ctx.narrator(),
         );
         crew.spawn(WORKERS[who], move || {
             let made = if who == 0 {
@@ -519,15 +599,19 @@ fn start_locks(
                 &books.wheels
             };
             let _ = produce_l(
-                count, work, &pile, &asm, plan, made, who, &books, &control, &sink,
+                count, work, &pile, &asm, plan, made, who, &books, &control, &say,
             );
         })?;
     }
-    let (books, control) = (Arc::clone(books), Arc::clone(&ctx.control));
+    let (books, control, say) = (Arc::clone(books), Arc::clone(&ctx.control), ctx.narrator());
+    let (body2, wheels2) = (Arc::clone(&body), Arc::clone(&wheels));
     crew.spawn("Assembly", move || {
-        let _ = assembly_l(&body, &wheels, &asm, plan, &books, &control, &sink);
+        let _ = assembly_l(&body2, &wheels2, &asm, plan, &books, &control, &say);
     })?;
-    Ok(())
+    Ok(vec![
+        ("body.list", Box::new(move || lock(&body.list).len())),
+        ("wheels.list", Box::new(move || lock(&wheels.list).len())),
+    ])
 }
 
 // ------------------------------------------------------------------ run
@@ -551,9 +635,86 @@ fn lost(made: u64, used: impl Iterator<Item = u64>) -> u64 {
             .sum::<u64>()
 }
 
+/// Idle times in words: `Body 36.4 ms, Wheels 137.8 ms`.
+fn idle_words(idle: &Map<String, Value>) -> String {
+    idle.iter()
+        .map(|(who, ms)| format!("{who} {} ms", number(ms.as_f64().unwrap_or(0.0))))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The summary in words.
+pub fn describe(s: &Value) -> Vec<(String, String)> {
+    let u = |k: &str| s[k].as_u64().unwrap_or(0);
+    let locks = s["design"].as_str() == Some("locks");
+    let mut rows = vec![
+        (
+            "design".to_string(),
+            if locks {
+                "Factory Objects 1: lists, rlocks and events".to_string()
+            } else {
+                "Factory Objects 3: a queue each, and a Packager".to_string()
+            },
+        ),
+        (
+            "widgets".into(),
+            format!(
+                "{} assembled from {} bodies and {} wheels; {} + {} left over; {} lost",
+                u("assembled"),
+                u("bodies"),
+                u("wheels"),
+                u("leftover_bodies"),
+                u("leftover_wheels"),
+                u("lost")
+            ),
+        ),
+        (
+            "fullest".into(),
+            format!(
+                "body {}, wheels {}{} of maxsize {}",
+                s["max_fill"]["body"].as_u64().unwrap_or(0),
+                s["max_fill"]["wheels"].as_u64().unwrap_or(0),
+                if locks {
+                    String::new()
+                } else {
+                    format!(
+                        ", assembly {}",
+                        s["max_fill"]["assembly"].as_u64().unwrap_or(0)
+                    )
+                },
+                u("maxsize")
+            ),
+        ),
+    ];
+    if let Some(idle) = s["idle_ms"].as_object() {
+        rows.push(("idle (waiting)".into(), idle_words(idle)));
+    }
+    if locks {
+        rows.push(("lost wake-ups".into(), u("lost_wakeups").to_string()));
+    }
+    rows.push((
+        "speed".into(),
+        format!(
+            "{} widgets a second, {} s in all{}",
+            number(s["widgets_per_s"].as_f64().unwrap_or(0.0)),
+            number(s["wall_s"].as_f64().unwrap_or(0.0)),
+            if s["paced"].as_bool() == Some(true) {
+                " (slowed down to be watched)"
+            } else {
+                ""
+            }
+        ),
+    ));
+    rows
+}
+
 impl Demo for FactoryDemo {
     fn info(&self) -> &'static DemoInfo {
         &INFO
+    }
+
+    fn describe(&self, summary: &Value) -> Vec<(String, String)> {
+        describe(summary)
     }
 
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
@@ -587,13 +748,18 @@ impl Demo for FactoryDemo {
             plan.assembly.as_millis(),
             plan.maxsize
         ));
+        ctx.step(if design == "locks" {
+            "the factory opens: Body, Wheels and Assembly start"
+        } else {
+            "the factory opens: Body, Wheels, Packager and Assembly start"
+        })?;
         let start = Instant::now();
         let mut crew = Crew::new(ctx);
-        if design == "locks" {
-            start_locks(ctx, &mut crew, plan, &books)?;
+        let levels = if design == "locks" {
+            start_locks(ctx, &mut crew, plan, &books)?
         } else {
-            start_queues(ctx, &mut crew, plan, &books)?;
-        }
+            start_queues(ctx, &mut crew, plan, &books)?
+        };
         let report = |books: &Books| {
             for (name, n) in [
                 ("bodies made", &books.bodies),
@@ -611,6 +777,11 @@ impl Demo for FactoryDemo {
         crew.join_all();
         report(&books);
         let wall = start.elapsed();
+        // The final fill of each queue or pile, after every thread: updates
+        // from several threads can arrive out of order.
+        for (name, level) in &levels {
+            ctx.gauge(*name, level() as f64, plan.maxsize as f64);
+        }
 
         let load = |a: &AtomicU64| a.load(Ordering::SeqCst);
         let (bodies, wheels) = (load(&books.bodies), load(&books.wheels));
@@ -640,7 +811,7 @@ impl Demo for FactoryDemo {
             left_b.len(),
             left_w.len()
         ));
-        ctx.log(format!("idle (ms): {}", Value::Object(idle.clone())));
+        ctx.log(format!("idle: {}", idle_words(&idle)));
         let mut m = Map::new();
         m.insert("design".into(), json!(design));
         m.insert("bodies".into(), json!(bodies));
@@ -664,6 +835,7 @@ impl Demo for FactoryDemo {
             m.insert("lost_wakeups".into(), json!(load(&books.lost_wakeups)));
         }
         m.insert("wall_s".into(), json!(secs(wall)));
+        m.insert("paced".into(), json!(ctx.is_paced()));
         m.insert(
             "widgets_per_s".into(),
             json!((assembled as f64 / wall.as_secs_f64().max(1e-9) * 10.0).round() / 10.0),
@@ -684,5 +856,29 @@ mod tests {
         assert_eq!(lost(3, [2, 2].into_iter()), 3);
         assert_eq!(lost(3, [1, 2, 3, 7].into_iter()), 1);
         assert_eq!(lost(0, std::iter::empty()), 0);
+    }
+
+    #[test]
+    fn the_summary_in_words() {
+        let rows = super::describe(
+            &serde_json::json!({"design": "queues", "bodies": 20, "wheels": 20, "packaged": 20, "assembled": 20,
+            "lost": 0, "leftover_bodies": 0, "leftover_wheels": 0,
+            "idle_ms": {"Assembly": 11.841, "Body": 36.7}, "max_fill": {"body": 2, "wheels": 2, "assembly": 1},
+            "maxsize": 2, "wall_s": 0.33, "widgets_per_s": 61.0, "paced": false}),
+        );
+        assert!(
+            rows.iter()
+                .all(|(k, v)| !k.contains(['{', '}']) && !v.contains(['{', '}'])),
+            "{rows:?}"
+        );
+        let values: Vec<&str> = rows.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(
+            values.contains(&"Assembly 11.841 ms, Body 36.7 ms"),
+            "{values:?}"
+        );
+        assert!(
+            values.contains(&"body 2, wheels 2, assembly 1 of maxsize 2"),
+            "{values:?}"
+        );
     }
 }

@@ -25,7 +25,7 @@ use super::control::{Cancelled, Control};
 use super::event::LaneState;
 use super::kit::{Crew, TICK, ms, queue_observer};
 use super::params::{ParamKind, ParamSpec};
-use super::session::{Ctx, Demo, DemoFailure, DemoInfo};
+use super::session::{Ctx, Demo, DemoFailure, DemoInfo, number};
 
 /// The demo, for the registry.
 pub static DEMO: FibonacciDemo = FibonacciDemo;
@@ -42,7 +42,9 @@ pub static INFO: DemoInfo = DemoInfo {
     title: "Fibonacci: the UI thread frozen, then threaded",
     about: "big Fibonacci numbers on the UI thread (frozen) and on a worker with a 1-slot queue; the quit deadlock and its fix",
     explain: "The 'UI' here is a thread that ticks every 16 ms, like a screen redrawing; the \
-stall meter shows how late each tick is. (The real screen you are looking at keeps \
+stall meter shows how long it has been since the last tick, and the stall figures are \
+the longest time with no tick. Time the demo spends paused, or slowed down to narrate a \
+step, is not counted: the figures are the threads' own. (The real screen you are looking at keeps \
 drawing: the demo runs on its own threads — the TUI is the GUI, done right.)\n\n\
 Frozen (Fibonacci.py): Start computes F(1)..F(n) inside the UI thread's callback, so no \
 tick happens until it is done: the stall is the whole calculation. Threaded \
@@ -228,13 +230,23 @@ pub fn parse_n(input: &str) -> Result<u64, String> {
 
 // -------------------------------------------------------------- the UI
 
-/// The simulated UI thread's clock: a tick every `period`, and how late
-/// each one was.
+/// The simulated UI thread's clock: a tick every `period`, and the longest
+/// time with no tick. Time the UI thread spent held by the learner (paused,
+/// or waiting at the pace to narrate a step) is not counted.
 struct Ui<'a> {
     ctx: &'a Ctx,
     period: Duration,
     next: Instant,
+    /// The longest gap between two ticks (held time excluded).
     max_late: Duration,
+    /// The gap before the latest tick (held time excluded).
+    last_gap: Duration,
+    /// When the UI last ticked.
+    last: Instant,
+    /// Time held by the learner since the last tick.
+    held: Duration,
+    /// Time held by the learner in all.
+    held_total: Duration,
     ticks: u64,
     /// When the UI last ticked (ns since the demo started), for the meter.
     last_tick: Arc<AtomicU64>,
@@ -248,22 +260,67 @@ impl<'a> Ui<'a> {
             period,
             next: Instant::now() + period,
             max_late: Duration::ZERO,
+            last_gap: Duration::ZERO,
+            last: Instant::now(),
+            held: Duration::ZERO,
+            held_total: Duration::ZERO,
             ticks: 0,
             last_tick,
         }
     }
 
-    /// Wait for the next tick; returns how late it came.
+    /// Count `d` as held by the learner (not a stall of the UI).
+    fn hold(&mut self, d: Duration) {
+        self.held += d;
+        self.held_total += d;
+    }
+
+    /// A narrated step of the UI thread; its wait is not a stall.
+    fn step(&mut self, text: String, key: bool) -> Result<(), Cancelled> {
+        let t = Instant::now();
+        let r = if key {
+            self.ctx.key_step(text)
+        } else {
+            self.ctx.step(text)
+        };
+        self.hold(t.elapsed());
+        r
+    }
+
+    /// A control wait (`sleep` for `want`, or a checkpoint with a zero
+    /// `want`): what it took beyond `want` while the demo was paused counts
+    /// as held.
+    fn wait(&mut self, want: Duration) -> Result<(), Cancelled> {
+        let paused_before = self.ctx.control.is_paused();
+        let t = Instant::now();
+        let r = if want.is_zero() {
+            self.ctx.checkpoint()
+        } else {
+            self.ctx.sleep(want)
+        };
+        if paused_before || self.ctx.control.is_paused() {
+            self.hold(t.elapsed().saturating_sub(want));
+        }
+        r
+    }
+
+    /// Wait for the next tick; returns the gap since the previous one.
     fn tick(&mut self) -> Result<Duration, Cancelled> {
         self.ctx.lane("UI", LaneState::Sleeping);
         let now = Instant::now();
         if self.next > now {
-            self.ctx.sleep(self.next - now)?;
+            self.wait(self.next - now)?;
         }
-        self.ctx.checkpoint()?;
+        self.wait(Duration::ZERO)?;
         let now = Instant::now();
         let late = now.saturating_duration_since(self.next);
-        self.max_late = self.max_late.max(late);
+        let gap = now
+            .saturating_duration_since(self.last)
+            .saturating_sub(self.held);
+        self.last = now;
+        self.held = Duration::ZERO;
+        self.last_gap = gap;
+        self.max_late = self.max_late.max(gap);
         self.ticks += 1;
         // After a stall, carry on from now rather than firing the missed
         // ticks in a burst (as a GUI's timer does).
@@ -277,7 +334,7 @@ impl<'a> Ui<'a> {
             Ordering::SeqCst,
         );
         self.ctx.lane("UI", LaneState::Running);
-        Ok(late)
+        Ok(gap)
     }
 }
 
@@ -299,6 +356,10 @@ fn start_meter(
     crew.spawn("stall meter", move || {
         sink.lane("stall meter", LaneState::Sleeping);
         while !stop.load(Ordering::SeqCst) && control.sleep(Duration::from_millis(10)).is_ok() {
+            if control.is_paused() {
+                // Paused: the UI is held by the learner, not stalled.
+                continue;
+            }
             let since =
                 (start.elapsed().as_nanos() as u64).saturating_sub(last.load(Ordering::SeqCst));
             // A stall has no upper bound: a count, not a gauge.
@@ -337,6 +398,7 @@ fn frozen(
     period: Duration,
 ) -> Result<(Duration, Duration), DemoFailure> {
     ctx.phase("Fibonacci.py: the calculation on the UI thread (frozen)");
+    ctx.step("the UI thread starts ticking; Start will compute on the UI thread itself")?;
     let last_tick = Arc::new(AtomicU64::new(0));
     let stop = Arc::new(AtomicBool::new(false));
     let mut crew = Crew::new(ctx);
@@ -347,30 +409,54 @@ fn frozen(
     let result = (|| -> Result<(), DemoFailure> {
         for t in 0..12 {
             ui.tick()?;
+            if t == 5 {
+                // The first tick after the calculation.
+                ctx.log(format!(
+                    "display: {label} — no tick for {:.1} ms (the calculation took {:.1} ms): the UI was frozen",
+                    ms(ui.last_gap),
+                    ms(took)
+                ));
+                ui.step(
+                    format!(
+                        "the UI ticks again after {:.1} ms with no tick: it was frozen",
+                        ms(ui.last_gap)
+                    ),
+                    true,
+                )?;
+            }
             if t == 4 {
                 // The Start button's callback.
                 ctx.log(format!("Start: computing F(1) .. F({n}) in the UI thread"));
+                ui.step(
+                    format!("Start pressed: the UI thread itself computes F(1) .. F({n})"),
+                    false,
+                )?;
                 let began = Instant::now();
+                let mut held = Duration::ZERO;
                 let mut cancelled = false;
                 let value = steps(n, |i, a| {
                     if i % every == 0 {
                         label = describe(i, a); // the "screen update"
                     }
-                    if i % 256 == 0 && ctx.checkpoint().is_err() {
-                        cancelled = true;
-                        return false;
+                    if i % 256 == 0 {
+                        let paused = ctx.control.is_paused();
+                        let c = Instant::now();
+                        if ctx.checkpoint().is_err() {
+                            cancelled = true;
+                            return false;
+                        }
+                        if paused || ctx.control.is_paused() {
+                            held += c.elapsed();
+                        }
                     }
                     true
                 });
                 let Some(value) = value.filter(|_| !cancelled) else {
                     return Err(Cancelled.into());
                 };
-                took = began.elapsed();
+                ui.hold(held);
+                took = began.elapsed().saturating_sub(held);
                 label = describe(n, &value);
-                ctx.log(format!(
-                    "display: {label} — {:.1} ms with no tick: the UI was frozen",
-                    ms(took)
-                ));
             }
         }
         Ok(())
@@ -379,7 +465,7 @@ fn frozen(
     crew.join_all();
     result?;
     ctx.log(format!(
-        "frozen: the longest stall between ticks was {:.1} ms",
+        "frozen: the longest time with no tick was {:.1} ms",
         ms(ui.max_late)
     ));
     Ok((ui.max_late, took))
@@ -389,6 +475,7 @@ fn frozen(
 /// polled with get_nowait() on every tick.
 struct Threaded {
     max_late: Duration,
+    held: Duration,
     updates: u64,
     skipped: u64,
     computed: u64,
@@ -464,6 +551,14 @@ fn threaded(ctx: &Ctx, n: u64, every: u64, period: Duration) -> Result<Threaded,
             if let Ok((i, v, done)) = q.get_nowait() {
                 updates += 1;
                 ctx.count("display updates", updates as f64);
+                ui.step(
+                    format!(
+                        "UI tick: get_nowait() returned a value; the display shows {}{}",
+                        describe(i, &v),
+                        if done { " (done)" } else { "" }
+                    ),
+                    done,
+                )?;
                 if done {
                     ctx.log(format!("display: {} (done)", describe(i, &v)));
                     done_at = Some(t);
@@ -479,15 +574,19 @@ fn threaded(ctx: &Ctx, n: u64, every: u64, period: Duration) -> Result<Threaded,
     stop.set();
     meter_stop.store(true, Ordering::SeqCst);
     crew.join_all();
+    // The queue's final fill, after every thread (updates from two threads
+    // can arrive out of order).
+    ctx.gauge("results (maxsize 1)", q.qsize() as f64, 1.0);
     result?;
     let (computed, value) = last.unwrap_or_default();
     ctx.log(format!(
-        "threaded: the longest stall between ticks was {:.1} ms; {updates} display updates, {} results skipped (queue full)",
+        "threaded: the longest time with no tick was {:.1} ms; {updates} display updates, {} results skipped (queue full)",
         ms(ui.max_late),
         skipped.load(Ordering::SeqCst)
     ));
     Ok(Threaded {
         max_late: ui.max_late,
+        held: ui.held_total,
         updates,
         skipped: skipped.load(Ordering::SeqCst),
         computed,
@@ -504,7 +603,7 @@ fn quit(
     every: u64,
     period: Duration,
     fixed: bool,
-) -> Result<(bool, Duration), DemoFailure> {
+) -> Result<(bool, Duration, usize), DemoFailure> {
     ctx.phase(if fixed {
         "the fix: a stop Event and put(timeout) in a loop"
     } else {
@@ -573,6 +672,14 @@ fn quit(
     ctx.log(format!(
         "Quit after {updates} display updates: the UI stops polling and joins the calculator"
     ));
+    if let Err(e) = ctx.step(if fixed {
+        "Quit: the UI sets the stop Event, stops polling and calls join()"
+    } else {
+        "Quit: the UI stops polling and calls join()"
+    }) {
+        plug.store(true, Ordering::SeqCst);
+        return Err(e.into());
+    }
     if fixed {
         stop.set();
     }
@@ -591,6 +698,17 @@ fn quit(
         }
     };
     let took = began.elapsed();
+    let said = ctx.key_step(if joined {
+        format!("join() returned after {:.1} ms: the calculator saw the stop Event", ms(took))
+    } else {
+        format!(
+            "join() still waiting after {:.0} ms: the calculator is blocked in put() on a full queue — deadlock on quit",
+            ms(took)
+        )
+    });
+    if said.is_err() {
+        plug.store(true, Ordering::SeqCst);
+    }
     if joined {
         ctx.log(format!("join() returned after {:.1} ms", ms(took)));
     } else {
@@ -603,12 +721,94 @@ fn quit(
         plug.store(true, Ordering::SeqCst);
     }
     crew.join_all();
-    Ok((joined, took))
+    // The queue's final fill, after every thread (updates from two threads
+    // can arrive out of order).
+    ctx.gauge("results (maxsize 1)", q.qsize() as f64, 1.0);
+    Ok((joined, took, q.qsize()))
+}
+
+/// The summary in words.
+pub fn describe_summary(s: &Value) -> Vec<(String, String)> {
+    let f = |k: &str| number(s[k].as_f64().unwrap_or(0.0));
+    let u = |k: &str| s[k].as_u64().unwrap_or(0);
+    let yes = |k: &str| s[k].as_bool() == Some(true);
+    let mut rows = vec![
+        (
+            "frozen UI".to_string(),
+            format!(
+                "no tick for {} ms (the calculation took {} ms; a tick is due every {} ms)",
+                f("max_ui_stall_ms_frozen"),
+                f("frozen_compute_ms"),
+                u("tick_ms")
+            ),
+        ),
+        (
+            "threaded UI".into(),
+            format!(
+                "never more than {} ms without a tick; {} display updates, {} values skipped (queue full)",
+                f("max_ui_stall_ms_threaded"),
+                u("display_updates"),
+                u("skipped_full")
+            ),
+        ),
+        (
+            "result".into(),
+            format!(
+                "F({}) ends in ...{} ({} bits){}",
+                u("computed"),
+                s["last_digits"].as_str().unwrap_or(""),
+                u("bits"),
+                if yes("value_ok") {
+                    ", checked"
+                } else {
+                    ", WRONG"
+                }
+            ),
+        ),
+        (
+            "quit with a blocking put()".into(),
+            if yes("deadlock_detected") {
+                "deadlock: join() never returned".into()
+            } else {
+                "join() returned (no deadlock this time)".into()
+            },
+        ),
+        (
+            "quit with the fix".into(),
+            if yes("fix_joined") {
+                format!("join() returned after {} ms", f("fix_join_ms"))
+            } else {
+                "join() did NOT return".into()
+            },
+        ),
+        (
+            "illegal values".into(),
+            format!(
+                "{} rejected with a message, none crashed",
+                u("illegal_inputs_rejected")
+            ),
+        ),
+    ];
+    // Held time worth mentioning: more than one tick.
+    if s["held_ms_threaded"].as_f64().unwrap_or(0.0) > s["tick_ms"].as_f64().unwrap_or(0.0) {
+        rows.push((
+            "not counted".into(),
+            format!(
+                "{} ms the UI was paused or slowed down to narrate",
+                f("held_ms_threaded")
+            ),
+        ));
+    }
+    rows
 }
 
 impl Demo for FibonacciDemo {
     fn info(&self) -> &'static DemoInfo {
         &INFO
+    }
+
+    fn describe(&self, summary: &Value) -> Vec<(String, String)> {
+        describe_summary(summary)
     }
 
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
@@ -618,8 +818,8 @@ impl Demo for FibonacciDemo {
 
         let (frozen_stall, frozen_took) = frozen(ctx, n, every, period)?;
         let th = threaded(ctx, n, every, period)?;
-        let (bug_joined, _) = quit(ctx, every, period, false)?;
-        let (fix_joined, fix_took) = quit(ctx, every, period, true)?;
+        let (bug_joined, _, _) = quit(ctx, every, period, false)?;
+        let (fix_joined, fix_took, left) = quit(ctx, every, period, true)?;
 
         ctx.phase("illegal values: messages, not crashes");
         let mut inputs = Vec::new();
@@ -650,6 +850,9 @@ impl Demo for FibonacciDemo {
         s.insert("computed".into(), json!(th.computed));
         s.insert("max_ui_stall_ms_threaded".into(), json!(ms(th.max_late)));
         s.insert("max_ui_stall_ms_frozen".into(), json!(ms(frozen_stall)));
+        s.insert("tick_ms".into(), json!(period.as_millis() as u64));
+        s.insert("results_left_in_queue".into(), json!(left));
+        s.insert("held_ms_threaded".into(), json!(ms(th.held)));
         s.insert("n".into(), json!(n));
         s.insert("last_digits".into(), json!(th.value.last_digits(12)));
         s.insert("bits".into(), json!(th.value.bits()));
@@ -695,5 +898,32 @@ mod tests {
         assert!(parse_n("x").unwrap_err().contains("not a whole number"));
         assert!(parse_n("").is_err());
         assert!(parse_n("99999999999999999999999999").is_err());
+    }
+
+    #[test]
+    fn the_summary_in_words() {
+        let rows = super::describe_summary(
+            &serde_json::json!({"max_ui_stall_ms_frozen": 558.2, "frozen_compute_ms": 554.9, "tick_ms": 16,
+            "max_ui_stall_ms_threaded": 23.2, "display_updates": 48, "skipped_full": 33,
+            "computed": 80000, "last_digits": "783534013125", "bits": 55539, "value_ok": true,
+            "deadlock_detected": true, "fix_joined": true, "fix_join_ms": 0.2,
+            "illegal_inputs_rejected": 5, "held_ms_threaded": 1.0}),
+        );
+        assert!(
+            rows.iter()
+                .all(|(k, v)| !k.contains(['{', '}']) && !v.contains(['{', '}'])),
+            "{rows:?}"
+        );
+        let values: Vec<&str> = rows.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(
+            values.contains(
+                &"no tick for 558.2 ms (the calculation took 554.9 ms; a tick is due every 16 ms)"
+            ),
+            "{values:?}"
+        );
+        assert!(
+            values.contains(&"deadlock: join() never returned"),
+            "{values:?}"
+        );
     }
 }

@@ -17,7 +17,7 @@ use crate::pythreading::{Full, Queue};
 use super::control::{Cancelled, Control};
 use super::kit::{Crew, get_until, put_until, queue_observer, secs};
 use super::params::{ParamKind, ParamSpec};
-use super::session::{Ctx, Demo, DemoFailure, DemoInfo, EventSink};
+use super::session::{Ctx, Demo, DemoFailure, DemoInfo, Narrator, number};
 
 /// The demo, for the registry.
 pub static DEMO: QueueDemo = QueueDemo;
@@ -116,32 +116,51 @@ fn thread1(
     q2: &Queue<Option<u64>>,
     tally: &Tally,
     control: &Control,
-    sink: &EventSink,
+    say: &Narrator,
 ) -> Result<(), Cancelled> {
+    let sink = say.sink();
     // Collect whatever results are ready, without blocking.
-    let collect = || loop {
-        match q1.get_nowait() {
-            Ok(r) => {
-                let mut got = tally.received();
-                got.push(r);
-                sink.count("results back", got.len() as f64);
-            }
-            Err(_empty) => {
-                let n = tally.empty_errors.fetch_add(1, Ordering::SeqCst) + 1;
-                sink.count("queue.Empty raised", n as f64);
-                break;
+    let collect = || -> Result<(), Cancelled> {
+        loop {
+            say.pace(false)?;
+            match q1.get_nowait() {
+                Ok(r) => {
+                    let mut got = tally.received();
+                    got.push(r);
+                    sink.count("results back", got.len() as f64);
+                    say.say(
+                        format!("Thread-1: queue1.get_nowait() returned the result {r}"),
+                        false,
+                    );
+                }
+                Err(_empty) => {
+                    let n = tally.empty_errors.fetch_add(1, Ordering::SeqCst) + 1;
+                    sink.count("queue.Empty raised", n as f64);
+                    say.say(
+                        "Thread-1: queue1.get_nowait() raised queue.Empty: no result yet",
+                        false,
+                    );
+                    return Ok(());
+                }
             }
         }
     };
-    collect(); // nothing there yet: Empty
+    collect()?; // nothing there yet: Empty
     for i in 0..items {
         control.sleep(work)?; // out = self.doWork()
         control.checkpoint()?;
+        say.pace(false)?;
         match q2.put_nowait(Some(i)) {
             Ok(()) => {
-                tally
-                    .max_fill
-                    .fetch_max(q2.qsize() as u64, Ordering::SeqCst);
+                let fill = q2.qsize();
+                tally.max_fill.fetch_max(fill as u64, Ordering::SeqCst);
+                say.say(
+                    format!(
+                        "Thread-1: queue2.put_nowait({i}): now {fill} of {} waiting",
+                        q2.maxsize()
+                    ),
+                    false,
+                );
             }
             Err(Full(item)) => {
                 tally
@@ -149,21 +168,39 @@ fn thread1(
                     .fetch_max(q2.maxsize() as u64, Ordering::SeqCst);
                 let n = tally.full_errors.fetch_add(1, Ordering::SeqCst) + 1;
                 sink.count("queue.Full raised", n as f64);
+                say.say(
+                    format!(
+                        "Thread-1: queue2.put_nowait({i}) raised queue.Full: {} of {} waiting",
+                        q2.maxsize(),
+                        q2.maxsize()
+                    ),
+                    false,
+                );
                 // Now block until there is room.
                 tally.blocked_puts.fetch_add(1, Ordering::SeqCst);
                 put_until(q2, item, control)?;
+                say.key_step(format!(
+                    "Thread-1: the blocking queue2.put({i}) waited until Thread-2 made room: backpressure"
+                ))?;
             }
         }
         sink.count("work sent", (i + 1) as f64);
-        collect();
+        collect()?;
     }
     put_until(q2, None, control)?; // "no more work"
+    say.step("Thread-1: queue2.put(None): no more work")?;
     // The rest of the results: self.inbox = queue1.get()
     while (tally.received().len() as u64) < items {
         let r = get_until(q1, control)?;
-        let mut got = tally.received();
-        got.push(r);
-        sink.count("results back", got.len() as f64);
+        let n = {
+            let mut got = tally.received();
+            got.push(r);
+            sink.count("results back", got.len() as f64);
+            got.len()
+        };
+        say.step(format!(
+            "Thread-1: queue1.get() returned the result {r} ({n} of {items} back)"
+        ))?;
     }
     Ok(())
 }
@@ -174,17 +211,73 @@ fn thread2(
     q1: &Queue<u64>,
     q2: &Queue<Option<u64>>,
     control: &Control,
+    say: &Narrator,
 ) -> Result<(), Cancelled> {
     while let Some(i) = get_until(q2, control)? {
+        say.step(format!("Thread-2: queue2.get() returned {i}"))?;
         control.sleep(work)?;
         put_until(q1, work2(i), control)?;
+        say.step(format!("Thread-2: queue1.put({})", work2(i)))?;
     }
+    say.step("Thread-2: queue2.get() returned None: done")?;
     Ok(())
+}
+
+/// The summary in words.
+pub fn describe(s: &Value) -> Vec<(String, String)> {
+    let u = |k: &str| s[k].as_u64().unwrap_or(0);
+    vec![
+        (
+            "results back".into(),
+            format!(
+                "{} of {} items, {}",
+                u("items"),
+                s["params"]["items"].as_u64().unwrap_or(u("items")),
+                if s["in_order"].as_bool() == Some(true) {
+                    "all correct, in order"
+                } else {
+                    "NOT as sent"
+                }
+            ),
+        ),
+        (
+            "queue.Full".into(),
+            format!(
+                "put_nowait() raised it {} times; {} blocking put() calls waited for room",
+                u("full_errors"),
+                u("blocked_puts")
+            ),
+        ),
+        (
+            "queue.Empty".into(),
+            format!("get_nowait() raised it {} times", u("empty_errors")),
+        ),
+        (
+            "queue2".into(),
+            format!("held at most {} of maxsize {}", u("max_fill"), u("maxsize")),
+        ),
+        (
+            "wall time".into(),
+            format!(
+                "{} s{}",
+                number(s["wall_s"].as_f64().unwrap_or(0.0)),
+                if s["paced"].as_bool() == Some(true) {
+                    " (slowed down to be watched)"
+                } else {
+                    ""
+                }
+            ),
+        ),
+    ]
 }
 
 impl Demo for QueueDemo {
     fn info(&self) -> &'static DemoInfo {
         &INFO
+    }
+
+    fn describe(&self, summary: &Value) -> Vec<(String, String)> {
+        describe(summary)
     }
 
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
@@ -206,26 +299,34 @@ impl Demo for QueueDemo {
             w1.as_millis(),
             w2.as_millis()
         ));
+        ctx.step(format!(
+            "Thread-1 and Thread-2 start; queue2 holds at most {maxsize}, queue1 is unbounded"
+        ))?;
         let start = Instant::now();
         let mut crew = Crew::new(ctx);
         {
-            let (q1, q2, tally, control, sink) = (
+            let (q1, q2, tally, control, say) = (
                 Arc::clone(&q1),
                 Arc::clone(&q2),
                 Arc::clone(&tally),
                 Arc::clone(&ctx.control),
-                ctx.sink(),
+                ctx.narrator(),
             );
             crew.spawn("Thread-1", move || {
-                if thread1(items, w1, &q1, &q2, &tally, &control, &sink).is_ok() {
+                if thread1(items, w1, &q1, &q2, &tally, &control, &say).is_ok() {
                     tally.done.store(true, Ordering::SeqCst);
                 }
             })?;
         }
         {
-            let (q1, q2, control) = (Arc::clone(&q1), Arc::clone(&q2), Arc::clone(&ctx.control));
+            let (q1, q2, control, say) = (
+                Arc::clone(&q1),
+                Arc::clone(&q2),
+                Arc::clone(&ctx.control),
+                ctx.narrator(),
+            );
             crew.spawn("Thread-2", move || {
-                let _ = thread2(w2, &q1, &q2, &control);
+                let _ = thread2(w2, &q1, &q2, &control, &say);
             })?;
         }
         while crew.alive() > 0 {
@@ -268,6 +369,35 @@ impl Demo for QueueDemo {
         );
         m.insert("in_order".into(), json!(in_order));
         m.insert("wall_s".into(), json!(secs(wall)));
+        m.insert("paced".into(), json!(ctx.is_paced()));
         Ok(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_summary_in_words() {
+        let rows = super::describe(
+            &serde_json::json!({"items": 40, "full_errors": 36, "empty_errors": 41, "blocked_puts": 36,
+            "maxsize": 2, "max_fill": 2, "in_order": true, "wall_s": 0.63, "paced": false,
+            "params": {"items": 40}}),
+        );
+        assert!(
+            rows.iter()
+                .all(|(k, v)| !k.contains(['{', '}']) && !v.contains(['{', '}'])),
+            "{rows:?}"
+        );
+        let values: Vec<&str> = rows.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(
+            values.contains(&"40 of 40 items, all correct, in order"),
+            "{values:?}"
+        );
+        assert!(
+            values.contains(
+                &"put_nowait() raised it 36 times; 36 blocking put() calls waited for room"
+            ),
+            "{values:?}"
+        );
     }
 }

@@ -15,7 +15,7 @@ use crate::pythreading::{Queue, Thread};
 
 use super::kit::{Crew, get_until, queue_observer, secs};
 use super::params::{ParamKind, ParamSpec};
-use super::session::{Ctx, Demo, DemoFailure, DemoInfo};
+use super::session::{Ctx, Demo, DemoFailure, DemoInfo, number};
 use super::web::Web;
 
 /// The demo, for the registry.
@@ -139,11 +139,18 @@ fn single(ctx: &Ctx, web: &Web) -> Result<Crawl, DemoFailure> {
         let links = web.fetch(page, &ctx.control)?;
         visited += 1;
         meter.tick(visited, false);
+        let before = todo.len();
         for l in links {
             if seen.insert(l) {
                 todo.push_back(l);
             }
         }
+        ctx.step(format!(
+            "MainThread fetched {}: {} new; {} waiting",
+            Web::url(page),
+            pages_word(todo.len() - before),
+            pages_word(todo.len())
+        ))?;
     }
     meter.tick(visited, true);
     ctx.gauge("threads alive (single)", 0.0, 1.0);
@@ -212,14 +219,29 @@ fn brute(ctx: &Ctx, web: &Arc<Web>, poll: Duration) -> Result<Crawl, DemoFailure
                 )));
             };
             visited += 1;
+            let before = still.len();
             for &l in links {
                 if seen.insert(l) {
                     still.push(retriever(ctx, &mut crew, web, l)?);
                 }
             }
+            ctx.step(format!(
+                "Retriever-{} is done with {}; the main loop starts {} for new pages",
+                r.page,
+                Web::url(r.page),
+                match still.len() - before {
+                    1 => "1 Retriever thread".to_string(),
+                    k => format!("{k} Retriever threads"),
+                }
+            ))?;
         }
         running = still;
         let alive = running.iter().filter(|r| r.thread.is_alive()).count();
+        if alive > most {
+            ctx.key_step(format!(
+                "{alive} Retriever threads alive at once: a thread per page"
+            ))?;
+        }
         most = most.max(alive);
         ctx.gauge("threads alive (brute force)", alive as f64, scale);
         meter.tick(visited, false);
@@ -271,15 +293,22 @@ fn pool(ctx: &Ctx, web: &Arc<Web>, size: usize) -> Result<Crawl, DemoFailure> {
     let mut pending = 1;
     let mut visited = 0;
     while pending > 0 {
-        let (_page, links) = get_until(&results, &ctx.control)?; // blocks: no polling
+        let (page, links) = get_until(&results, &ctx.control)?; // blocks: no polling
         pending -= 1;
         visited += 1;
+        let mut new = 0;
         for l in links {
             if seen.insert(l) {
                 work.put(Some(l));
                 pending += 1;
+                new += 1;
             }
         }
+        ctx.step(format!(
+            "MainThread gets {} from the results queue and puts {} on the work queue",
+            Web::url(page),
+            pages_word(new)
+        ))?;
         meter.tick(visited, false);
     }
     for _ in 0..size {
@@ -288,6 +317,10 @@ fn pool(ctx: &Ctx, web: &Arc<Web>, size: usize) -> Result<Crawl, DemoFailure> {
     crew.join_all();
     meter.tick(visited, true);
     ctx.gauge("threads alive (pool)", 0.0, size as f64);
+    // The queues' final sizes, after every thread: updates from several
+    // threads can arrive out of order.
+    ctx.count("work queue", work.qsize() as f64);
+    ctx.count("results queue", results.qsize() as f64);
     Ok(Crawl {
         visited,
         wall: start.elapsed(),
@@ -296,9 +329,72 @@ fn pool(ctx: &Ctx, web: &Arc<Web>, size: usize) -> Result<Crawl, DemoFailure> {
     })
 }
 
+/// `1 page`, `3 pages`.
+fn pages_word(n: usize) -> String {
+    if n == 1 {
+        "1 page".into()
+    } else {
+        format!("{n} pages")
+    }
+}
+
+/// The summary in words.
+pub fn describe(s: &Value) -> Vec<(String, String)> {
+    let mut rows = vec![(
+        "the web".to_string(),
+        format!(
+            "{} pages, {} links, {} reachable from / (seed {})",
+            s["pages"].as_u64().unwrap_or(0),
+            s["links"].as_u64().unwrap_or(0),
+            s["reachable"].as_u64().unwrap_or(0),
+            s["seed"].as_u64().unwrap_or(0)
+        ),
+    )];
+    for (mode, name) in [
+        ("single", "one thread"),
+        ("brute", "a thread per page"),
+        ("pool", "thread pool"),
+    ] {
+        let m = &s["modes"][mode];
+        if m.is_null() {
+            continue;
+        }
+        let mut text = format!(
+            "{} pages in {} s ({} a second), at most {} thread{} at once",
+            m["visited"].as_u64().unwrap_or(0),
+            number(m["wall_s"].as_f64().unwrap_or(0.0)),
+            number(m["pages_per_s"].as_f64().unwrap_or(0.0)),
+            m["max_threads"].as_u64().unwrap_or(0),
+            if m["max_threads"].as_u64() == Some(1) {
+                ""
+            } else {
+                "s"
+            }
+        );
+        if let Some(p) = m["polls"].as_u64() {
+            text.push_str(&format!(", {p} polls"));
+        }
+        if m["exactly_once"].as_bool() != Some(true) {
+            text.push_str("; NOT every page exactly once");
+        }
+        rows.push((name.into(), text));
+    }
+    if s["paced"].as_bool() == Some(true) {
+        rows.push((
+            "timings".into(),
+            "slowed down to be watched: not the real speed".into(),
+        ));
+    }
+    rows
+}
+
 impl Demo for SpiderDemo {
     fn info(&self) -> &'static DemoInfo {
         &INFO
+    }
+
+    fn describe(&self, summary: &Value) -> Vec<(String, String)> {
+        describe(summary)
     }
 
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
@@ -321,6 +417,11 @@ impl Demo for SpiderDemo {
                 "brute" => "BruteThreadSpider: a thread per page, a polling main loop",
                 _ => "ThreadPoolSpider: a pool of workers and two queues",
             });
+            ctx.step(match mode {
+                "single" => "SingleThreadSpider starts at /: one page at a time",
+                "brute" => "BruteThreadSpider starts a Retriever thread for /",
+                _ => "ThreadPoolSpider starts its workers and puts / on the work queue",
+            })?;
             web.reset_hits();
             let crawl = match mode {
                 "single" => single(ctx, &web)?,
@@ -362,6 +463,35 @@ impl Demo for SpiderDemo {
         m.insert("seed".into(), json!(seed));
         m.insert("pool".into(), json!(size));
         m.insert("modes".into(), Value::Object(modes));
+        m.insert("paced".into(), json!(ctx.is_paced()));
         Ok(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_summary_in_words() {
+        let rows = super::describe(
+            &serde_json::json!({"pages": 60, "links": 105, "reachable": 52, "seed": 1, "pool": 4, "paced": false,
+            "modes": {"single": {"visited": 52, "wall_s": 1.04, "pages_per_s": 50.0, "max_threads": 1, "exactly_once": true},
+                      "brute": {"visited": 52, "wall_s": 0.21, "pages_per_s": 249.0, "max_threads": 18, "polls": 20, "exactly_once": true}}}),
+        );
+        assert!(
+            rows.iter()
+                .all(|(k, v)| !k.contains(['{', '}']) && !v.contains(['{', '}'])),
+            "{rows:?}"
+        );
+        let values: Vec<&str> = rows.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(
+            values.contains(&"52 pages in 1.04 s (50 a second), at most 1 thread at once"),
+            "{values:?}"
+        );
+        assert!(
+            values.contains(
+                &"52 pages in 0.21 s (249 a second), at most 18 threads at once, 20 polls"
+            ),
+            "{values:?}"
+        );
     }
 }

@@ -31,7 +31,7 @@ use super::control::{Cancelled, Control};
 use super::event::{DemoEvent, LaneState};
 use super::kit::{Crew, POLL, Rng, crew_lanes, wait_until};
 use super::params::{ParamKind, ParamSpec};
-use super::session::{Ctx, Demo, DemoFailure, DemoInfo};
+use super::session::{Ctx, Demo, DemoFailure, DemoInfo, Narrator};
 
 /// What Thread 1 prints.
 pub const LETTERS: [&str; 3] = ["a", "b", "c"];
@@ -121,14 +121,27 @@ impl Stdout {
         }
     }
 
-    fn print(&self, control: &Control, token: &'static str) -> Result<(), Cancelled> {
+    /// `print(token)` by thread `who`: one visible step, narrated with the
+    /// output so far.
+    fn print(
+        &self,
+        control: &Control,
+        say: &Narrator,
+        who: &str,
+        token: &'static str,
+    ) -> Result<(), Cancelled> {
         wait_until(control, || self.lock.acquire_timeout(POLL))?;
-        self.text
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .push(token);
+        let paced = say.pace(false);
+        if paced.is_ok() {
+            let mut text = self.text.lock().unwrap_or_else(PoisonError::into_inner);
+            text.push(token);
+            say.say(
+                format!("{who} prints {token}: output so far {}", text.join(" ")),
+                false,
+            );
+        }
         let _ = self.lock.release();
-        Ok(())
+        paced
     }
 
     fn take(&self) -> Vec<&'static str> {
@@ -279,6 +292,7 @@ fn run_once(ctx: &Ctx, driver: Driver) -> Result<Vec<&'static str>, DemoFailure>
         let (out, go, driver) = (Arc::clone(&out), Arc::clone(&go), Arc::clone(&driver));
         let control = Arc::clone(&ctx.control);
         let sink = ctx.sink();
+        let say = ctx.narrator();
         let name = format!("Thread-{me}");
         crew.spawn(name.clone(), move || {
             let body = || -> Result<(), Cancelled> {
@@ -298,13 +312,13 @@ fn run_once(ctx: &Ctx, driver: Driver) -> Result<Vec<&'static str>, DemoFailure>
                                 std::thread::sleep(Duration::from_micros(us));
                                 sink.lane(name.as_str(), LaneState::Running);
                             }
-                            out.print(&control, token)?;
+                            out.print(&control, &say, &name, token)?;
                         }
                         Driver::Schedule(turns) => {
                             sink.lane(name.as_str(), LaneState::Waiting("turn".into()));
                             turns.wait_turn(me, &control)?;
                             sink.lane(name.as_str(), LaneState::Running);
-                            out.print(&control, token)?;
+                            out.print(&control, &say, &name, token)?;
                             turns.pass(&control)?;
                         }
                     }
@@ -320,14 +334,60 @@ fn run_once(ctx: &Ctx, driver: Driver) -> Result<Vec<&'static str>, DemoFailure>
 }
 
 /// `mode=choose`: the learner is the scheduler (as in The Deadlock Empire).
-/// Before each statement the demo asks which thread runs it; the two real
-/// threads wait for their turn and print when given it.
+/// Before each statement the demo asks which thread runs it, showing the
+/// output so far; the two real threads wait for their turn and print when
+/// given it. Round after round, until the learner has produced all 20
+/// interleavings or `runs` rounds are done; each round says whether its
+/// interleaving was new and how many of the 20 the learner has produced.
 fn choose(ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
+    let possible = schedules(3, 3).len();
+    let rounds = ctx.params.int("runs").max(1) as u64;
     ctx.phase("you are the scheduler: pick the thread that runs the next statement");
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    let mut in_order = true;
+    let mut runs = 0u64;
+    while runs < rounds && counts.len() < possible {
+        let seq = choose_once(ctx)?;
+        runs += 1;
+        in_order &= keeps_program_order(&seq);
+        let label = seq.join(" ");
+        let new = !counts.contains_key(&label);
+        *counts.entry(label.clone()).or_default() += 1;
+        ctx.key_step(format!(
+            "you scheduled {label}: {} — {} of {possible} interleavings produced",
+            if new {
+                "a new interleaving"
+            } else {
+                "seen before"
+            },
+            counts.len()
+        ))?;
+        ctx.log(format!(
+            "round {runs}: {label} ({}); {} of {possible} produced",
+            if new { "new" } else { "seen before" },
+            counts.len()
+        ));
+        ctx.count("runs", runs as f64);
+        ctx.count("distinct", counts.len() as f64);
+        ctx.histogram_of("interleavings", "runs", bars(&counts));
+    }
+    let mut summary = Map::new();
+    summary.insert("mode".into(), json!("choose"));
+    summary.insert("runs".into(), json!(runs));
+    summary.insert("distinct".into(), json!(counts.len()));
+    summary.insert("possible".into(), json!(possible));
+    summary.insert("interleavings".into(), json!(counts));
+    summary.insert("respects_program_order".into(), json!(in_order));
+    Ok(summary)
+}
+
+/// One round of `mode=choose`: six prompts, six prints.
+fn choose_once(ctx: &Ctx) -> Result<Vec<&'static str>, DemoFailure> {
     let turns = Arc::new(Turns::new(Vec::new()));
-    let seq = std::thread::scope(|s| -> Result<Vec<&'static str>, DemoFailure> {
+    std::thread::scope(|s| -> Result<Vec<&'static str>, DemoFailure> {
         let runner = s.spawn(|| run_once(ctx, Driver::Schedule(Arc::clone(&turns))));
         let mut next = [0usize, 0usize];
+        let mut so_far: Vec<&'static str> = Vec::new();
         let result = (|| -> Result<(), DemoFailure> {
             while next[0] < LETTERS.len() || next[1] < DIGITS.len() {
                 let mut threads = Vec::new();
@@ -340,7 +400,14 @@ fn choose(ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
                 }
                 ctx.emit(DemoEvent::Prompt {
                     t_ms: ctx.t_ms(),
-                    question: "Which thread runs next?".into(),
+                    question: if so_far.is_empty() {
+                        "Output so far: (nothing). Which thread runs next?".into()
+                    } else {
+                        format!(
+                            "Output so far: {}. Which thread runs next?",
+                            so_far.join(" ")
+                        )
+                    },
                     options,
                 });
                 let choice = ctx.control.next_choice()?;
@@ -353,6 +420,8 @@ fn choose(ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
                 while turns.done() == step {
                     ctx.control.sleep(Duration::from_millis(2))?;
                 }
+                let tokens = if t == 0 { LETTERS } else { DIGITS };
+                so_far.push(tokens[next[t]]);
                 next[t] += 1;
             }
             Ok(())
@@ -364,23 +433,7 @@ fn choose(ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
             .join()
             .map_err(|_| DemoFailure::Failed("a thread panicked".into()))??;
         result.map(|_| seq)
-    })?;
-    let label = seq.join(" ");
-    ctx.log(format!("you scheduled: {label}"));
-    let mut counts = BTreeMap::new();
-    counts.insert(label, 1u64);
-    ctx.histogram("interleavings", bars(&counts));
-    let mut summary = Map::new();
-    summary.insert("mode".into(), json!("choose"));
-    summary.insert("runs".into(), json!(1));
-    summary.insert("distinct".into(), json!(1));
-    summary.insert("possible".into(), json!(schedules(3, 3).len()));
-    summary.insert("interleavings".into(), json!(counts));
-    summary.insert(
-        "respects_program_order".into(),
-        json!(keeps_program_order(&seq)),
-    );
-    Ok(summary)
+    })
 }
 
 fn bars(counts: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
@@ -389,9 +442,77 @@ fn bars(counts: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
     bars
 }
 
+/// `1 time`, `3 times`.
+fn times(n: u64) -> String {
+    if n == 1 {
+        "1 time".into()
+    } else {
+        format!("{n} times")
+    }
+}
+
+/// The summary in words: `17 of 20 interleavings seen in 200 runs`.
+pub fn describe(s: &Value) -> Vec<(String, String)> {
+    let u = |k: &str| s[k].as_u64().unwrap_or(0);
+    let mode = s["mode"].as_str().unwrap_or("run");
+    let mut rows = vec![(
+        "interleavings".to_string(),
+        match mode {
+            "choose" => format!(
+                "you produced {} of {} in {} rounds",
+                u("distinct"),
+                u("possible"),
+                u("runs")
+            ),
+            _ => format!(
+                "{} of {} seen in {} runs",
+                u("distinct"),
+                u("possible"),
+                u("runs")
+            ),
+        },
+    )];
+    if let Some(m) = s["interleavings"].as_object() {
+        let counts: Vec<u64> = m.values().map(|v| v.as_u64().unwrap_or(0)).collect();
+        if let (Some(least), Some(most)) = (counts.iter().min(), counts.iter().max()) {
+            rows.push((
+                "how often".into(),
+                if least == most {
+                    format!("each {}", times(*most))
+                } else {
+                    format!("each between {least} and {most} times")
+                },
+            ));
+        }
+    }
+    if mode == "enumerate" {
+        rows.push((
+            "schedules".into(),
+            format!(
+                "{} walked, {} printed something else",
+                u("schedules"),
+                u("schedule_mismatches")
+            ),
+        ));
+    }
+    rows.push((
+        "program order".into(),
+        if s["respects_program_order"].as_bool() == Some(true) {
+            "kept in every run: a b c and 1 2 3 never swapped".into()
+        } else {
+            "BROKEN in some run".into()
+        },
+    ));
+    rows
+}
+
 impl Demo for ThreadOrder {
     fn info(&self) -> &'static DemoInfo {
         &INFO
+    }
+
+    fn describe(&self, summary: &Value) -> Vec<(String, String)> {
+        describe(summary)
     }
 
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
@@ -408,7 +529,16 @@ impl Demo for ThreadOrder {
             let all = schedules(LETTERS.len(), DIGITS.len());
             ctx.phase(format!("walking all {} schedules", all.len()));
             for (i, schedule) in all.iter().enumerate() {
-                ctx.checkpoint()?;
+                ctx.step(format!(
+                    "schedule {} of {}: the threads take turns {}",
+                    i + 1,
+                    all.len(),
+                    schedule
+                        .iter()
+                        .map(|t| t.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ))?;
                 let expected = expected_output(schedule);
                 let turns = Arc::new(Turns::new(schedule.clone()));
                 let seq = run_once(ctx, Driver::Schedule(turns))?;
@@ -431,7 +561,8 @@ impl Demo for ThreadOrder {
                 ));
                 *counts.entry(seq.join(" ")).or_default() += 1;
                 ctx.count("runs", runs as f64);
-                ctx.histogram("interleavings", bars(&counts));
+                ctx.count("distinct", counts.len() as f64);
+                ctx.histogram_of("interleavings", "runs", bars(&counts));
             }
             summary.insert("total".into(), json!(counts.len()));
             summary.insert("schedules".into(), json!(all.len()));
@@ -442,8 +573,10 @@ impl Demo for ThreadOrder {
             let seed = ctx.params.int("seed").max(0) as u64;
             ctx.phase(format!("{n} runs, jitter up to {max_us} µs"));
             let mut seeds = Rng::new(seed);
-            for _ in 0..n {
-                ctx.checkpoint()?;
+            for run in 1..=n {
+                ctx.step(format!(
+                    "run {run} of {n}: Thread-1 (a b c) and Thread-2 (1 2 3) start"
+                ))?;
                 let seq = run_once(
                     ctx,
                     Driver::Jitter {
@@ -461,11 +594,16 @@ impl Demo for ThreadOrder {
                 *counts.entry(label.clone()).or_default() += 1;
                 if new {
                     ctx.log(format!("run {runs}: new interleaving {label}"));
+                    ctx.key_step(format!(
+                        "run {runs} printed {label}: a new interleaving, {} of {} seen",
+                        counts.len(),
+                        schedules(3, 3).len()
+                    ))?;
                 }
                 ctx.count("runs", runs as f64);
                 ctx.count("distinct", counts.len() as f64);
                 if new || runs.is_multiple_of(10) || runs == n {
-                    ctx.histogram("interleavings", bars(&counts));
+                    ctx.histogram_of("interleavings", "runs", bars(&counts));
                 }
             }
         }
@@ -505,5 +643,25 @@ mod tests {
         assert!(!keeps_program_order(&["b", "a", "c", "1", "2", "3"]));
         assert!(!keeps_program_order(&["a", "b", "c", "1", "3", "2"]));
         assert!(!keeps_program_order(&["a", "b", "c", "1", "2"]));
+    }
+
+    #[test]
+    fn the_summary_in_words() {
+        let rows = super::describe(
+            &serde_json::json!({"mode": "run", "runs": 200, "distinct": 17, "possible": 20,
+            "interleavings": {"a b c 1 2 3": 1, "1 2 3 a b c": 42, "a 1 b 2 c 3": 7},
+            "respects_program_order": true}),
+        );
+        assert!(
+            rows.iter()
+                .all(|(k, v)| !k.contains(['{', '}']) && !v.contains(['{', '}'])),
+            "{rows:?}"
+        );
+        let values: Vec<&str> = rows.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(values.contains(&"17 of 20 seen in 200 runs"), "{values:?}");
+        assert!(
+            values.contains(&"each between 1 and 42 times"),
+            "{values:?}"
+        );
     }
 }

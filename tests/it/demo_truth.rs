@@ -327,3 +327,313 @@ fn a_speed_parameter_paces_a_headless_run_and_says_so() {
     let steps = narrations(&events).len();
     assert!(steps >= 3, "{steps} narrated steps");
 }
+
+// ------------------------------------------------------------------------
+// event, thread-order, gil, queue, factory, spider, fibonacci, exceptions:
+// at the default parameters and at two other sets each, every gauge covers
+// its values and ends at the true final state, and the last count of each
+// name agrees with the summary's figure.
+
+/// Like [`run`], answering the n-th prompt, of k options, with `pick(n, k)`.
+fn run_answering(
+    id: &str,
+    params: &[&str],
+    pick: impl Fn(usize, usize) -> usize,
+) -> (Vec<DemoEvent>, Value) {
+    let demo = registry::find(id).expect("registered");
+    let pairs: Vec<String> = params.iter().map(|s| s.to_string()).collect();
+    let params = Params::parse(demo.info().params, &pairs).expect("parameters");
+    let session = threadtutor::demos::Session::start(demo, params);
+    let mut events = Vec::new();
+    let mut summary = None;
+    let mut prompts = 0;
+    while let Ok(ev) = session
+        .events
+        .recv_timeout(std::time::Duration::from_secs(60))
+    {
+        match &ev {
+            DemoEvent::Summary { summary: s } => {
+                summary = Some(s.clone());
+                break;
+            }
+            DemoEvent::Prompt { options, .. } => {
+                session.control.push_choice(pick(prompts, options.len()));
+                prompts += 1;
+            }
+            _ => {}
+        }
+        events.push(ev);
+    }
+    session.cancel_and_join();
+    (
+        events,
+        summary.unwrap_or_else(|| panic!("{id}: no summary")),
+    )
+}
+
+/// The last count named `name` (a count never raised stands at zero).
+fn count(f: &Figures, name: &str) -> f64 {
+    f.counts.get(name).copied().unwrap_or(0.0)
+}
+
+/// The last value of gauge `name`.
+fn last_gauge(id: &str, f: &Figures, name: &str) -> f64 {
+    f.gauges
+        .get(name)
+        .unwrap_or_else(|| panic!("{id}: no gauge `{name}`"))
+        .1
+}
+
+/// Runs `id` at the default parameters and at `others`, checks every gauge
+/// and hands each run to `check`.
+fn each_run(id: &str, others: [&[&str]; 2], check: impl Fn(&[&str], &Figures, &Value)) {
+    for params in [&[][..], others[0], others[1]] {
+        let (events, summary) = run(id, params);
+        let f = figures(&events);
+        check_gauges(id, &f);
+        check(params, &f, &summary);
+    }
+}
+
+#[test]
+fn event_counts_agree_with_the_summary() {
+    each_run(
+        "event",
+        [
+            &["waiters=3", "rounds=2", "hold_ms=10"],
+            &["waiters=8", "rounds=1", "hold_ms=0"],
+        ],
+        |p, f, s| {
+            let per: f64 = s["woken_per_round"]
+                .as_array()
+                .expect("woken_per_round")
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .sum();
+            assert_eq!(count(f, "woken by set()"), per, "{p:?}");
+            assert_eq!(num(s, "woken"), num(s, "waiters"), "{p:?}");
+        },
+    );
+}
+
+#[test]
+fn thread_order_counts_agree_with_the_summary() {
+    each_run(
+        "thread-order",
+        [&["mode=enumerate"], &["runs=30", "jitter=0"]],
+        |p, f, s| {
+            assert_eq!(count(f, "runs"), num(s, "runs"), "{p:?}");
+            assert_eq!(count(f, "distinct"), num(s, "distinct"), "{p:?}");
+            assert_eq!(
+                s["interleavings"].as_object().unwrap().len() as f64,
+                num(s, "distinct")
+            );
+        },
+    );
+}
+
+#[test]
+fn thread_order_choose_counts_the_learners_interleavings() {
+    // Six prompts a round: two rounds of always Thread-1 first (a b c 1 2
+    // 3), then two of always Thread-2 first (1 2 3 a b c).
+    let (events, s) = run_answering("thread-order", &["mode=choose", "runs=4"], |n, k| {
+        if n / 6 < 2 { 0 } else { k - 1 }
+    });
+    let f = figures(&events);
+    assert_eq!(num(&s, "runs"), 4.0);
+    assert_eq!(num(&s, "distinct"), 2.0, "{s}");
+    assert_eq!(count(&f, "runs"), 4.0);
+    assert_eq!(count(&f, "distinct"), 2.0);
+    // The prompt shows the output so far.
+    let questions: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            DemoEvent::Prompt { question, .. } => Some(question.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(questions.len(), 24);
+    assert!(questions[0].contains("(nothing)"), "{}", questions[0]);
+    assert!(questions[2].contains("so far: a b."), "{}", questions[2]);
+    assert!(questions[20].contains("so far: 1 2."), "{}", questions[20]);
+    let narrated: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match e {
+            DemoEvent::Narrate { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        narrated
+            .iter()
+            .any(|t| t.contains("1 2 3 a b c: a new interleaving") && t.contains("2 of 20")),
+        "{narrated:?}"
+    );
+    assert!(
+        narrated.iter().any(|t| t.contains("seen before")),
+        "{narrated:?}"
+    );
+}
+
+#[test]
+fn gil_gauges_cover_their_values() {
+    each_run(
+        "gil",
+        [
+            &["n=2000", "switch_interval=7", "io_sleeps=2", "io_ms=1"],
+            &["check_at=jumps", "n=3000", "io_sleeps=0"],
+        ],
+        |p, _, s| {
+            assert_eq!(num(s, "total_locked"), num(s, "expected_total"), "{p:?}");
+            assert_eq!(
+                num(s, "total_locked_free"),
+                num(s, "expected_total"),
+                "{p:?}"
+            );
+        },
+    );
+}
+
+#[test]
+fn queue_counts_agree_and_queues_end_empty() {
+    each_run(
+        "queue",
+        [
+            &["items=15", "maxsize=1", "work2_ms=2"],
+            &["items=30", "maxsize=5", "work1_ms=0", "work2_ms=0"],
+        ],
+        |p, f, s| {
+            assert!(!f.gauges.contains_key("queue1"), "queue1 is unbounded");
+            assert_eq!(count(f, "queue1"), 0.0, "{p:?}");
+            assert_eq!(last_gauge("queue", f, "queue2"), 0.0, "{p:?}");
+            assert_eq!(
+                count(f, "queue.Full raised"),
+                num(s, "full_errors"),
+                "{p:?}"
+            );
+            assert_eq!(
+                count(f, "queue.Empty raised"),
+                num(s, "empty_errors"),
+                "{p:?}"
+            );
+            assert_eq!(count(f, "results back"), num(s, "items"), "{p:?}");
+            assert_eq!(count(f, "work sent"), num(s, "items"), "{p:?}");
+        },
+    );
+}
+
+#[test]
+fn factory_counts_agree_and_queues_and_piles_end_empty() {
+    each_run(
+        "factory",
+        [
+            &["design=locks"],
+            &[
+                "bodies=10",
+                "wheels=14",
+                "maxsize=3",
+                "body_ms=1",
+                "wheels_ms=1",
+                "assembly_ms=1",
+            ],
+        ],
+        |p, f, s| {
+            for (name, key) in [
+                ("bodies made", "bodies"),
+                ("wheels made", "wheels"),
+                ("packaged", "packaged"),
+                ("assembled", "assembled"),
+            ] {
+                assert_eq!(count(f, name), num(s, key), "{p:?}: {name}");
+            }
+            assert!(!f.gauges.is_empty(), "{p:?}: no gauges");
+            for (name, (_, last, _)) in &f.gauges {
+                assert_eq!(*last, 0.0, "{p:?}: `{name}` ends at {last}");
+            }
+        },
+    );
+}
+
+#[test]
+fn spider_counts_agree_and_threads_end_at_zero() {
+    each_run(
+        "spider",
+        [
+            &["pages=30", "pool=2", "latency_ms=5"],
+            &["seed=7", "pages=40", "latency_ms=2", "poll_ms=3"],
+        ],
+        |p, f, s| {
+            for mode in ["single", "brute", "pool"] {
+                assert_eq!(
+                    count(f, &format!("pages visited ({mode})")),
+                    s["modes"][mode]["visited"].as_f64().unwrap(),
+                    "{p:?}: {mode}"
+                );
+            }
+            let brute = &f.gauges["threads alive (brute force)"];
+            assert_eq!(
+                brute.0.iter().cloned().fold(0.0, f64::max),
+                s["modes"]["brute"]["max_threads"].as_f64().unwrap(),
+                "{p:?}"
+            );
+            for (name, (_, last, _)) in &f.gauges {
+                assert_eq!(*last, 0.0, "{p:?}: `{name}` ends at {last}");
+            }
+            assert_eq!(count(f, "work queue"), 0.0, "{p:?}");
+            assert_eq!(count(f, "results queue"), 0.0, "{p:?}");
+        },
+    );
+}
+
+#[test]
+fn fibonacci_counts_agree_and_stalls_agree_with_the_calculation() {
+    each_run(
+        "fibonacci",
+        [
+            &["n=20000", "update_every=500"],
+            &["n=5000", "tick_ms=8", "update_every=100"],
+        ],
+        |p, f, s| {
+            assert_eq!(
+                count(f, "display updates"),
+                num(s, "display_updates"),
+                "{p:?}"
+            );
+            assert_eq!(
+                last_gauge("fibonacci", f, "results (maxsize 1)"),
+                num(s, "results_left_in_queue"),
+                "{p:?}"
+            );
+            // The longest time with no tick covers the frozen calculation.
+            assert!(
+                num(s, "max_ui_stall_ms_frozen") >= num(s, "frozen_compute_ms"),
+                "{p:?}: {s}"
+            );
+        },
+    );
+}
+
+#[test]
+fn exceptions_counts_agree_with_the_summary() {
+    each_run(
+        "exceptions",
+        [
+            &["workers=3", "items=3", "fail_at=1", "hang_ms=100"],
+            &[
+                "workers=5",
+                "items=4",
+                "fail_at=4",
+                "item_ms=2",
+                "hang_ms=150",
+            ],
+        ],
+        |p, f, s| {
+            assert_eq!(
+                count(f, "critical sections done"),
+                num(s, "critical_sections_with_guard"),
+                "{p:?}"
+            );
+            assert_eq!(num(s, "threads_left"), 0.0, "{p:?}");
+        },
+    );
+}

