@@ -1,0 +1,288 @@
+//! Items of issue 18 that had no test of their own, or one that did not
+//! cover the whole class: a lesson block that leaves a background process
+//! behind, driven through the real tutorial in a pty; `grade` on answer
+//! sheets of adversarial Markdown at 1 MB; a live presenter's socket never
+//! taken over; a full disk and a closed pipe on standard output for every
+//! command that prints.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common;
+use common::pty::Pty;
+
+fn exe() -> &'static str {
+    env!("CARGO_BIN_EXE_threadtutor")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Is `pid` still running (not gone, not a zombie)?
+fn alive(pid: u32) -> bool {
+    fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            s.rsplit_once(')')
+                .map(|(_, rest)| rest.trim_start().to_string())
+        })
+        .is_some_and(|state| !state.starts_with('Z') && !state.starts_with('X'))
+}
+
+#[test]
+fn a_block_that_leaves_a_background_process_does_not_keep_the_tutorial_from_quitting() {
+    if !common::have_python3("the background-process block was not run") {
+        return;
+    }
+    if !Path::new("/proc/self/stat").exists() {
+        common::skip("no /proc here");
+        return;
+    }
+    let content = tempfile::tempdir().unwrap();
+    copy_dir(&common::fixture_dir(), content.path());
+    // The runnable block of the fixture's "Run it" slide forks a child that
+    // starts a session of its own, keeps standard output open and sleeps
+    // for a minute; the block itself ends at once.
+    fs::write(
+        content.path().join("examples/python/hello.py"),
+        "import os, time\n\
+         pid = os.fork()\n\
+         if pid == 0:\n    os.setsid()\n    print('bg', os.getpid(), flush=True)\n    time.sleep(60)\n    os._exit(0)\n\
+         time.sleep(0.2)\n\
+         print('main' + ' finished', flush=True)\n",
+    )
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let dir = content.path().display().to_string();
+    let mut pty = Pty::spawn(&["--content", &dir], data.path(), 100, 40);
+    pty.wait_for("Locks");
+    pty.send(b"j");
+    pty.send(b"\r");
+    pty.wait_for("Synch Two Threads");
+    pty.send(b"\x1b[C");
+    pty.wait_for("Run it");
+    // Code from --content asks once first.
+    pty.send(b"r");
+    pty.wait_for("Press r again to run it");
+    pty.send(b"r");
+    pty.wait_for("main finished");
+    // The output panel shows `bg PID` (the source shows `'bg', os.getpid()`).
+    let screen = pty.screen();
+    let bg: u32 = screen
+        .split("bg ")
+        .filter_map(|rest| {
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()
+                .and_then(|n| n.parse().ok())
+        })
+        .next()
+        .unwrap_or_else(|| panic!("the background pid is not shown:\n{screen}"));
+    assert!(alive(bg), "the background process ended by itself");
+    pty.send(b"q");
+    // Quits (wait_exit fails after its own time-out) with the terminal back.
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+    // Nothing left running.
+    let t = Instant::now();
+    while alive(bg) && t.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!alive(bg), "pid {bg} outlived the tutorial");
+    // And progress was saved.
+    let progress = fs::read_to_string(data.path().join("progress.toml"))
+        .expect("progress.toml written at quit");
+    assert!(progress.contains("locks"), "{progress}");
+}
+
+#[test]
+fn adversarial_markdown_answers_of_a_megabyte_are_graded_in_bounded_memory() {
+    use threadtutor::content::{Source, load};
+    let content = load(&Source::Embedded).unwrap();
+    let quiz = content
+        .quizzes
+        .iter()
+        .find(|q| q.id == "pop-quiz-2")
+        .expect("pop-quiz-2");
+    let template = threadtutor::quiz::sheet::template(quiz, 0);
+    let blank = "primitive-uses = \"\"\"\n\"\"\"";
+    assert!(template.contains(blank), "{template}");
+    let n = 100_000;
+    let shapes = [
+        ("links", "[".repeat(2 * n) + "x" + &"](a)".repeat(2 * n)),
+        ("stars", "*a ".repeat(n * 3)),
+        ("backticks", "`a ``".repeat(n * 2)),
+        ("brackets", "[a](".repeat(n * 2 + n / 2)),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets: Vec<PathBuf> = Vec::new();
+    for (name, answer) in &shapes {
+        assert!(answer.len() >= 900_000, "{name}: {} bytes", answer.len());
+        let sheet = template
+            .replace("student = \"\"", &format!("student = \"{name}\""))
+            .replace(blank, &format!("primitive-uses = \"\"\"\n{answer}\n\"\"\""));
+        let path = dir.path().join(format!("{name}.toml"));
+        fs::write(&path, sheet).unwrap();
+        sheets.push(path);
+    }
+    // The old parser took 4.2 GB on a 50 KB sheet of nested links; here
+    // the address space for data is capped at 512 MiB where prlimit exists.
+    let capped = Command::new("prlimit").arg("--version").output().is_ok();
+    let mut cmd = if capped {
+        let mut c = Command::new("prlimit");
+        c.arg(format!("--data={}", 512u64 << 20))
+            .arg("--")
+            .arg(exe());
+        c
+    } else {
+        eprintln!("no prlimit here: memory is not capped");
+        Command::new(exe())
+    };
+    let data = tempfile::tempdir().unwrap();
+    let out = cmd
+        .args(["grade", "--quiz", "pop-quiz-2"])
+        .args(&sheets)
+        .env("THREADTUTOR_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{:?}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (name, _) in &shapes {
+        assert!(
+            stdout.lines().any(|l| l.starts_with(name)),
+            "no row for {name}:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn a_live_presenters_socket_is_never_taken_over() {
+    use std::os::unix::fs::FileTypeExt;
+    use threadtutor::classroom::Presenter;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(threadtutor::classroom::socket::SOCKET_NAME);
+    let first = Presenter::start(&path).expect("the first presenter");
+    let err = Presenter::start(&path)
+        .err()
+        .expect("a second presenter is refused")
+        .to_string();
+    assert!(err.contains("already running"), "{err}");
+    assert!(err.contains(&path.display().to_string()), "{err}");
+    assert!(fs::symlink_metadata(&path).unwrap().file_type().is_socket());
+    // The first presenter still answers.
+    let _follower = std::os::unix::net::UnixStream::connect(&path).expect("still listening");
+    // (The second presenter's probe came and went: dropped promptly.)
+    let t = Instant::now();
+    while first.followers() != 1 && t.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(first.followers(), 1);
+}
+
+/// Every command that prints to standard output, with what it needs.
+fn printing_commands(files: &Path) -> Vec<Vec<String>> {
+    let fixture = common::fixture_dir().display().to_string();
+    let sheet = files.join("sheet.toml");
+    let content = threadtutor::content::load(&threadtutor::content::Source::Embedded).unwrap();
+    let quiz = content.quiz("check-gil").expect("check-gil");
+    let filled =
+        threadtutor::quiz::sheet::template(quiz, 0).replace("student = \"\"", "student = \"Ada\"");
+    fs::write(&sheet, filled).unwrap();
+    let sheet = sheet.display().to_string();
+    let exercise = content.exercises[0].id.clone();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    vec![
+        s(&["lessons"]),
+        s(&["lessons", "--json"]),
+        s(&["show", "gil"]),
+        s(&["show", "basics", "--content", &fixture]),
+        s(&["--plain"]),
+        s(&["present", "--plain", "gil"]),
+        s(&["check", "--content", &fixture]),
+        s(&["progress"]),
+        s(&["demo", "--list"]),
+        s(&["demo", "thread-order", "--param", "runs=3"]),
+        s(&["demo", "thread-order", "--param", "runs=3", "--json"]),
+        s(&["quiz", "check-gil", "--template"]),
+        s(&["quiz", "check-gil", "--answers", &sheet]),
+        s(&["quiz", "check-gil", "--answers", &sheet, "--json"]),
+        s(&["grade", "--quiz", "check-gil", &sheet]),
+        s(&["grade", "--quiz", "check-gil", "--format", "json", &sheet]),
+        s(&["challenge", "--list"]),
+        s(&["challenge", "--list", "--json"]),
+        s(&["challenge", "simple-counter", "--solve", "--json"]),
+        s(&["exercise", "--list"]),
+        s(&["exercise", "--list", "--json"]),
+        s(&["exercise", "solution", &exercise]),
+        s(&["keys"]),
+        s(&["keys", "--json"]),
+        s(&["completions", "bash"]),
+        s(&["man"]),
+    ]
+}
+
+fn run_with_stdout(args: &[String], data: &Path, stdout: impl Into<Stdio>) -> Output {
+    Command::new(exe())
+        .args(args)
+        .env("THREADTUTOR_DATA_DIR", data)
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn every_printing_command_reports_a_full_disk_and_ends_quietly_on_a_closed_pipe() {
+    if fs::metadata("/dev/full").is_err() {
+        common::skip("no /dev/full on this OS");
+        return;
+    }
+    let files = tempfile::tempdir().unwrap();
+    for args in printing_commands(files.path()) {
+        // Each works when it can write (so a failure below is about the
+        // write, not the arguments).
+        let data = tempfile::tempdir().unwrap();
+        let ok = run_with_stdout(&args, data.path(), Stdio::null());
+        assert!(
+            ok.status.success(),
+            "{args:?} fails even when it can write: {}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+        // A full disk: one line, exit 1.
+        let full = fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = run_with_stdout(&args, data.path(), full);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{args:?} on a full disk: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?} on a full disk: {err}");
+        assert!(
+            err.starts_with("threadtutor: cannot write the output:"),
+            "{args:?}: {err}"
+        );
+        // A reader that went away: quiet, exit 0.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let o = run_with_stdout(&args, data.path(), writer);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(0), "{args:?} on a closed pipe: {err}");
+        assert_eq!(err, "", "{args:?} on a closed pipe");
+    }
+}
