@@ -106,6 +106,68 @@ fn a_block_that_leaves_a_background_process_does_not_keep_the_tutorial_from_quit
     assert!(progress.contains("locks"), "{progress}");
 }
 
+/// Resident memory of `pid` in KiB (VmRSS), if /proc says.
+fn rss_kib(pid: u32) -> Option<u64> {
+    fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+#[test]
+fn a_flood_of_output_keeps_memory_flat_and_q_still_quits() {
+    if !common::have_python3("the output flood was not run") {
+        return;
+    }
+    if !Path::new("/proc/self/status").exists() {
+        common::skip("no /proc here");
+        return;
+    }
+    let content = tempfile::tempdir().unwrap();
+    copy_dir(&common::fixture_dir(), content.path());
+    // Lines in a tight loop, then a megabyte at a time with no newline: for
+    // ever (the run's own time limit is 15 s; the test quits before).
+    fs::write(
+        content.path().join("examples/python/hello.py"),
+        "import sys\n\
+         for i in range(2000000):\n    print('flood', i)\n\
+         while True:\n    sys.stdout.write('x' * 1000000)\n",
+    )
+    .unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let dir = content.path().display().to_string();
+    let mut pty = Pty::spawn(&["--content", &dir], data.path(), 100, 40);
+    let pid = pty.child.process_id().unwrap();
+    pty.wait_for("Locks");
+    pty.send(b"j");
+    pty.send(b"\r");
+    pty.wait_for("Synch Two Threads");
+    pty.send(b"\x1b[C");
+    pty.wait_for("Run it");
+    pty.send(b"r");
+    pty.wait_for("Press r again to run it");
+    pty.send(b"r");
+    pty.wait_for("flood ");
+    // Memory stays flat while the flood goes on (it grew by about 400 MB a
+    // second before output was bounded).
+    let mut most = 0;
+    for _ in 0..20 {
+        std::thread::sleep(Duration::from_millis(150));
+        most = most.max(rss_kib(pid).unwrap_or(0));
+    }
+    eprintln!("peak resident memory during the flood: {most} KiB");
+    assert!(most < 150 * 1024, "the tutorial grew to {most} KiB");
+    // Keys are still answered: help opens over the flood, and q quits.
+    assert!(!pty.screen().contains("stop the code and close its output"));
+    pty.send(b"?");
+    pty.wait_for("stop the code and close its output");
+    pty.send(b"\x1b");
+    pty.send(b"q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}
+
 #[test]
 fn adversarial_markdown_answers_of_a_megabyte_are_graded_in_bounded_memory() {
     use threadtutor::content::{Source, load};
@@ -285,4 +347,81 @@ fn every_printing_command_reports_a_full_disk_and_ends_quietly_on_a_closed_pipe(
         assert_eq!(o.status.code(), Some(0), "{args:?} on a closed pipe: {err}");
         assert_eq!(err, "", "{args:?} on a closed pipe");
     }
+}
+
+/// Raw controls that must never reach a terminal (C0 but newline, DEL, C1,
+/// bidi controls).
+fn raw_controls(s: &str) -> Vec<char> {
+    s.chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{61c}')
+        })
+        .collect()
+}
+
+#[test]
+fn a_quiz_id_taken_from_a_file_name_is_inert_in_every_message() {
+    let poison = "\u{1b}]52;c;SGk=\u{7}\u{9b}2J\u{7f}\u{202e}";
+    let content = tempfile::tempdir().unwrap();
+    copy_dir(&common::fixture_dir(), content.path());
+    let quiz_id = format!("q{poison}");
+    fs::copy(
+        content.path().join("quizzes/check.toml"),
+        content.path().join(format!("quizzes/{quiz_id}.toml")),
+    )
+    .unwrap();
+    let dir = content.path().display().to_string();
+    let data = tempfile::tempdir().unwrap();
+    // A sheet that names the poisoned quiz, graded against another one.
+    let sheet = data.path().join("sheet.toml");
+    fs::write(
+        &sheet,
+        "quiz = \"q\\u001B]52;c;SGk=\\u0007\\u009B2J\\u007F\\u202E\"\nstudent = \"A\"\n[answers]\n",
+    )
+    .unwrap();
+    let sheet = sheet.display().to_string();
+    let run = |args: &[&str]| {
+        let mut cmd = Command::new(exe());
+        cmd.args(args);
+        // (`progress` shows the built-in set's records, where the attempt
+        // below is saved.)
+        if args != ["progress"] {
+            cmd.args(["--content", &dir]);
+        }
+        let o = cmd
+            .env("THREADTUTOR_DATA_DIR", data.path())
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let bad = raw_controls(&text);
+        assert!(bad.is_empty(), "{args:?}: raw {bad:?} in {text}");
+        text
+    };
+    assert!(run(&["check"]).starts_with("ok:"));
+    // `quiz nope` lists the known ids.
+    assert!(run(&["quiz", "nope"]).contains("known: "));
+    // `grade`: "this sheet is for quiz …".
+    assert!(run(&["grade", "--quiz", "check", &sheet]).contains("this sheet is for quiz"));
+    run(&["quiz", &quiz_id, "--template"]);
+    run(&["lessons", "--json"]);
+    // `progress` after an attempt at the poisoned quiz.
+    let mut p = threadtutor::progress::Progress::default();
+    p.record_quiz(
+        &quiz_id,
+        threadtutor::progress::QuizAttempt {
+            at: 1,
+            score: 1.0,
+            max: 1.0,
+            missed: vec![],
+        },
+    );
+    threadtutor::progress::Store::new(data.path())
+        .save(&p)
+        .unwrap();
+    assert!(run(&["progress"]).contains("1 attempt"));
 }
