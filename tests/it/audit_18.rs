@@ -43,6 +43,20 @@ fn alive(pid: u32) -> bool {
 
 #[test]
 fn a_block_that_leaves_a_background_process_does_not_keep_the_tutorial_from_quitting() {
+    background_block_then_quit(Quit::Key);
+}
+
+#[test]
+fn a_block_that_leaves_a_background_process_does_not_swallow_sigterm() {
+    background_block_then_quit(Quit::Sigterm);
+}
+
+enum Quit {
+    Key,
+    Sigterm,
+}
+
+fn background_block_then_quit(how: Quit) {
     if !common::have_python3("the background-process block was not run") {
         return;
     }
@@ -90,9 +104,22 @@ fn a_block_that_leaves_a_background_process_does_not_keep_the_tutorial_from_quit
         .next()
         .unwrap_or_else(|| panic!("the background pid is not shown:\n{screen}"));
     assert!(alive(bg), "the background process ended by itself");
-    pty.send(b"q");
     // Quits (wait_exit fails after its own time-out) with the terminal back.
-    assert_eq!(pty.wait_exit(), 0);
+    match how {
+        Quit::Key => {
+            pty.send(b"q");
+            assert_eq!(pty.wait_exit(), 0);
+        }
+        Quit::Sigterm => {
+            let pid = pty.child.process_id().unwrap();
+            Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status()
+                .unwrap();
+            let code = pty.wait_exit();
+            assert!(code == 0 || code == 143, "exit {code}");
+        }
+    }
     pty.assert_restored();
     // Nothing left running.
     let t = Instant::now();
