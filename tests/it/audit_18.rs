@@ -452,3 +452,72 @@ fn a_quiz_id_taken_from_a_file_name_is_inert_in_every_message() {
         .unwrap();
     assert!(run(&["progress"]).contains("1 attempt"));
 }
+
+fn mkfifo(path: &Path) {
+    assert!(Command::new("mkfifo").arg(path).status().unwrap().success());
+}
+
+#[test]
+fn a_sparse_20_gb_lesson_and_fifos_in_the_content_are_refused_without_reading_them() {
+    let content = tempfile::tempdir().unwrap();
+    copy_dir(&common::fixture_dir(), content.path());
+    // 20 GB that take no disk: read whole, it took `check` to 6.1 GB.
+    let huge = fs::File::create(content.path().join("lessons/30-huge.toml")).unwrap();
+    huge.set_len(20 << 30).unwrap();
+    drop(huge);
+    mkfifo(&content.path().join("lessons/40-fifo.toml"));
+    mkfifo(&content.path().join("quizzes/fifo.toml"));
+    let data = tempfile::tempdir().unwrap();
+    let capped = Command::new("prlimit").arg("--version").output().is_ok();
+    let mut cmd = if capped {
+        let mut c = Command::new("prlimit");
+        c.arg(format!("--data={}", 256u64 << 20))
+            .arg("--")
+            .arg(exe());
+        c
+    } else {
+        Command::new(exe())
+    };
+    // A FIFO nobody writes to would hang a reader: the output() returns.
+    let out = cmd
+        .args(["check", "--content"])
+        .arg(content.path())
+        .env("THREADTUTOR_DATA_DIR", data.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("30-huge.toml:1:1: file is too large; the limit is"),
+        "{err}"
+    );
+    assert!(
+        err.contains("40-fifo.toml:1:1: cannot read file: not a regular file"),
+        "{err}"
+    );
+    assert!(
+        err.contains("fifo.toml:1:1: cannot read file: not a regular file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_tutorial_starts_and_quits_with_a_fifo_at_progress_toml() {
+    let data = tempfile::tempdir().unwrap();
+    mkfifo(&data.path().join("progress.toml"));
+    let fixture = common::fixture_dir().display().to_string();
+    let mut pty = Pty::spawn(&["--content", &fixture], data.path(), 100, 30);
+    pty.wait_for("Thread basics");
+    pty.send(b"q");
+    // wait_exit fails after its own time-out: a hang is a failure.
+    let _ = pty.wait_exit();
+    pty.assert_restored();
+    // The FIFO is left where it was (nothing written through it).
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        fs::symlink_metadata(data.path().join("progress.toml"))
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+}
