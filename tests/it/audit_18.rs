@@ -67,15 +67,17 @@ fn background_block_then_quit(how: Quit) {
     let content = tempfile::tempdir().unwrap();
     copy_dir(&common::fixture_dir(), content.path());
     // The runnable block of the fixture's "Run it" slide forks a child that
-    // starts a session of its own, keeps standard output open and sleeps
-    // for a minute; the block itself ends at once.
+    // starts a session of its own (out of the block's process group), keeps
+    // standard output open and sleeps for a minute; the block is still
+    // running when the learner quits. (A block that ends first while its
+    // escapee lives on: runner::a_background_process_that_left_the_group_dies_with_the_run.)
     fs::write(
         content.path().join("examples/python/hello.py"),
         "import os, time\n\
          pid = os.fork()\n\
          if pid == 0:\n    os.setsid()\n    print('bg', os.getpid(), flush=True)\n    time.sleep(60)\n    os._exit(0)\n\
-         time.sleep(0.2)\n\
-         print('main' + ' finished', flush=True)\n",
+         print('main' + ' waiting', flush=True)\n\
+         time.sleep(30)\n",
     )
     .unwrap();
     let data = tempfile::tempdir().unwrap();
@@ -91,18 +93,26 @@ fn background_block_then_quit(how: Quit) {
     pty.send(b"r");
     pty.wait_for("Press r again to run it");
     pty.send(b"r");
-    pty.wait_for("main finished");
-    // The output panel shows `bg PID` (the source shows `'bg', os.getpid()`).
+    pty.wait_for("main waiting");
+    // The output panel shows `bg PID` (the source shows `'bg', os.getpid()`);
+    // under load it may come after the block's own last line.
+    let pid_on = |screen: &str| -> Option<u32> {
+        screen
+            .split("bg ")
+            .filter_map(|rest| {
+                rest.split(|c: char| !c.is_ascii_digit())
+                    .next()
+                    .and_then(|n| n.parse().ok())
+            })
+            .next()
+    };
+    let t = Instant::now();
+    while pid_on(&pty.screen()).is_none() && t.elapsed() < common::pty::TIMEOUT {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let screen = pty.screen();
-    let bg: u32 = screen
-        .split("bg ")
-        .filter_map(|rest| {
-            rest.split(|c: char| !c.is_ascii_digit())
-                .next()
-                .and_then(|n| n.parse().ok())
-        })
-        .next()
-        .unwrap_or_else(|| panic!("the background pid is not shown:\n{screen}"));
+    let bg =
+        pid_on(&screen).unwrap_or_else(|| panic!("the background pid is not shown:\n{screen}"));
     assert!(alive(bg), "the background process ended by itself");
     // Quits (wait_exit fails after its own time-out) with the terminal back.
     match how {
