@@ -5,6 +5,7 @@
 pub mod challenge;
 pub mod exercise;
 pub mod keys;
+mod output;
 pub mod quiz;
 
 use std::io::{self, Write};
@@ -219,12 +220,18 @@ pub fn main(cli: Cli) -> i32 {
 pub fn run(cli: Cli) -> Result<(), Error> {
     let source = cli.content.clone().map_or(Source::Embedded, Source::Dir);
     // Not locked: the tutorial draws on standard output from this thread.
-    let mut out = io::stdout();
+    let mut out = output::Recording::new(io::stdout());
     let mut err = io::stderr();
     let opts = ui_options(&cli);
     let result = run_command(&cli, &source, opts, &mut out, &mut err);
     // Output still buffered must reach its reader too, or be reported.
-    result.and_then(|()| out.flush().map_err(Error::from))
+    let result = result.and_then(|()| out.flush().map_err(Error::from));
+    // A command that went on (or only gave its exit code) when its output
+    // could not be written still says why (a closed pipe: quietly).
+    match (result, out.take_error()) {
+        (Ok(()) | Err(Error::Reported(_)), Some(e)) => Err(Error::Output(e)),
+        (result, _) => result,
+    }
 }
 
 fn run_command(
@@ -394,7 +401,11 @@ fn run_command(
         }
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;
-            clap_complete::generate(*shell, &mut Cli::command(), "threadtutor", &mut out);
+            // clap_complete panics when its writer fails: make the text
+            // first, then write it (a full disk is then an error message).
+            let mut text = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "threadtutor", &mut text);
+            out.write_all(&text)?;
             Ok(())
         }
         Some(Command::Man) => {

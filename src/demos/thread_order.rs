@@ -60,8 +60,9 @@ microseconds before each print (`jitter`, drawn from `seed`). The seed fixes the
 the outcome: the OS still decides, so two runs with the same seed may differ. Set jitter to 0 \
 to see how lopsided the natural histogram is — rare is not never.\n\n\
 `mode=enumerate` replaces chance with a scheduler: the two real threads hand a turn token \
-back and forth following a chosen schedule, and the demo walks all 20, as The Deadlock \
-Empire lets you do by hand.\n\n\
+back and forth following a chosen schedule, and the demo walks all 20. To be the scheduler \
+yourself, statement by statement (as in The Deadlock Empire), play the challenge \
+`thread-order-abc`: Challenges on the home screen, or the lesson's challenge link.\n\n\
 Here each print is one atomic append under a lock. In the deck's Python 2, `print \"a,\",` was \
 several bytecodes; in Python 3, print() writes each argument, separator and end separately, so \
 unlocked prints from two threads can even mix inside one line.",

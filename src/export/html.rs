@@ -29,6 +29,8 @@ blockquote{font-style:italic;border-left:3px solid #999;margin-left:0;padding-le
 ul.choices{list-style:none;padding-left:1em}
 ul.choices li:before{content:'\\2610  '}
 nav ol{columns:2}
+.ln{display:inline-block;min-width:2em;color:#777;user-select:none}
+.answer-space{border:1px solid #bbb;margin:.5em 0 1em;background:repeating-linear-gradient(#fff,#fff 1.9em,#ccc 1.9em,#ccc 2em)}
 @media print{body{max-width:none;margin:0}h2.lesson{break-before:page}pre{white-space:pre-wrap}a{color:inherit;text-decoration:none}}
 ";
 
@@ -175,6 +177,14 @@ pub fn render(content: &Content, with_answers: bool) -> String {
             escape(&l.title)
         );
     }
+    for quiz in &content.quizzes {
+        let _ = writeln!(
+            o,
+            "<li><a href=\"#quiz-{}\">Quiz: {}</a></li>",
+            escape(&quiz.id),
+            escape(quiz.title())
+        );
+    }
     o.push_str("</ol>\n</nav>\n");
     for lesson in &content.lessons {
         let _ = writeln!(
@@ -218,7 +228,7 @@ pub fn render(content: &Content, with_answers: bool) -> String {
                     runnable: false,
                     file: None,
                 };
-                code_block(&mut o, &code, &engine);
+                numbered_code_block(&mut o, &code, &engine);
             }
             let left = matching_left(q);
             if !left.is_empty() {
@@ -234,6 +244,14 @@ pub fn render(content: &Content, with_answers: bool) -> String {
                     let _ = writeln!(o, "<li>{}</li>", inline(&c));
                 }
                 o.push_str("</ul>\n");
+            }
+            let space = answer_lines(q);
+            if !with_answers && space > 0 {
+                let _ = writeln!(
+                    o,
+                    "<div class=\"answer-space\" style=\"height:{}em\"></div>",
+                    space * 2
+                );
             }
             if with_answers {
                 let _ = writeln!(
@@ -366,6 +384,38 @@ fn list(o: &mut String, items: &[ListItem], at: &mut usize, depth: usize) {
     o.push_str("</ul>\n");
 }
 
+/// How many lines of room a printed question leaves for a written answer
+/// (each kind says, in its handout).
+pub(super) fn answer_lines(q: &crate::content::quiz::Question) -> usize {
+    q.kind.kind().handout().answer_lines
+}
+
+/// A program a question asks about ("which line…"): its lines numbered
+/// from 1, the numbers outside the copied text.
+fn numbered_code_block(o: &mut String, c: &Code, engine: &Engine) {
+    let _ = write!(o, "<pre><code class=\"language-{}\">", escape(&c.language));
+    for (n, line) in engine.tokens(&c.language, &c.source).iter().enumerate() {
+        if n > 0 {
+            o.push('\n');
+        }
+        let _ = write!(o, "<span class=\"ln\">{}</span>", n + 1);
+        tokens_html(o, line);
+    }
+    o.push_str("</code></pre>\n");
+}
+
+fn tokens_html(o: &mut String, line: &[crate::highlight::Token]) {
+    for token in line {
+        let text = escape(&token.text);
+        match token.class {
+            TokenClass::Text => o.push_str(&text),
+            class => {
+                let _ = write!(o, "<span class=\"t-{}\">{text}</span>", class.name());
+            }
+        }
+    }
+}
+
 fn code_block(o: &mut String, c: &Code, engine: &Engine) {
     if let Some(cap) = &c.caption {
         let _ = writeln!(o, "<div class=\"caption\">{}</div>", inline(cap));
@@ -375,15 +425,7 @@ fn code_block(o: &mut String, c: &Code, engine: &Engine) {
         if n > 0 {
             o.push('\n');
         }
-        for token in line {
-            let text = escape(&token.text);
-            match token.class {
-                TokenClass::Text => o.push_str(&text),
-                class => {
-                    let _ = write!(o, "<span class=\"t-{}\">{text}</span>", class.name());
-                }
-            }
-        }
+        tokens_html(o, line);
     }
     o.push_str("</code></pre>\n");
 }

@@ -15,6 +15,14 @@ pub fn render(content: &Content, with_answers: bool) -> String {
     if with_answers {
         let _ = writeln!(out, "*Teacher's copy: with answers and rubrics.*\n");
     }
+    // Contents: the lessons, then the quizzes.
+    for lesson in &content.lessons {
+        let _ = writeln!(out, "- {}", safe(&lesson.title));
+    }
+    for quiz in &content.quizzes {
+        let _ = writeln!(out, "- Quiz: {}", safe(quiz.title()));
+    }
+    out.push('\n');
     for lesson in &content.lessons {
         let _ = writeln!(out, "## {}\n", safe(&lesson.title));
         let _ = writeln!(
@@ -45,7 +53,10 @@ pub fn render(content: &Content, with_answers: bool) -> String {
             );
             if let Some(source) = program(q) {
                 let fence = fence_for(source);
-                let program = format!("{fence}python\n{}\n{fence}", inert(source.trim_end()));
+                let program = format!(
+                    "{fence}python\n{}\n{fence}",
+                    numbered(&inert(source.trim_end()))
+                );
                 let _ = writeln!(out, "{pad}{}\n", indent_rest(&program, &pad));
             }
             let left = matching_left(q);
@@ -58,6 +69,17 @@ pub fn render(content: &Content, with_answers: bool) -> String {
             if let Some(cs) = choices(q) {
                 for c in cs {
                     let _ = writeln!(out, "{pad}- [ ] {}", indent_rest(&safe(&c), &pad));
+                }
+                out.push('\n');
+            }
+            let space = super::html::answer_lines(q);
+            if !with_answers && space > 0 {
+                // Room to write, as dotted lines (hard breaks keep them
+                // lines inside the numbered item).
+                let dots = ". ".repeat(30);
+                let _ = writeln!(out, "{pad}*Your answer:*  ");
+                for _ in 0..space {
+                    let _ = writeln!(out, "{pad}{}  ", dots.trim_end());
                 }
                 out.push('\n');
             }
@@ -80,6 +102,17 @@ pub fn render(content: &Content, with_answers: bool) -> String {
         }
     }
     out
+}
+
+/// A program's lines numbered from 1 (questions ask "which line").
+fn numbered(program: &str) -> String {
+    let width = program.lines().count().to_string().len();
+    program
+        .lines()
+        .enumerate()
+        .map(|(i, l)| format!("{:>width$}  {l}", i + 1).trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// A text field of content as handout Markdown: made inert, then any raw

@@ -5,6 +5,8 @@
 mod common;
 
 mod access;
+mod audit_17;
+mod audit_18;
 mod calibration;
 mod challenge;
 mod challenge_pty;

@@ -112,6 +112,7 @@ impl Kind for FreeText {
     fn handout(&self) -> Handout<'_> {
         Handout {
             rubric: self.rubric_lines(),
+            answer_lines: 6,
             ..Handout::default()
         }
     }

@@ -56,6 +56,11 @@ pub struct Handout<'a> {
     /// The grading rubric, one line each (FreeText): `+2 label`,
     /// `-1 (misconception) label`.
     pub rubric: Vec<String>,
+    /// Lines of room a printed student's copy leaves for the answer: none
+    /// where the learner ticks or fills blanks already shown, one for a
+    /// short answer or an order, a few for a program's output, most for an
+    /// answer in the learner's own words.
+    pub answer_lines: usize,
 }
 
 /// Everything a question kind does, apart from loading (see [`KINDS`]) and

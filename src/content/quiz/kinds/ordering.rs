@@ -139,6 +139,7 @@ impl Kind for Ordering {
     fn handout(&self) -> Handout<'_> {
         Handout {
             choices: Some(sorted_choices(self.step_texts())),
+            answer_lines: 1,
             ..Handout::default()
         }
     }

@@ -157,7 +157,10 @@ impl Kind for ShortAnswer {
     }
 
     fn handout(&self) -> Handout<'_> {
-        Handout::default()
+        Handout {
+            answer_lines: 1,
+            ..Handout::default()
+        }
     }
 
     fn lms(&self, format: Lms) -> Result<Piece, String> {

@@ -237,6 +237,7 @@ impl Kind for Tracing {
     fn handout(&self) -> Handout<'_> {
         Handout {
             program: Some(&self.program),
+            answer_lines: 3,
             ..Handout::default()
         }
     }
