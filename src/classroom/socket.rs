@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use super::protocol::Notes;
+use super::protocol::{Message, Notes, Problems, Projector};
 
 /// The socket's file name.
 pub const SOCKET_NAME: &str = "threadtutor-notes.sock";
@@ -56,11 +56,45 @@ pub fn socket_path() -> io::Result<PathBuf> {
 
 type Followers = Arc<Mutex<Vec<UnixStream>>>;
 
+/// The newest message of each kind: what a follower that attaches now is
+/// told, and what the sender still has to send.
+#[derive(Default)]
+struct Latest {
+    notes: Option<Notes>,
+    projector: Option<Projector>,
+    problems: Option<Problems>,
+}
+
+impl Latest {
+    fn keep(&mut self, m: Message) {
+        match m {
+            Message::Notes(n) => self.notes = Some(n),
+            Message::Projector(p) => self.projector = Some(p),
+            Message::Problems(p) => self.problems = Some(p),
+        }
+    }
+
+    /// Every message kept, as lines (the position first).
+    fn lines(&self) -> String {
+        let mut out = String::new();
+        if let Some(n) = &self.notes {
+            out.push_str(&n.to_line());
+        }
+        if let Some(p) = &self.projector {
+            out.push_str(&Message::Projector(p.clone()).to_line());
+        }
+        if let Some(p) = &self.problems {
+            out.push_str(&Message::Problems(p.clone()).to_line());
+        }
+        out
+    }
+}
+
 /// The presenting side: publish where the presentation is.
 pub struct Presenter {
     path: PathBuf,
-    tx: Sender<Notes>,
-    latest: Arc<Mutex<Option<Notes>>>,
+    tx: Sender<Message>,
+    latest: Arc<Mutex<Latest>>,
     followers: Followers,
     stop: Arc<AtomicBool>,
 }
@@ -154,7 +188,7 @@ impl Presenter {
         let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", shown()));
         let listener = UnixListener::bind(path).map_err(named)?;
         fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(named)?;
-        let latest: Arc<Mutex<Option<Notes>>> = Arc::new(Mutex::new(None));
+        let latest: Arc<Mutex<Latest>> = Arc::new(Mutex::new(Latest::default()));
         let followers: Followers = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         {
@@ -195,36 +229,36 @@ impl Presenter {
                             }
                         }
                         let _ = s.set_write_timeout(Some(WRITE_TIMEOUT));
-                        let now = latest.lock().unwrap().clone();
-                        if let Some(n) = now
-                            && s.write_all(n.to_line().as_bytes()).is_err()
-                        {
+                        let now = latest.lock().unwrap().lines();
+                        if !now.is_empty() && s.write_all(now.as_bytes()).is_err() {
                             continue;
                         }
                         followers.lock().unwrap().push(s);
                     }
                 })?;
         }
-        let (tx, rx) = mpsc::channel::<Notes>();
+        let (tx, rx) = mpsc::channel::<Message>();
         {
             let followers = Arc::clone(&followers);
             thread::Builder::new()
                 .name("notes-send".into())
                 .spawn(move || {
                     loop {
-                        let mut n = match rx.recv_timeout(PRUNE_EVERY) {
-                            Ok(n) => n,
+                        let first = match rx.recv_timeout(PRUNE_EVERY) {
+                            Ok(m) => m,
                             Err(mpsc::RecvTimeoutError::Timeout) => {
                                 prune(&mut followers.lock().unwrap());
                                 continue;
                             }
                             Err(mpsc::RecvTimeoutError::Disconnected) => break,
                         };
-                        // Only the newest matters.
+                        // Only the newest of each kind matters.
+                        let mut pending = Latest::default();
+                        pending.keep(first);
                         while let Ok(newer) = rx.try_recv() {
-                            n = newer;
+                            pending.keep(newer);
                         }
-                        let line = n.to_line();
+                        let line = pending.lines();
                         let mut f = followers.lock().unwrap();
                         prune(&mut f);
                         f.retain_mut(|s| s.write_all(line.as_bytes()).is_ok());
@@ -243,8 +277,14 @@ impl Presenter {
     /// Send `notes` to every follower (and to those who attach later).
     /// Never blocks on a follower.
     pub fn publish(&self, notes: &Notes) {
-        *self.latest.lock().unwrap() = Some(notes.clone());
-        let _ = self.tx.send(notes.clone());
+        self.announce(Message::Notes(notes.clone()));
+    }
+
+    /// Send any message to every follower; the newest of each kind is also
+    /// told to those who attach later. Never blocks on a follower.
+    pub fn announce(&self, message: Message) {
+        self.latest.lock().unwrap().keep(message.clone());
+        let _ = self.tx.send(message);
     }
 
     /// Followers attached now (the ones gone are noticed on the next write).
@@ -273,6 +313,12 @@ pub enum FollowerEvent {
     Waiting,
     Connected,
     Notes(Notes),
+    /// What the projector shows.
+    Projector(Projector),
+    /// The content problems of the presenter's last reload (none: fixed).
+    Problems(Problems),
+    /// A message longer than [`MAX_LINE`] came and was dropped unread.
+    TooLong,
 }
 
 /// The following side: connects, and retries while no presenter exists.
@@ -317,15 +363,19 @@ fn follow(path: &Path, report: impl Fn(FollowerEvent) -> bool) {
         }
         let mut reader = BufReader::new(stream);
         loop {
-            let line = match read_line_limited(&mut reader, MAX_LINE) {
-                Ok(Some(Some(line))) => line,
-                // Too long: skipped.
-                Ok(Some(None)) => continue,
+            let event = match read_line_limited(&mut reader, MAX_LINE) {
+                Ok(Some(Some(line))) => match Message::from_line(&line) {
+                    Ok(Some(Message::Notes(n))) => FollowerEvent::Notes(n),
+                    Ok(Some(Message::Projector(p))) => FollowerEvent::Projector(p),
+                    Ok(Some(Message::Problems(p))) => FollowerEvent::Problems(p),
+                    // A kind this version does not know, or not a message.
+                    Ok(None) | Err(_) => continue,
+                },
+                // Too long: skipped (and said).
+                Ok(Some(None)) => FollowerEvent::TooLong,
                 Ok(None) | Err(_) => break,
             };
-            if let Ok(n) = Notes::from_line(&line)
-                && !report(FollowerEvent::Notes(n))
-            {
+            if !report(event) {
                 return;
             }
         }
