@@ -361,7 +361,7 @@ fn follow(path: &Path, report: impl Fn(FollowerEvent) -> bool) {
         if !report(FollowerEvent::Connected) {
             return;
         }
-        let mut reader = BufReader::new(stream);
+        let mut reader = BufReader::with_capacity(64 * 1024, stream);
         loop {
             let event = match read_line_limited(&mut reader, MAX_LINE) {
                 Ok(Some(Some(line))) => match Message::from_line(&line) {
@@ -384,40 +384,27 @@ fn follow(path: &Path, report: impl Fn(FollowerEvent) -> bool) {
 
 /// The next line of `r` (without its newline). `Ok(None)`: end of input;
 /// `Ok(Some(None))`: a line longer than `max` bytes, read to its end but
-/// not kept (memory stays within `max` whatever the sender does).
+/// not kept (memory stays within `max` whatever the sender does). The
+/// search for the newline is std's `read_until` on at most `max + 1` bytes
+/// at a time (a 2 GB line is skipped at the speed of the socket).
 pub fn read_line_limited(r: &mut impl BufRead, max: usize) -> io::Result<Option<Option<String>>> {
+    use std::io::Read;
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
     let mut line: Vec<u8> = Vec::new();
-    let mut too_long = false;
-    let mut any = false;
-    loop {
-        let buf = r.fill_buf()?;
-        if buf.is_empty() {
-            if !any {
-                return Ok(None);
-            }
-            break;
-        }
-        any = true;
-        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
-            Some(i) => (&buf[..i], Some(i + 1)),
-            None => (buf, None),
-        };
-        if !too_long {
-            if line.len() + chunk.len() > max {
-                too_long = true;
-                line = Vec::new();
-            } else {
-                line.extend_from_slice(chunk);
-            }
-        }
-        let used = done.unwrap_or(buf.len());
-        r.consume(used);
-        if done.is_some() {
-            break;
-        }
+    if Read::take(&mut *r, limit).read_until(b'\n', &mut line)? == 0 {
+        return Ok(None);
     }
-    if too_long {
-        return Ok(Some(None));
+    if line.last() == Some(&b'\n') {
+        line.pop();
+    } else if line.len() > max {
+        // Too long: read on to its newline (or the end) in bounded pieces.
+        loop {
+            line.clear();
+            let n = Read::take(&mut *r, limit).read_until(b'\n', &mut line)?;
+            if n == 0 || line.last() == Some(&b'\n') {
+                return Ok(Some(None));
+            }
+        }
     }
     Ok(Some(Some(String::from_utf8_lossy(&line).into_owned())))
 }
@@ -468,6 +455,20 @@ mod tests {
         );
         assert_eq!(read_line_limited(&mut r, MAX_LINE).unwrap(), Some(None));
         assert_eq!(read_line_limited(&mut r, MAX_LINE).unwrap(), None);
+        // Exactly the limit is kept; one more is not; a last line without
+        // its newline still counts.
+        let input = format!("{}\n{}\nend", "y".repeat(8), "z".repeat(9));
+        let mut r = BufReader::with_capacity(3, input.as_bytes());
+        assert_eq!(
+            read_line_limited(&mut r, 8).unwrap(),
+            Some(Some("y".repeat(8)))
+        );
+        assert_eq!(read_line_limited(&mut r, 8).unwrap(), Some(None));
+        assert_eq!(
+            read_line_limited(&mut r, 8).unwrap(),
+            Some(Some("end".into()))
+        );
+        assert_eq!(read_line_limited(&mut r, 8).unwrap(), None);
     }
 
     #[test]

@@ -35,6 +35,7 @@ mod hot_reload;
 mod keys;
 mod lesson_coverage;
 mod lesson_facts;
+mod notes_socket;
 mod present_screen;
 mod progress_store;
 mod python_blocks;
