@@ -467,3 +467,63 @@ fn a_reload_keeps_the_place_and_tells_the_followers() {
     assert!(s.contains("slide 1/1"), "{s}");
     assert!(!s.contains("content problem"), "the mark goes: {s}");
 }
+
+/// The cell where `word` starts on screen, and its style.
+fn cell_of(a: &mut App, w: u16, h: u16, word: &str) -> Option<ratatui::buffer::Cell> {
+    let term = draw(a, w, h);
+    let buf = term.backend().buffer();
+    (0..h).find_map(|y| {
+        let row: String = (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        row.find(word).map(|at| {
+            let x = row[..at].chars().count() as u16;
+            buf[(x, y)].clone()
+        })
+    })
+}
+
+#[test]
+fn run_output_shows_its_colours_and_nothing_else() {
+    use ratatui::style::Color;
+    use threadtutor::runner::RunEvent;
+    let mut a = presenting();
+    a.open_lesson_at(1, 1, 1);
+    press(&mut a, KeyCode::Char('r'));
+    let id = a.run.as_ref().expect("a run panel").id;
+    for line in [
+        "tick 266 \x1b[31mred\x1b[0m plain",
+        "\x1b[1;38;2;0;200;0mgreen-bold and on",
+        "still-green\x1b[0m back",
+        "osc \x1b]52;c;SGVsbG8=\x07 csi\u{9b}2J clear\x1b[2J end",
+    ] {
+        a.update(AppEvent::Run {
+            id,
+            event: RunEvent::Stdout(line.into()),
+        });
+    }
+    a.update(AppEvent::Run {
+        id,
+        event: RunEvent::Stderr("\x1b[4merr-underlined\x1b[24m".into()),
+    });
+    let s = screen(&mut a, 100, 30);
+    assert!(s.contains("tick 266 red plain"), "no escape shown: {s}");
+    assert!(!s.contains("␛[31m"), "{s}");
+    let red = cell_of(&mut a, 100, 30, "red plain").unwrap();
+    assert_eq!(red.fg, Color::Red);
+    let plain = cell_of(&mut a, 100, 30, "plain").unwrap();
+    assert_ne!(plain.fg, Color::Red);
+    let green = cell_of(&mut a, 100, 30, "green-bold").unwrap();
+    assert_eq!(green.fg, Color::Rgb(0, 200, 0));
+    assert!(green.modifier.contains(Modifier::BOLD));
+    // A colour lasts into the next line, as in a terminal, until reset.
+    let still = cell_of(&mut a, 100, 30, "still-green").unwrap();
+    assert_eq!(still.fg, Color::Rgb(0, 200, 0));
+    let back = cell_of(&mut a, 100, 30, "back").unwrap();
+    assert_ne!(back.fg, Color::Rgb(0, 200, 0));
+    let err = cell_of(&mut a, 100, 30, "err-underlined").unwrap();
+    assert!(err.modifier.contains(Modifier::UNDERLINED));
+    // OSC, C1 CSI and other CSI stay visible and inert.
+    assert!(
+        s.contains("osc ␛]52;c;SGVsbG8=␇ csi\u{FFFD}2J clear␛[2J end"),
+        "{s}"
+    );
+}
