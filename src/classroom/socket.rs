@@ -518,6 +518,58 @@ mod tests {
     }
 
     #[test]
+    fn an_old_follower_skips_the_new_kinds_and_a_new_one_hears_them() {
+        use crate::classroom::protocol::{Problems, Showing};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SOCKET_NAME);
+        let p = Presenter::start(&path).unwrap();
+        p.publish(&notes(1));
+        p.announce(Message::Projector(Projector {
+            showing: Showing::Blank,
+            demo: None,
+        }));
+        p.announce(Message::Problems(Problems::bounded(&[
+            "a.toml:1:1: x".into()
+        ])));
+        // An old follower reads lines and keeps what parses as a position.
+        let mut old = BufReader::new(UnixStream::connect(&path).unwrap());
+        // A new one hears every kind (the latest of each, on attaching).
+        let (tx, rx) = mpsc::channel();
+        Follower::spawn(path.clone(), move |e| tx.send(e).is_ok()).unwrap();
+        let mut heard = Vec::new();
+        while heard.len() < 4 {
+            heard.push(rx.recv_timeout(Duration::from_secs(5)).unwrap());
+        }
+        assert_eq!(heard[0], FollowerEvent::Connected);
+        assert_eq!(heard[1], FollowerEvent::Notes(notes(1)));
+        assert!(matches!(&heard[2], FollowerEvent::Projector(pr) if pr.showing == Showing::Blank));
+        assert!(matches!(&heard[3], FollowerEvent::Problems(pr) if pr.count() == 1));
+        p.publish(&notes(2));
+        // (A state may come twice: on attaching, and from a send already
+        // under way.)
+        let mut positions: Vec<usize> = Vec::new();
+        let mut skipped = 0;
+        while positions.last() != Some(&2) {
+            let mut line = String::new();
+            assert!(old.read_line(&mut line).unwrap() > 0);
+            match Notes::from_line(&line) {
+                Ok(n) => positions.push(n.slide),
+                Err(_) => {
+                    assert!(matches!(
+                        Message::from_line(&line),
+                        Ok(Some(Message::Projector(_) | Message::Problems(_)))
+                    ));
+                    skipped += 1;
+                }
+            }
+        }
+        positions.dedup();
+        assert_eq!(positions, vec![1, 2]);
+        assert!(skipped >= 2, "the projector and problems lines");
+        expect_notes(&rx, notes(2));
+    }
+
+    #[test]
     fn socket_is_private_and_followers_come_and_go() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(SOCKET_NAME);

@@ -30,7 +30,7 @@ impl RunPanel {
     fn push(&mut self, line: String, err: bool) {
         let carry = &mut self.carry[usize::from(err)];
         let prefix = carry.to_sequence();
-        super::sgr::parse(&line, carry);
+        super::sgr::advance(&line, carry);
         self.lines.push((prefix + &line, err));
     }
 }

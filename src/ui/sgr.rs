@@ -99,11 +99,27 @@ impl SgrState {
 
     /// Apply one SGR parameter list (the text between `ESC [` and `m`).
     fn apply(&mut self, params: &str) {
-        let groups: Vec<&str> = params.split(';').collect();
+        // No allocation: a list of at most MAX_PARAMS bytes has at most
+        // MAX_PARAMS + 1 groups (more are ignored, for a caller that passes
+        // a longer one).
+        let mut all = [""; MAX_PARAMS + 1];
+        let mut n = 0;
+        for g in params.split(';').take(all.len()) {
+            all[n] = g;
+            n += 1;
+        }
+        let groups = &all[..n];
         let mut i = 0;
         while i < groups.len() {
-            // A group may carry sub-parameters after colons (`38:2::1:2:3`).
-            let subs: Vec<&str> = groups[i].split(':').collect();
+            // A group may carry sub-parameters after colons (`38:2::1:2:3`);
+            // six are enough for any colour.
+            let mut sub = [""; 6];
+            let mut k = 0;
+            for p in groups[i].split(':').take(sub.len()) {
+                sub[k] = p;
+                k += 1;
+            }
+            let subs = &sub[..k];
             i += 1;
             // An empty code is 0 (`ESC[m` resets); a number out of range
             // is ignored.
@@ -267,9 +283,11 @@ pub fn parse(line: &str, state: &mut SgrState) -> Vec<(String, SgrState)> {
                 rest = &rest[len..];
             }
             None => {
-                // Not SGR: the ESC stays, to be shown inert.
-                text.push('\x1b');
-                rest = &rest[1..];
+                // Not SGR: the ESC stays, to be shown inert (with what
+                // follows it, up to the next ESC).
+                let next = rest[1..].find('\x1b').map_or(rest.len(), |i| i + 1);
+                text.push_str(&rest[..next]);
+                rest = &rest[next..];
             }
         }
     }
@@ -278,6 +296,22 @@ pub fn parse(line: &str, state: &mut SgrState) -> Vec<(String, SgrState)> {
         runs.push((text, *state));
     }
     runs
+}
+
+/// Move `state` over `line`'s SGR sequences without keeping its text (for
+/// the colour a line leaves to the next).
+pub fn advance(line: &str, state: &mut SgrState) {
+    let mut rest = line;
+    while let Some(at) = rest.find('\x1b') {
+        rest = &rest[at..];
+        match sgr_at(rest) {
+            Some((params, len)) => {
+                state.apply(params);
+                rest = &rest[len..];
+            }
+            None => rest = &rest[1..],
+        }
+    }
 }
 
 /// The line without its SGR sequences (for plain text output); anything
@@ -318,7 +352,9 @@ pub fn line(raw: &str, base: Style, width: usize) -> Line<'static> {
             spans.push(Span::styled(out, st.style(base)));
         }
         if cut {
-            spans.push(Span::styled("…", base));
+            if width > 0 {
+                spans.push(Span::styled("…", base));
+            }
             break;
         }
     }
@@ -389,6 +425,9 @@ mod tests {
     fn the_state_carries_over_lines() {
         let mut st = SgrState::default();
         parse("\x1b[1;38;2;10;20;30;45mstart", &mut st);
+        let mut moved = SgrState::default();
+        advance("\x1b[1;38;2;10;20;30;45mstart", &mut moved);
+        assert_eq!(moved, st);
         let carried = st.to_sequence();
         let mut fresh = SgrState::default();
         assert_eq!(parse(&format!("{carried}next"), &mut fresh)[0].1, st);
@@ -482,5 +521,8 @@ mod tests {
         let l = line("abc", Style::default(), 3);
         let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
         assert_eq!(text, " abc");
+        let l = line("abc", Style::default(), 0);
+        let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(text, " ");
     }
 }
