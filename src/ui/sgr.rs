@@ -283,11 +283,9 @@ pub fn parse(line: &str, state: &mut SgrState) -> Vec<(String, SgrState)> {
                 rest = &rest[len..];
             }
             None => {
-                // Not SGR: the ESC stays, to be shown inert (with what
-                // follows it, up to the next ESC).
-                let next = rest[1..].find('\x1b').map_or(rest.len(), |i| i + 1);
-                text.push_str(&rest[..next]);
-                rest = &rest[next..];
+                // Not SGR: the ESC stays, to be shown inert.
+                text.push('\x1b');
+                rest = &rest[1..];
             }
         }
     }
