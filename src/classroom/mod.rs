@@ -6,5 +6,5 @@
 pub mod protocol;
 pub mod socket;
 
-pub use protocol::Notes;
+pub use protocol::{Message, Notes, Problems, Projector, Showing};
 pub use socket::{Follower, FollowerEvent, Presenter, socket_path};

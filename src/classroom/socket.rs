@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
 
-use super::protocol::Notes;
+use super::protocol::{Message, Notes, Problems, Projector};
 
 /// The socket's file name.
 pub const SOCKET_NAME: &str = "threadtutor-notes.sock";
@@ -56,11 +56,45 @@ pub fn socket_path() -> io::Result<PathBuf> {
 
 type Followers = Arc<Mutex<Vec<UnixStream>>>;
 
+/// The newest message of each kind: what a follower that attaches now is
+/// told, and what the sender still has to send.
+#[derive(Default)]
+struct Latest {
+    notes: Option<Notes>,
+    projector: Option<Projector>,
+    problems: Option<Problems>,
+}
+
+impl Latest {
+    fn keep(&mut self, m: Message) {
+        match m {
+            Message::Notes(n) => self.notes = Some(n),
+            Message::Projector(p) => self.projector = Some(p),
+            Message::Problems(p) => self.problems = Some(p),
+        }
+    }
+
+    /// Every message kept, as lines (the position first).
+    fn lines(&self) -> String {
+        let mut out = String::new();
+        if let Some(n) = &self.notes {
+            out.push_str(&n.to_line());
+        }
+        if let Some(p) = &self.projector {
+            out.push_str(&Message::Projector(p.clone()).to_line());
+        }
+        if let Some(p) = &self.problems {
+            out.push_str(&Message::Problems(p.clone()).to_line());
+        }
+        out
+    }
+}
+
 /// The presenting side: publish where the presentation is.
 pub struct Presenter {
     path: PathBuf,
-    tx: Sender<Notes>,
-    latest: Arc<Mutex<Option<Notes>>>,
+    tx: Sender<Message>,
+    latest: Arc<Mutex<Latest>>,
     followers: Followers,
     stop: Arc<AtomicBool>,
 }
@@ -154,7 +188,7 @@ impl Presenter {
         let named = |e: io::Error| io::Error::new(e.kind(), format!("{}: {e}", shown()));
         let listener = UnixListener::bind(path).map_err(named)?;
         fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(named)?;
-        let latest: Arc<Mutex<Option<Notes>>> = Arc::new(Mutex::new(None));
+        let latest: Arc<Mutex<Latest>> = Arc::new(Mutex::new(Latest::default()));
         let followers: Followers = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         {
@@ -195,36 +229,36 @@ impl Presenter {
                             }
                         }
                         let _ = s.set_write_timeout(Some(WRITE_TIMEOUT));
-                        let now = latest.lock().unwrap().clone();
-                        if let Some(n) = now
-                            && s.write_all(n.to_line().as_bytes()).is_err()
-                        {
+                        let now = latest.lock().unwrap().lines();
+                        if !now.is_empty() && s.write_all(now.as_bytes()).is_err() {
                             continue;
                         }
                         followers.lock().unwrap().push(s);
                     }
                 })?;
         }
-        let (tx, rx) = mpsc::channel::<Notes>();
+        let (tx, rx) = mpsc::channel::<Message>();
         {
             let followers = Arc::clone(&followers);
             thread::Builder::new()
                 .name("notes-send".into())
                 .spawn(move || {
                     loop {
-                        let mut n = match rx.recv_timeout(PRUNE_EVERY) {
-                            Ok(n) => n,
+                        let first = match rx.recv_timeout(PRUNE_EVERY) {
+                            Ok(m) => m,
                             Err(mpsc::RecvTimeoutError::Timeout) => {
                                 prune(&mut followers.lock().unwrap());
                                 continue;
                             }
                             Err(mpsc::RecvTimeoutError::Disconnected) => break,
                         };
-                        // Only the newest matters.
+                        // Only the newest of each kind matters.
+                        let mut pending = Latest::default();
+                        pending.keep(first);
                         while let Ok(newer) = rx.try_recv() {
-                            n = newer;
+                            pending.keep(newer);
                         }
-                        let line = n.to_line();
+                        let line = pending.lines();
                         let mut f = followers.lock().unwrap();
                         prune(&mut f);
                         f.retain_mut(|s| s.write_all(line.as_bytes()).is_ok());
@@ -243,8 +277,14 @@ impl Presenter {
     /// Send `notes` to every follower (and to those who attach later).
     /// Never blocks on a follower.
     pub fn publish(&self, notes: &Notes) {
-        *self.latest.lock().unwrap() = Some(notes.clone());
-        let _ = self.tx.send(notes.clone());
+        self.announce(Message::Notes(notes.clone()));
+    }
+
+    /// Send any message to every follower; the newest of each kind is also
+    /// told to those who attach later. Never blocks on a follower.
+    pub fn announce(&self, message: Message) {
+        self.latest.lock().unwrap().keep(message.clone());
+        let _ = self.tx.send(message);
     }
 
     /// Followers attached now (the ones gone are noticed on the next write).
@@ -273,6 +313,12 @@ pub enum FollowerEvent {
     Waiting,
     Connected,
     Notes(Notes),
+    /// What the projector shows.
+    Projector(Projector),
+    /// The content problems of the presenter's last reload (none: fixed).
+    Problems(Problems),
+    /// A message longer than [`MAX_LINE`] came and was dropped unread.
+    TooLong,
 }
 
 /// The following side: connects, and retries while no presenter exists.
@@ -315,17 +361,21 @@ fn follow(path: &Path, report: impl Fn(FollowerEvent) -> bool) {
         if !report(FollowerEvent::Connected) {
             return;
         }
-        let mut reader = BufReader::new(stream);
+        let mut reader = BufReader::with_capacity(64 * 1024, stream);
         loop {
-            let line = match read_line_limited(&mut reader, MAX_LINE) {
-                Ok(Some(Some(line))) => line,
-                // Too long: skipped.
-                Ok(Some(None)) => continue,
+            let event = match read_line_limited(&mut reader, MAX_LINE) {
+                Ok(Some(Some(line))) => match Message::from_line(&line) {
+                    Ok(Some(Message::Notes(n))) => FollowerEvent::Notes(n),
+                    Ok(Some(Message::Projector(p))) => FollowerEvent::Projector(p),
+                    Ok(Some(Message::Problems(p))) => FollowerEvent::Problems(p),
+                    // A kind this version does not know, or not a message.
+                    Ok(None) | Err(_) => continue,
+                },
+                // Too long: skipped (and said).
+                Ok(Some(None)) => FollowerEvent::TooLong,
                 Ok(None) | Err(_) => break,
             };
-            if let Ok(n) = Notes::from_line(&line)
-                && !report(FollowerEvent::Notes(n))
-            {
+            if !report(event) {
                 return;
             }
         }
@@ -334,40 +384,27 @@ fn follow(path: &Path, report: impl Fn(FollowerEvent) -> bool) {
 
 /// The next line of `r` (without its newline). `Ok(None)`: end of input;
 /// `Ok(Some(None))`: a line longer than `max` bytes, read to its end but
-/// not kept (memory stays within `max` whatever the sender does).
+/// not kept (memory stays within `max` whatever the sender does). The
+/// search for the newline is std's `read_until` on at most `max + 1` bytes
+/// at a time (a 2 GB line is skipped at the speed of the socket).
 pub fn read_line_limited(r: &mut impl BufRead, max: usize) -> io::Result<Option<Option<String>>> {
+    use std::io::Read;
+    let limit = u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1);
     let mut line: Vec<u8> = Vec::new();
-    let mut too_long = false;
-    let mut any = false;
-    loop {
-        let buf = r.fill_buf()?;
-        if buf.is_empty() {
-            if !any {
-                return Ok(None);
-            }
-            break;
-        }
-        any = true;
-        let (chunk, done) = match buf.iter().position(|&b| b == b'\n') {
-            Some(i) => (&buf[..i], Some(i + 1)),
-            None => (buf, None),
-        };
-        if !too_long {
-            if line.len() + chunk.len() > max {
-                too_long = true;
-                line = Vec::new();
-            } else {
-                line.extend_from_slice(chunk);
-            }
-        }
-        let used = done.unwrap_or(buf.len());
-        r.consume(used);
-        if done.is_some() {
-            break;
-        }
+    if Read::take(&mut *r, limit).read_until(b'\n', &mut line)? == 0 {
+        return Ok(None);
     }
-    if too_long {
-        return Ok(Some(None));
+    if line.last() == Some(&b'\n') {
+        line.pop();
+    } else if line.len() > max {
+        // Too long: read on to its newline (or the end) in bounded pieces.
+        loop {
+            line.clear();
+            let n = Read::take(&mut *r, limit).read_until(b'\n', &mut line)?;
+            if n == 0 || line.last() == Some(&b'\n') {
+                return Ok(Some(None));
+            }
+        }
     }
     Ok(Some(Some(String::from_utf8_lossy(&line).into_owned())))
 }
@@ -418,6 +455,20 @@ mod tests {
         );
         assert_eq!(read_line_limited(&mut r, MAX_LINE).unwrap(), Some(None));
         assert_eq!(read_line_limited(&mut r, MAX_LINE).unwrap(), None);
+        // Exactly the limit is kept; one more is not; a last line without
+        // its newline still counts.
+        let input = format!("{}\n{}\nend", "y".repeat(8), "z".repeat(9));
+        let mut r = BufReader::with_capacity(3, input.as_bytes());
+        assert_eq!(
+            read_line_limited(&mut r, 8).unwrap(),
+            Some(Some("y".repeat(8)))
+        );
+        assert_eq!(read_line_limited(&mut r, 8).unwrap(), Some(None));
+        assert_eq!(
+            read_line_limited(&mut r, 8).unwrap(),
+            Some(Some("end".into()))
+        );
+        assert_eq!(read_line_limited(&mut r, 8).unwrap(), None);
     }
 
     #[test]
@@ -464,6 +515,58 @@ mod tests {
         let mut line = String::new();
         late.read_line(&mut line).unwrap();
         assert_eq!(Notes::from_line(&line).unwrap(), notes(1));
+    }
+
+    #[test]
+    fn an_old_follower_skips_the_new_kinds_and_a_new_one_hears_them() {
+        use crate::classroom::protocol::{Problems, Showing};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SOCKET_NAME);
+        let p = Presenter::start(&path).unwrap();
+        p.publish(&notes(1));
+        p.announce(Message::Projector(Projector {
+            showing: Showing::Blank,
+            demo: None,
+        }));
+        p.announce(Message::Problems(Problems::bounded(&[
+            "a.toml:1:1: x".into()
+        ])));
+        // An old follower reads lines and keeps what parses as a position.
+        let mut old = BufReader::new(UnixStream::connect(&path).unwrap());
+        // A new one hears every kind (the latest of each, on attaching).
+        let (tx, rx) = mpsc::channel();
+        Follower::spawn(path.clone(), move |e| tx.send(e).is_ok()).unwrap();
+        let mut heard = Vec::new();
+        while heard.len() < 4 {
+            heard.push(rx.recv_timeout(Duration::from_secs(5)).unwrap());
+        }
+        assert_eq!(heard[0], FollowerEvent::Connected);
+        assert_eq!(heard[1], FollowerEvent::Notes(notes(1)));
+        assert!(matches!(&heard[2], FollowerEvent::Projector(pr) if pr.showing == Showing::Blank));
+        assert!(matches!(&heard[3], FollowerEvent::Problems(pr) if pr.count() == 1));
+        p.publish(&notes(2));
+        // (A state may come twice: on attaching, and from a send already
+        // under way.)
+        let mut positions: Vec<usize> = Vec::new();
+        let mut skipped = 0;
+        while positions.last() != Some(&2) {
+            let mut line = String::new();
+            assert!(old.read_line(&mut line).unwrap() > 0);
+            match Notes::from_line(&line) {
+                Ok(n) => positions.push(n.slide),
+                Err(_) => {
+                    assert!(matches!(
+                        Message::from_line(&line),
+                        Ok(Some(Message::Projector(_) | Message::Problems(_)))
+                    ));
+                    skipped += 1;
+                }
+            }
+        }
+        positions.dedup();
+        assert_eq!(positions, vec![1, 2]);
+        assert!(skipped >= 2, "the projector and problems lines");
+        expect_notes(&rx, notes(2));
     }
 
     #[test]

@@ -462,7 +462,7 @@ fn notes_plain(path: PathBuf, out: &mut dyn Write) -> Result<(), Error> {
     Follower::spawn(path.clone(), move |e| tx.send(e).is_ok())
         .map_err(|e| Error::User(e.to_string()))?;
     while let Ok(ev) = rx.recv() {
-        let text = match ev {
+        let text = match &ev {
             FollowerEvent::Waiting => format!("Waiting for a presenter at {}.\n", path.display()),
             FollowerEvent::Connected => "Connected to the presenter.\n".to_string(),
             FollowerEvent::Notes(n) => {
@@ -482,6 +482,9 @@ fn notes_plain(path: PathBuf, out: &mut dyn Write) -> Result<(), Error> {
                     s.push_str(&format!("Next: {}\n", content::sanitize::inert(next)));
                 }
                 s
+            }
+            FollowerEvent::Projector(_) | FollowerEvent::Problems(_) | FollowerEvent::TooLong => {
+                crate::ui::notes::plain_text(&ev)
             }
         };
         out.write_all(text.as_bytes())?;

@@ -85,6 +85,9 @@ pub enum Effect {
     StopRun,
     /// Present mode: tell the speaker-notes followers where we are.
     Publish(crate::classroom::Notes),
+    /// Present mode: tell the followers something else (what the projector
+    /// shows, the content problems).
+    Announce(crate::classroom::Message),
     /// Search every schedule of a level's fixed version.
     Prove(Box<crate::content::challenge::Challenge>),
     /// Check an exercise's file under the controlled scheduler.

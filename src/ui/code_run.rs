@@ -9,6 +9,7 @@ use crate::runner::RunEvent;
 use super::app::{App, Effect};
 use super::layout::Link;
 use super::screen::Screen;
+use super::sgr::SgrState;
 
 /// The output panel of a code run.
 #[derive(Debug, Clone)]
@@ -19,6 +20,19 @@ pub struct RunPanel {
     pub lines: Vec<(String, bool)>,
     /// None while running; then how it ended.
     pub ended: Option<String>,
+    /// The colours (SGR state) stdout and stderr ended their last line in:
+    /// a colour set on one line lasts into the next, as in a terminal.
+    pub carry: [SgrState; 2],
+}
+
+impl RunPanel {
+    /// Keep one line of output, prefixed with the colour it starts in.
+    fn push(&mut self, line: String, err: bool) {
+        let carry = &mut self.carry[usize::from(err)];
+        let prefix = carry.to_sequence();
+        super::sgr::advance(&line, carry);
+        self.lines.push((prefix + &line, err));
+    }
 }
 
 /// Most lines a run panel keeps (the oldest are dropped).
@@ -51,6 +65,7 @@ impl App {
             block,
             lines: Vec::new(),
             ended: None,
+            carry: Default::default(),
         });
         self.effects.push(Effect::StartRun {
             id,
@@ -71,8 +86,8 @@ impl App {
             return false;
         };
         match event {
-            RunEvent::Stdout(l) => panel.lines.push((l, false)),
-            RunEvent::Stderr(l) => panel.lines.push((l, true)),
+            RunEvent::Stdout(l) => panel.push(l, false),
+            RunEvent::Stderr(l) => panel.push(l, true),
             RunEvent::Skipped(n) => panel
                 .lines
                 .push((format!("… {n} more lines came too fast to show"), true)),

@@ -382,6 +382,11 @@ fn event_loop(
                         p.publish(&notes);
                     }
                 }
+                Effect::Announce(message) => {
+                    if let Some(p) = &workers.presenter {
+                        p.announce(message);
+                    }
+                }
                 Effect::Prove(level) => prove(*level, workers.events.clone()),
                 Effect::CheckExercise { id, file } => {
                     check_exercise(app, workers, id, file);

@@ -343,12 +343,8 @@ pub(super) fn run_panel(frame: &mut Frame, area: Rect, app: &App, panel: &RunPan
         .rev()
         .take(h)
         .rev()
-        .map(|(l, err)| {
-            Line::from(Span::styled(
-                format!(" {}", truncate(&inert(l), w)),
-                if *err { t.error } else { t.code },
-            ))
-        })
+        // SGR colours are shown; anything else stays inert (see sgr.rs).
+        .map(|(l, err)| super::sgr::line(l, if *err { t.error } else { t.code }, w))
         .collect();
     if panel.lines.is_empty() && panel.ended.is_some() {
         lines.push(Line::from(Span::styled(" (no output)", t.dim)));

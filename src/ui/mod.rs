@@ -25,6 +25,7 @@ pub mod present;
 pub mod quiz;
 pub mod screen;
 pub mod search;
+pub mod sgr;
 pub mod slide_cache;
 pub mod terminal;
 pub mod textarea;

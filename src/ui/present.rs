@@ -2,20 +2,25 @@
 //! projector. No menu chrome: a big title (block letters when the screen is
 //! wide enough), the slide, and a thin footer with the slide number and the
 //! elapsed time. `b` blanks the screen, `g` then a number jumps to a slide,
-//! `w` shows the slide's questions in writing. Each move is published to the
-//! speaker-notes followers (see `crate::classroom`).
+//! `w` shows the slide's questions in writing, large (block letters where
+//! they fit, else bold and centred). Each move is published to the
+//! speaker-notes followers (see `crate::classroom`), and so is what the
+//! projector shows (the slide, the questions, a blank screen, a demo) and,
+//! with `--watch`, the content problems: the projector only carries a
+//! one-line mark for those (`⚠ 2 content problems — see notes`).
 
 use std::time::{Duration, Instant};
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use tui_big_text::{BigText, PixelSize};
 use unicode_width::UnicodeWidthStr;
 
-use crate::classroom::Notes;
+use crate::classroom::{Message, Notes, Problems, Projector, Showing};
 use crate::content::sanitize::inert;
 
 use super::app::{App, Effect};
@@ -37,6 +42,10 @@ pub struct Present {
     pub questions: bool,
     /// The last position published, to send only moves.
     last: Option<Notes>,
+    /// What the projector showed when last told, to send only changes.
+    last_projector: Option<Projector>,
+    /// The content problems last told (empty: none).
+    last_problems: Option<Vec<String>>,
 }
 
 impl Present {
@@ -47,6 +56,8 @@ impl Present {
             goto: None,
             questions: false,
             last: None,
+            last_projector: None,
+            last_problems: None,
         }
     }
 
@@ -224,12 +235,37 @@ impl App {
         let Some(now) = self.present_position() else {
             return;
         };
-        let p = match &mut self.screen {
-            Screen::Present(p) => &mut p.talk,
-            Screen::Demo(v) => match &mut v.back {
-                Back::Present(p) => &mut p.talk,
-                Back::Home | Back::HomeAt(_) | Back::DemoList(_) | Back::Lesson(_) => return,
-            },
+        let problems = self.reload_errors.clone().unwrap_or_default();
+        let (p, projector) = match &mut self.screen {
+            Screen::Present(p) => {
+                let showing = if p.talk.blank {
+                    Showing::Blank
+                } else if p.talk.questions {
+                    Showing::Questions
+                } else {
+                    Showing::Slide
+                };
+                (
+                    &mut p.talk,
+                    Projector {
+                        showing,
+                        demo: None,
+                    },
+                )
+            }
+            Screen::Demo(v) => {
+                let demo = Some(v.demo.info().title.to_string());
+                match &mut v.back {
+                    Back::Present(p) => (
+                        &mut p.talk,
+                        Projector {
+                            showing: Showing::Demo,
+                            demo,
+                        },
+                    ),
+                    Back::Home | Back::HomeAt(_) | Back::DemoList(_) | Back::Lesson(_) => return,
+                }
+            }
             Screen::Home(_)
             | Screen::Lesson(_)
             | Screen::DemoList(_)
@@ -245,6 +281,19 @@ impl App {
         if !same {
             p.last = Some(now.clone());
             self.effects.push(Effect::Publish(now));
+        }
+        if p.last_projector.as_ref() != Some(&projector) {
+            p.last_projector = Some(projector.clone());
+            self.effects
+                .push(Effect::Announce(Message::Projector(projector)));
+        }
+        // Problems are told when they come and when they go (not before
+        // there were any: an empty list at the start says nothing).
+        let told = p.last_problems.as_deref().unwrap_or(&[]);
+        if told != problems.as_slice() {
+            let msg = Problems::bounded(&problems);
+            p.last_problems = Some(problems);
+            self.effects.push(Effect::Announce(Message::Problems(msg)));
         }
     }
 }
@@ -333,57 +382,222 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, present: &mut PresentState
         (None, None) => {}
     }
     let right = format!("{} ", clock(p.elapsed()));
-    let left = truncate(&left, w.saturating_sub(right.width() + 1));
-    let gap = w.saturating_sub(left.width() + right.width());
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(left, t.dim),
-            Span::raw(" ".repeat(gap)),
-            Span::styled(right, t.dim),
-        ])),
-        foot,
-    );
+    // `--watch` found problems: one line here, the list on the notes.
+    let mark = problems_mark(app).map(|m| format!("{m}  "));
+    let mark_w = mark.as_deref().map_or(0, UnicodeWidthStr::width);
+    let left = truncate(&left, w.saturating_sub(right.width() + mark_w + 1));
+    let gap = w.saturating_sub(left.width() + mark_w + right.width());
+    let mut spans = vec![Span::styled(left, t.dim), Span::raw(" ".repeat(gap))];
+    if let Some(m) = mark {
+        spans.push(Span::styled(m, t.warning));
+    }
+    spans.push(Span::styled(right, t.dim));
+    frame.render_widget(Paragraph::new(Line::from(spans)), foot);
 
     if p.questions {
         questions(frame, body, app, &slide.questions);
     }
 }
 
-/// The slide's questions, written out for the speaker to read.
+/// The projector's mark for content problems (`present --watch`), if any.
+pub fn problems_mark(app: &App) -> Option<String> {
+    let n = app.reload_errors.as_ref().map_or(0, Vec::len);
+    (n > 0).then(|| {
+        format!(
+            "⚠ {n} content problem{} — see notes",
+            if n == 1 { "" } else { "s" }
+        )
+    })
+}
+
+/// Columns and rows of one block letter (tui-big-text's 8×8 font in
+/// quadrants: two pixels a cell each way).
+const LETTER_W: usize = 4;
+const LETTER_H: u16 = 4;
+
+/// Greedy word wrap at spaces into lines of at most `width` characters (a
+/// word longer than that is split). For ASCII text: one char, one column.
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let mut word = word;
+        loop {
+            let need = if cur.is_empty() { 0 } else { cur.len() + 1 };
+            if need + word.len() <= width {
+                if !cur.is_empty() {
+                    cur.push(' ');
+                }
+                cur.push_str(word);
+                break;
+            }
+            if !cur.is_empty() {
+                lines.push(std::mem::take(&mut cur));
+                continue;
+            }
+            // Longer than a whole line: split it.
+            let (head, tail) = word.split_at(width);
+            lines.push(head.to_string());
+            word = tail;
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+/// The questions in block letters, if they fit `area`: the wrapped lines
+/// of each question. Only plain ASCII (the font's other characters are
+/// not all there, and a missing one would leave a gap in a word).
+fn big_questions(qs: &[String], area: Rect) -> Option<Vec<Vec<String>>> {
+    let per_line = usize::from(area.width) / LETTER_W;
+    if per_line < 8 {
+        return None;
+    }
+    let numbered = qs.len() > 1;
+    let mut all = Vec::new();
+    let mut rows: u16 = 0;
+    for (i, q) in qs.iter().enumerate() {
+        let text = if numbered {
+            format!("{}. {}", i + 1, q.trim())
+        } else {
+            q.trim().to_string()
+        };
+        if !text.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
+            return None;
+        }
+        let lines = wrap_words(&text, per_line);
+        rows = rows
+            .saturating_add(
+                u16::try_from(lines.len())
+                    .unwrap_or(u16::MAX)
+                    .saturating_mul(LETTER_H),
+            )
+            .saturating_add(u16::from(i > 0));
+        all.push(lines);
+    }
+    (rows <= area.height).then_some(all)
+}
+
+/// The slide's written questions over the whole body, large enough to be
+/// read from the back of the room: block letters where they fit, else
+/// bold, centred, wrapped to the full width.
 fn questions(frame: &mut Frame, area: Rect, app: &App, qs: &[String]) {
     let t = &app.theme;
-    let mut lines: Vec<Line> = Vec::new();
-    if qs.is_empty() {
-        lines.push(Line::from(Span::styled(
-            "No written questions for this slide.",
-            t.dim,
-        )));
-    }
-    for (i, q) in qs.iter().enumerate() {
-        lines.push(Line::from(Span::styled(
-            format!("{}. {}", i + 1, inert(q)),
-            t.text,
-        )));
-        lines.push(Line::default());
-    }
-    let w = area.width.saturating_sub(4).max(10);
-    let h = (lines.len() as u16 + 4).min(area.height);
-    let r = Rect::new(area.x + 2, area.y + area.height.saturating_sub(h), w, h);
-    frame.render_widget(Clear, r);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: true }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(t.accent)
-                .title(Span::styled(" Questions (w closes) ", t.accent)),
-        ),
-        r,
+    let r = Rect::new(
+        area.x + 1,
+        area.y,
+        area.width.saturating_sub(2),
+        area.height,
     );
+    frame.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.accent)
+        .title(Span::styled(" Questions (w closes) ", t.accent));
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let inner = Rect::new(
+        inner.x + 1,
+        inner.y,
+        inner.width.saturating_sub(2),
+        inner.height,
+    );
+    if qs.is_empty() {
+        frame.render_widget(
+            Paragraph::new(Span::styled("No written questions for this slide.", t.dim))
+                .alignment(Alignment::Center),
+            inner,
+        );
+        return;
+    }
+    let shown: Vec<String> = qs.iter().map(|q| inert(q).into_owned()).collect();
+    if let Some(big) = big_questions(&shown, inner) {
+        let rows: u16 =
+            big.iter().map(|l| l.len() as u16 * LETTER_H).sum::<u16>() + big.len() as u16 - 1;
+        let mut y = inner.y + (inner.height - rows) / 2;
+        for (i, lines) in big.iter().enumerate() {
+            if i > 0 {
+                y += 1;
+            }
+            for l in lines {
+                let lw = (l.len() * LETTER_W) as u16;
+                let x = inner.x + inner.width.saturating_sub(lw) / 2;
+                let text = BigText::builder()
+                    .pixel_size(PixelSize::Quadrant)
+                    .style(t.text.add_modifier(Modifier::BOLD))
+                    .lines(vec![Line::from(l.clone())])
+                    .build();
+                frame.render_widget(text, Rect::new(x, y, lw.min(inner.width), LETTER_H));
+                y += LETTER_H;
+            }
+        }
+        return;
+    }
+    // Too long for block letters: bold, centred, wrapped wide.
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, q) in shown.iter().enumerate() {
+        if i > 0 {
+            lines.push(Line::default());
+        }
+        let text = if shown.len() > 1 {
+            format!("{}. {q}", i + 1)
+        } else {
+            q.clone()
+        };
+        lines.push(Line::from(Span::styled(
+            text,
+            t.text.add_modifier(Modifier::BOLD),
+        )));
+    }
+    let para = Paragraph::new(lines)
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true });
+    let h = (para.line_count(inner.width) as u16).min(inner.height);
+    let y = inner.y + (inner.height - h) / 2;
+    frame.render_widget(para, Rect::new(inner.x, y, inner.width, h));
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_wrap_at_spaces_and_long_words_split() {
+        assert_eq!(
+            wrap_words("Who has used a mutex before?", 12),
+            vec!["Who has used", "a mutex", "before?"]
+        );
+        assert_eq!(
+            wrap_words("abcdefghij xy", 4),
+            vec!["abcd", "efgh", "ij", "xy"]
+        );
+        assert_eq!(wrap_words("  a   b ", 10), vec!["a b"]);
+        assert!(wrap_words("", 10).is_empty());
+    }
+
+    #[test]
+    fn block_letters_only_when_they_fit() {
+        let q = vec!["Who has used a mutex before?".to_string()];
+        let wide = big_questions(&q, Rect::new(0, 0, 112, 30)).unwrap();
+        assert_eq!(wide, vec![vec!["Who has used a mutex before?".to_string()]]);
+        let narrow = big_questions(&q, Rect::new(0, 0, 60, 30)).unwrap();
+        assert_eq!(narrow[0].len(), 2);
+        assert!(big_questions(&q, Rect::new(0, 0, 60, 7)).is_none());
+        assert!(big_questions(&["Qu’est-ce ?".to_string()], Rect::new(0, 0, 112, 30)).is_none());
+        let two = vec!["One?".to_string(), "Two?".to_string()];
+        let b = big_questions(&two, Rect::new(0, 0, 112, 9)).unwrap();
+        assert_eq!(
+            b,
+            vec![vec!["1. One?".to_string()], vec!["2. Two?".to_string()]]
+        );
+        assert!(big_questions(&two, Rect::new(0, 0, 112, 8)).is_none());
+    }
 
     #[test]
     fn the_clock_reads_minutes_and_hours() {

@@ -73,7 +73,11 @@ pub fn draw(frame: &mut Frame, app: &mut App) {
             Some(Overlay::Search(s)) => search::draw(frame, area, s, &app.content, &app.theme),
             None => {}
         }
-        if let Some(errors) = &app.reload_errors {
+        // Presenting, the problems go to the speaker notes: the projector
+        // shows a one-line mark (see present.rs).
+        if let Some(errors) = &app.reload_errors
+            && app.presenting().is_none()
+        {
             reload_errors(frame, area, app, errors);
         }
         if let Some(msg) = &app.banner {

@@ -89,17 +89,38 @@ fn notes_follow_the_presenter_over_a_private_socket() {
     present.wait_for("Locks · slide 1/2");
     notes2.wait_for("Slide 1/2: Synch Two Threads");
 
-    // Blank the screen, and bring it back.
+    // Blank the screen, and bring it back: the notes say so.
     present.send(b"b");
     present.wait_gone("slide 1/2");
+    notes2.wait_for("PROJECTOR BLANKED");
     present.send(b" ");
     present.wait_for("slide 1/2");
+    notes2.wait_gone("PROJECTOR BLANKED");
 
     // The written questions panel.
     present.send(b"w");
     present.wait_for("Questions (w closes)");
+    notes2.wait_for("PROJECTOR SHOWS THE QUESTIONS");
     present.send(b"w");
     present.wait_gone("Questions (w closes)");
+    notes2.wait_gone("PROJECTOR SHOWS THE QUESTIONS");
+
+    // A demo opened from a slide: the notes name it, and the slide.
+    if let Some(demo) = threadtutor::demos::registry::find("lock") {
+        present.send(RIGHT);
+        present.wait_for("Locks · slide 2/2");
+        present.send(b"\r");
+        present.wait_for("Live demo");
+        // (The title is cut to the 80 columns of this terminal.)
+        let title: String = demo.info().title.chars().take(20).collect();
+        notes2.wait_for(&format!("PROJECTOR SHOWS A DEMO: {title}"));
+        notes2.wait_for("Slide 2/2: Run it");
+        present.send(b"\x1b");
+        present.wait_for("Locks · slide 2/2");
+        notes2.wait_gone("PROJECTOR SHOWS A DEMO");
+        present.send(LEFT);
+        present.wait_for("Locks · slide 1/2");
+    }
 
     present.send(b"q");
     assert_eq!(present.wait_exit(), 0);
@@ -183,6 +204,24 @@ fn plain_notes_without_a_runtime_dir_use_a_private_temp_folder() {
     wait_line(&rx, "Slide 2 of 5: Why a GIL?. Step 1 of 2. Elapsed 01:15.");
     wait_line(&rx, "Notes: Mention reference counting.");
     wait_line(&rx, "Next: Releasing the GIL");
+    // What the projector shows, and the content problems, in words.
+    use threadtutor::classroom::{Message, Problems, Projector, Showing};
+    p.announce(Message::Projector(Projector {
+        showing: Showing::Blank,
+        demo: None,
+    }));
+    wait_line(&rx, "PROJECTOR BLANKED");
+    p.announce(Message::Problems(Problems::bounded(&[
+        "lessons/10-gil.toml:3:9: expected a string\x1b[2J".to_string(),
+    ])));
+    wait_line(
+        &rx,
+        "1 content problem (the projector shows the last good version):",
+    );
+    let l = wait_line(&rx, "lessons/10-gil.toml:3:9: expected a string");
+    assert!(!l.contains('\x1b'), "{l:?}");
+    p.announce(Message::Problems(Problems::default()));
+    wait_line(&rx, "The content problems are fixed.");
     let _ = child.kill();
     let _ = child.wait();
 }

@@ -109,6 +109,15 @@ fn present_watch_reloads_too() {
         &[("XDG_RUNTIME_DIR", rt.as_str())],
     );
     pty.wait_for("Thread basics · slide 1/3");
+    // The speaker's notes, where the problems go.
+    let mut notes = Pty::spawn_env(
+        &["--content", &d, "notes"],
+        data.path(),
+        100,
+        30,
+        &[("XDG_RUNTIME_DIR", rt.as_str())],
+    );
+    notes.wait_for("Slide 1/3");
     pty.send(RIGHT);
     pty.wait_for("slide 2/3 · step 1/3");
     std::fs::write(
@@ -123,9 +132,24 @@ fn present_watch_reloads_too() {
         original.replace("[[slides]]", "[[slides]]\nbogus = "),
     )
     .unwrap();
-    pty.wait_for("Content problems");
-    pty.wait_for("10-basics.toml:");
+    // The projector: a one-line mark; the notes: the list.
+    pty.wait_for("content problem");
+    pty.wait_for("— see notes");
+    notes.wait_for("(the projector shows the last good version)");
+    notes.wait_for("10-basics.toml:");
+    assert!(
+        !pty.screen().contains("10-basics.toml:"),
+        "{}",
+        pty.screen()
+    );
+    assert!(pty.screen().contains("slide 2/3 · step 1/3"));
+    // Fixed: both go.
+    std::fs::write(&lesson, &original).unwrap();
+    pty.wait_gone("see notes");
+    notes.wait_gone("10-basics.toml:");
     pty.send(b"q");
     assert_eq!(pty.wait_exit(), 0);
     pty.assert_restored();
+    notes.send(b"q");
+    assert_eq!(notes.wait_exit(), 0);
 }

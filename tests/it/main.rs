@@ -40,6 +40,7 @@ mod keys;
 mod lesson_coverage;
 mod lesson_facts;
 mod lms_export;
+mod notes_socket;
 mod present_screen;
 mod progress_store;
 mod python_blocks;

@@ -132,13 +132,27 @@ fn draw_notes(w: u16, h: u16) {
         "elapsed_s": 125
     }))
     .unwrap();
-    for (connected, notes) in [(false, None), (true, Some(notes))] {
-        let view = NotesView {
-            path: "/tmp/x.sock".into(),
-            connected,
-            notes,
-            received: std::time::Instant::now(),
-        };
+    use threadtutor::classroom::{Problems, Projector, Showing};
+    for (connected, notes, extra) in [
+        (false, None, false),
+        (true, Some(notes.clone()), false),
+        (true, Some(notes), true),
+    ] {
+        let mut view = NotesView::new("/tmp/x.sock".into());
+        view.connected = connected;
+        view.notes = notes;
+        if extra {
+            // The projector line and the problems list too.
+            view.projector = Some(Projector {
+                showing: Showing::Demo,
+                demo: Some("The GIL in action".into()),
+            });
+            view.problems = Some(Problems::bounded(&vec![
+                "lessons/10-gil.toml:3:9: expected a string".to_string();
+                80
+            ]));
+            view.dropped = 2;
+        }
         let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
         term.draw(|f| draw(f, &view, &theme)).unwrap();
     }
