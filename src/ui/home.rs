@@ -142,7 +142,8 @@ pub fn lesson_status(app: &App, lesson: &Lesson) -> (Status, usize, usize) {
 fn quiz_score(app: &App, lesson: &Lesson) -> Option<u32> {
     let mut best: Option<f64> = None;
     for slide in &lesson.slides {
-        for b in &slide.blocks {
+        // Every quiz link, columns included.
+        crate::content::lesson::Block::walk(&slide.blocks, &mut |b| {
             if let BlockKind::Quiz { quiz, .. } = &b.kind
                 && let Some(f) = app
                     .progress
@@ -152,7 +153,7 @@ fn quiz_score(app: &App, lesson: &Lesson) -> Option<u32> {
             {
                 best = Some(best.map_or(f, |b| b.max(f)));
             }
-        }
+        });
     }
     best.map(|f| (f * 100.0).round() as u32)
 }

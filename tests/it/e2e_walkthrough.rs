@@ -35,6 +35,10 @@ fn a_new_learner_reads_part_1_runs_demos_takes_pop_quiz_1_and_comes_back() {
     pty.wait_for("Live demos");
     pty.send(b"\r");
     pty.wait_for("Live demo · thread-order");
+    // Demos run slowly enough to follow by default: a learner in a hurry
+    // turns the speed up to full before starting.
+    pty.send(b"]]]]]");
+    pty.wait_for("full");
     pty.send(b"s");
     pty.wait_for("finished in");
     pty.wait_for("interleavings");
@@ -42,6 +46,8 @@ fn a_new_learner_reads_part_1_runs_demos_takes_pop_quiz_1_and_comes_back() {
     pty.wait_for("Live demos");
     pty.send(b"j\r");
     pty.wait_for("Live demo · gil");
+    pty.send(b"]]]]]");
+    pty.wait_for("full");
     pty.send(b"s");
     pty.wait_for("finished in");
     pty.send(b"\x1b");
