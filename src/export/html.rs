@@ -10,7 +10,7 @@ use crate::content::{Block, BlockKind, Bullet, Code, Content};
 use crate::highlight::{Engine, TokenClass};
 use crate::quiz::report::expected_answer;
 
-use super::{choices, matching_left, rubric_lines};
+use super::{choices, matching_left, program, rubric_lines};
 
 const CSS: &str = "
 body{font-family:Georgia,serif;max-width:46em;margin:2em auto;padding:0 1em;color:#111;background:#fff;line-height:1.45}
@@ -209,10 +209,10 @@ pub fn render(content: &Content, with_answers: bool) -> String {
                 markdown_html(&mut o, ctx_text, &engine);
             }
             markdown_html(&mut o, &q.prompt, &engine);
-            if let crate::content::quiz::QuestionKind::Tracing(t) = &q.kind {
+            if let Some(program) = program(q) {
                 let code = Code {
                     language: "python".into(),
-                    source: t.program.clone(),
+                    source: program.to_string(),
                     caption: None,
                     runnable: false,
                     file: None,

@@ -6,7 +6,7 @@ use crate::content::sanitize::inert;
 use crate::content::{Block, BlockKind, Bullet, Content};
 use crate::quiz::report::expected_answer;
 
-use super::{choices, matching_left, rubric_lines};
+use super::{choices, matching_left, program, rubric_lines};
 
 pub fn render(content: &Content, with_answers: bool) -> String {
     let mut out = String::new();
@@ -42,9 +42,9 @@ pub fn render(content: &Content, with_answers: bool) -> String {
                 "{number}{}\n",
                 indent_rest(&safe(q.prompt.trim_end()), &pad)
             );
-            if let crate::content::quiz::QuestionKind::Tracing(t) = &q.kind {
-                let fence = fence_for(&t.program);
-                let program = format!("{fence}python\n{}\n{fence}", inert(t.program.trim_end()));
+            if let Some(source) = program(q) {
+                let fence = fence_for(source);
+                let program = format!("{fence}python\n{}\n{fence}", inert(source.trim_end()));
                 let _ = writeln!(out, "{pad}{}\n", indent_rest(&program, &pad));
             }
             let left = matching_left(q);

@@ -10,7 +10,7 @@ pub mod markdown;
 use std::path::{Path, PathBuf};
 
 use crate::content::Content;
-use crate::content::quiz::{Question, QuestionKind, option_plain};
+use crate::content::quiz::Question;
 
 /// The handout's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -99,43 +99,25 @@ pub fn render(content: &Content, format: Format, with_answers: bool) -> String {
 /// that does not give the answer away (sorted by their text), or None when
 /// it is not a choice.
 pub(crate) fn choices(q: &Question) -> Option<Vec<String>> {
-    let mut v: Vec<&str> = match &q.kind {
-        QuestionKind::MultipleChoice(mc) => mc.options(),
-        QuestionKind::Matching(m) => m.right_options(),
-        QuestionKind::Ordering(o) => o.steps.iter().map(String::as_str).collect(),
-        _ => return None,
-    };
-    v.sort_by_cached_key(|s| option_plain(s));
-    Some(v.into_iter().map(str::to_string).collect())
+    let h = q.kind.kind().handout();
+    h.choices
+        .map(|v| v.into_iter().map(str::to_string).collect())
 }
 
 /// For matching questions: the left-hand items (their Markdown), in file
 /// order.
 pub(crate) fn matching_left(q: &Question) -> Vec<String> {
-    match &q.kind {
-        QuestionKind::Matching(m) => m.pairs.iter().map(|(l, _)| l.clone()).collect(),
-        _ => Vec::new(),
-    }
+    let h = q.kind.kind().handout();
+    h.left.into_iter().map(str::to_string).collect()
 }
 
 /// A rubric as lines: `+2 label` for each concept, `-1 label` for each
 /// misconception.
 pub(crate) fn rubric_lines(q: &Question) -> Vec<String> {
-    let QuestionKind::FreeText(f) = &q.kind else {
-        return Vec::new();
-    };
-    let num = crate::quiz::report::num;
-    let mut v: Vec<String> = f
-        .rubric
-        .concepts
-        .iter()
-        .map(|c| format!("+{} {}", num(c.points), c.label))
-        .collect();
-    v.extend(
-        f.rubric
-            .misconceptions
-            .iter()
-            .map(|c| format!("-{} (misconception) {}", num(c.points), c.label)),
-    );
-    v
+    q.kind.kind().handout().rubric
+}
+
+/// The program a question prints as a code block (Tracing), if any.
+pub(crate) fn program(q: &Question) -> Option<&str> {
+    q.kind.kind().handout().program
 }

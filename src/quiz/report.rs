@@ -4,19 +4,11 @@
 
 use serde::Serialize;
 
-use super::grade::{Grade, QuestionResult, Response, SheetGrade, resolve_option};
-use crate::content::markdown;
-use crate::content::quiz::{Language, Question, QuestionKind, Quiz};
+use super::grade::{Grade, QuestionResult, Response, SheetGrade};
+use crate::content::quiz::{Question, Quiz};
 
 /// A number of points for people: `2`, `1.5`, `0.67`.
-pub fn num(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 {
-        format!("{}", x.round() as i64)
-    } else {
-        let s = format!("{x:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
+pub use crate::content::quiz::format_points;
 
 fn status(g: &Grade) -> &'static str {
     if !g.answered {
@@ -32,58 +24,7 @@ fn status(g: &Grade) -> &'static str {
 
 /// The expected answer of a question, in one or a few plain lines.
 pub fn expected_answer(q: &Question) -> String {
-    let plain = |s: &str| markdown::to_plain(s);
-    match &q.kind {
-        QuestionKind::MultipleChoice(mc) => mc
-            .answers
-            .iter()
-            .map(|a| plain(a))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        QuestionKind::ShortAnswer(sa) => {
-            if sa.alternatives.is_empty() {
-                sa.answer.clone()
-            } else {
-                format!(
-                    "{}\n(also accepted: {})",
-                    sa.answer,
-                    sa.alternatives.join(", ")
-                )
-            }
-        }
-        QuestionKind::Tracing(t) => {
-            let (yes, no) = match t.language {
-                Language::Rust => ("It compiles", "It does not compile"),
-                Language::Python => ("It runs without an error", "It raises an error"),
-            };
-            let mut s = if t.does_compile {
-                yes.to_string()
-            } else {
-                no.to_string()
-            };
-            if let Some(n) = t.line_number {
-                s.push_str(&format!(" (line {n})"));
-            }
-            if let Some(out) = &t.stdout {
-                s.push_str(&format!(" and prints:\n{}", out.trim_end()));
-            }
-            s
-        }
-        QuestionKind::FreeText(f) => plain(&f.model_answer),
-        QuestionKind::Matching(m) => m
-            .pairs
-            .iter()
-            .map(|(l, r)| format!("{} → {}", plain(l), plain(r)))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        QuestionKind::Ordering(o) => o
-            .steps
-            .iter()
-            .enumerate()
-            .map(|(i, s)| format!("{}. {}", i + 1, plain(s)))
-            .collect::<Vec<_>>()
-            .join("\n"),
-    }
+    q.kind.kind().expected_answer()
 }
 
 /// A labelled block of lines, indented under its question.
@@ -110,98 +51,7 @@ fn block(out: &mut String, label: &str, text: &str) {
 /// with the learner's picks; each Matching pair and Ordering step ✓ or ✗
 /// (with where it belongs).
 pub fn your_answer(q: &Question, r: &Response) -> String {
-    let plain = |s: &str| markdown::to_plain(s).trim().to_string();
-    match (&q.kind, r) {
-        (QuestionKind::MultipleChoice(mc), Response::Text(_) | Response::Choices(_)) => {
-            let chosen: Vec<&str> = match r {
-                Response::Text(t) => vec![t.as_str()],
-                Response::Choices(c) => c.iter().map(String::as_str).collect(),
-                Response::Trace(_) | Response::Pairs(_) | Response::Order(_) => Vec::new(),
-            };
-            let options = mc.options();
-            let mut picked = vec![false; options.len()];
-            let mut unknown = Vec::new();
-            for c in chosen.iter().filter(|c| !c.trim().is_empty()) {
-                match resolve_option(&options, c) {
-                    Some(i) => picked[i] = true,
-                    None => unknown.push(format!("  ? {} (not an option)", c.trim())),
-                }
-            }
-            let mut lines = Vec::new();
-            for (i, o) in options.iter().enumerate() {
-                let right = i < mc.answers.len();
-                let mark = if right { '✓' } else { '✗' };
-                let pick = if picked[i] { "[x]" } else { "[ ]" };
-                let note = match (picked[i], right) {
-                    (true, false) => "  ← your pick, wrong",
-                    (false, true) => "  ← correct, not picked",
-                    (true, true) | (false, false) => "",
-                };
-                lines.push(format!("{pick} {mark} {}{note}", plain(o)));
-            }
-            lines.extend(unknown);
-            lines.join("\n")
-        }
-        (QuestionKind::Matching(m), Response::Pairs(given)) => {
-            let lefts: Vec<&str> = m.pairs.iter().map(|(l, _)| l.as_str()).collect();
-            let rights = m.right_options();
-            let mut lines = Vec::new();
-            for (l, r) in given {
-                let Some(i) = resolve_option(&lefts, l) else {
-                    lines.push(format!("? {l} (not a left item)"));
-                    continue;
-                };
-                let (left, right) = &m.pairs[i];
-                let chosen = resolve_option(&rights, r).map(|c| rights[c]);
-                if chosen == Some(right.as_str()) {
-                    lines.push(format!("✓ {} → {}", plain(left), plain(r)));
-                } else {
-                    lines.push(format!(
-                        "✗ {} → {}  (belongs with: {})",
-                        plain(left),
-                        plain(r),
-                        plain(right)
-                    ));
-                }
-            }
-            lines.join("\n")
-        }
-        (QuestionKind::Ordering(o), Response::Order(given)) => {
-            let steps: Vec<&str> = o.steps.iter().map(String::as_str).collect();
-            given
-                .iter()
-                .enumerate()
-                .map(|(i, s)| match resolve_option(&steps, s) {
-                    Some(j) if j == i => format!("✓ {}. {}", i + 1, plain(s)),
-                    Some(j) => format!("✗ {}. {}  (belongs at {})", i + 1, plain(s), j + 1),
-                    None => format!("? {}. {} (not a step)", i + 1, plain(s)),
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        }
-        (QuestionKind::Tracing(t), Response::Trace(tr)) => {
-            let (yes, no) = match t.language {
-                Language::Rust => ("It compiles", "It does not compile"),
-                Language::Python => ("It runs without an error", "It raises an error"),
-            };
-            let mut s = if tr.compiles { yes } else { no }.to_string();
-            if let Some(n) = tr.line {
-                s.push_str(&format!(" (line {n})"));
-            }
-            if !tr.output.trim().is_empty() {
-                s.push_str(&format!(" and prints:\n{}", tr.output.trim_end()));
-            }
-            s
-        }
-        (_, Response::Text(t)) => t.trim().to_string(),
-        (_, Response::Choices(v) | Response::Order(v)) => v.join("\n"),
-        (_, Response::Pairs(v)) => v
-            .iter()
-            .map(|(l, r)| format!("{l} → {r}"))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        (_, Response::Trace(tr)) => format!("compiles: {}", tr.compiles),
-    }
+    q.kind.kind().your_answer(r)
 }
 
 /// The text report of one sheet: each question's points and what was missed,
@@ -221,8 +71,8 @@ pub fn text_report(quiz: &Quiz, grade: &SheetGrade) -> String {
             "{:>3}. {:<key_width$}  {:>5}/{:<3} {}\n",
             q.position,
             g.key,
-            num(g.points),
-            num(g.max),
+            format_points(g.points),
+            format_points(g.max),
             status(g)
         ));
         let mut line = |label: &str, items: &[String]| {
@@ -230,7 +80,7 @@ pub fn text_report(quiz: &Quiz, grade: &SheetGrade) -> String {
                 out.push_str(&format!("       {label}: {}\n", items.join("; ")));
             }
         };
-        if matches!(q.kind, QuestionKind::FreeText(_)) {
+        if q.kind.kind().graded_by_rubric() {
             line("found", &g.found);
             line("missed", &g.missed);
             line("mentioned only to negate", &g.negated);
@@ -239,7 +89,7 @@ pub fn text_report(quiz: &Quiz, grade: &SheetGrade) -> String {
             line("missed", &g.missed);
         }
         line("note", &g.notes);
-        if matches!(q.kind, QuestionKind::FreeText(_)) {
+        if q.kind.kind().graded_by_rubric() {
             for f in &g.feedback {
                 out.push_str(&format!("         {f}\n"));
             }
@@ -256,8 +106,8 @@ pub fn text_report(quiz: &Quiz, grade: &SheetGrade) -> String {
     }
     out.push_str(&format!(
         "\nScore: {} / {} ({:.1}%)\n",
-        num(grade.score),
-        num(grade.max),
+        format_points(grade.score),
+        format_points(grade.max),
         grade.percent()
     ));
     let retry: Vec<String> = grade
@@ -324,9 +174,9 @@ pub fn class_csv(quiz: &Quiz, grades: &[SheetGrade]) -> String {
         out.push_str(&csv_field(&g.student));
         for q in &g.questions {
             out.push(',');
-            out.push_str(&num(q.points));
+            out.push_str(&format_points(q.points));
         }
-        out.push_str(&format!(",{},{:.1}\n", num(g.score), g.percent()));
+        out.push_str(&format!(",{},{:.1}\n", format_points(g.score), g.percent()));
     }
     out
 }

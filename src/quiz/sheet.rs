@@ -17,18 +17,17 @@
 //! Keys are question ids, or 1-based positions (for questions without an id).
 //! Every problem is reported as `path:line:col: message`.
 
-use std::fmt;
 use std::ops::Range;
 
 use serde::Deserialize;
-use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 
-use super::grade::{Response, TraceResponse};
+use super::grade::Response;
 use super::shuffle;
 use crate::content::diagnostic::{Diagnostic, decode_utf8};
 use crate::content::markdown;
-use crate::content::quiz::{Language, Question, QuestionKind, Quiz, SpannedTable, toml_diagnostic};
+use crate::content::quiz::{Quiz, SheetValue, SpannedTable, format_points, toml_diagnostic};
+pub use crate::content::quiz::{toml_key, toml_string};
 
 /// A parsed answer sheet, checked against its quiz.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,145 +43,7 @@ pub struct AnswerSheet {
 struct RawSheet {
     student: Option<Spanned<String>>,
     quiz: Option<Spanned<String>>,
-    answers: Option<Spanned<SpannedTable<RawValue>>>,
-}
-
-/// Any answer value; what it must be depends on the question.
-enum RawValue {
-    Str(String),
-    List(Vec<Spanned<String>>),
-    Table(Vec<(Spanned<String>, Spanned<Scalar>)>),
-    /// Something else, named for the message ("a number").
-    Other(&'static str),
-}
-
-/// A value inside an answer's table.
-enum Scalar {
-    Str(String),
-    Bool(bool),
-    Int(i64),
-    Other(&'static str),
-}
-
-macro_rules! other_visits {
-    ($t:ty, $other:path) => {
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<$t, E> {
-            Ok($other("a boolean"))
-        }
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<$t, E> {
-            Ok($other("a number"))
-        }
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<$t, E> {
-            Ok($other("a number"))
-        }
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<$t, E> {
-            Ok($other("a number"))
-        }
-    };
-}
-
-impl<'de> Deserialize<'de> for RawValue {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Vis;
-        impl<'de> Visitor<'de> for Vis {
-            type Value = RawValue;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, an array of strings or a table")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawValue, E> {
-                Ok(RawValue::Str(v.to_string()))
-            }
-            other_visits!(RawValue, RawValue::Other);
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawValue, A::Error> {
-                let mut out = Vec::new();
-                while let Some(s) = seq.next_element::<Spanned<String>>()? {
-                    out.push(s);
-                }
-                Ok(RawValue::List(out))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawValue, A::Error> {
-                let mut out = Vec::new();
-                while let Some(k) = map.next_key::<Spanned<String>>()? {
-                    out.push((k, map.next_value::<Spanned<Scalar>>()?));
-                }
-                out.sort_by_key(|(k, _)| k.span().start);
-                Ok(RawValue::Table(out))
-            }
-        }
-        d.deserialize_any(Vis)
-    }
-}
-
-impl<'de> Deserialize<'de> for Scalar {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Vis;
-        impl<'de> Visitor<'de> for Vis {
-            type Value = Scalar;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, a boolean or a number")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
-                Ok(Scalar::Str(v.to_string()))
-            }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
-                Ok(Scalar::Bool(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
-                Ok(Scalar::Int(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
-                Ok(i64::try_from(v).map_or(Scalar::Other("a number"), Scalar::Int))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Scalar, E> {
-                Ok(Scalar::Other("a fractional number"))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Scalar, A::Error> {
-                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
-                Ok(Scalar::Other("an array"))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
-                while map
-                    .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
-                    .is_some()
-                {}
-                Ok(Scalar::Other("a table"))
-            }
-        }
-        d.deserialize_any(Vis)
-    }
-}
-
-impl RawValue {
-    fn describe(&self) -> &'static str {
-        match self {
-            RawValue::Str(_) => "a string",
-            RawValue::List(_) => "an array",
-            RawValue::Table(_) => "a table",
-            RawValue::Other(what) => what,
-        }
-    }
-}
-
-impl Scalar {
-    fn describe(&self) -> &'static str {
-        match self {
-            Scalar::Str(_) => "a string",
-            Scalar::Bool(_) => "a boolean",
-            Scalar::Int(_) => "a number",
-            Scalar::Other(what) => what,
-        }
-    }
-}
-
-/// What a question's answer must look like, for messages.
-fn expected(q: &Question) -> &'static str {
-    match &q.kind {
-        QuestionKind::MultipleChoice(_) => "an option's text, or an array of options' texts",
-        QuestionKind::ShortAnswer(_) | QuestionKind::FreeText(_) => "a string",
-        QuestionKind::Tracing(_) => "a table { compiles = true|false, output = \"...\", line = N }",
-        QuestionKind::Matching(_) => "a table of left = right",
-        QuestionKind::Ordering(_) => "an array of the steps in order",
-    }
+    answers: Option<Spanned<SpannedTable<SheetValue>>>,
 }
 
 /// The largest sheet file read.
@@ -307,7 +168,8 @@ pub fn parse_sheet_lenient(
         }
         given_as[index] = Some(k.to_string());
         let q = &quiz.questions[index];
-        match response(q, value.get_ref()) {
+        let kind = q.kind.kind();
+        match kind.sheet_answer(value.get_ref()) {
             Ok(r) => responses[index] = r,
             Err(Some((span, msg))) => wrong.push(Diagnostic::at(
                 path,
@@ -322,7 +184,7 @@ pub fn parse_sheet_lenient(
                 format!(
                     "question `{k}` ({}) takes {}, not {}",
                     q.kind_name(),
-                    expected(q),
+                    kind.sheet_shape(),
                     value.get_ref().describe()
                 ),
             )),
@@ -345,143 +207,6 @@ pub fn parse_sheet_lenient(
     }
 }
 
-/// Convert a value for question `q` (`Ok(None)`: nothing answered yet).
-/// `Err(None)`: the value has the wrong shape; `Err(Some(..))`: a problem
-/// inside it.
-fn response(
-    q: &Question,
-    v: &RawValue,
-) -> Result<Option<Response>, Option<(Range<usize>, String)>> {
-    let strings = |l: &[Spanned<String>]| l.iter().map(|s| s.get_ref().clone()).collect();
-    match (&q.kind, v) {
-        (QuestionKind::MultipleChoice(_), RawValue::Str(s)) => {
-            Ok(Some(Response::Choices(vec![s.clone()])))
-        }
-        (QuestionKind::MultipleChoice(_), RawValue::List(l)) => {
-            Ok(Some(Response::Choices(strings(l))))
-        }
-        (QuestionKind::ShortAnswer(_) | QuestionKind::FreeText(_), RawValue::Str(s)) => {
-            Ok(Some(Response::Text(s.clone())))
-        }
-        (QuestionKind::Ordering(_), RawValue::List(l)) => Ok(Some(Response::Order(strings(l)))),
-        (QuestionKind::Matching(_), RawValue::Table(t)) => {
-            let mut pairs = Vec::new();
-            for (k, v) in t {
-                match v.get_ref() {
-                    Scalar::Str(s) => pairs.push((k.get_ref().clone(), s.clone())),
-                    other => {
-                        return Err(Some((
-                            v.span(),
-                            format!(
-                                "the match for `{}` must be a string, not {}",
-                                k.get_ref(),
-                                other.describe()
-                            ),
-                        )));
-                    }
-                }
-            }
-            Ok(Some(Response::Pairs(pairs)))
-        }
-        (QuestionKind::Tracing(_), RawValue::Table(t)) => {
-            let mut r = TraceResponse::default();
-            let mut compiles = None;
-            for (k, v) in t {
-                match (k.get_ref().as_str(), v.get_ref()) {
-                    ("compiles", Scalar::Bool(b)) => compiles = Some(*b),
-                    ("output", Scalar::Str(s)) => r.output = s.clone(),
-                    ("line", Scalar::Int(n)) if *n >= 0 => {
-                        r.line = usize::try_from(*n).ok().filter(|&n| n > 0);
-                    }
-                    ("compiles", other) => {
-                        return Err(Some((
-                            v.span(),
-                            format!("`compiles` must be true or false, not {}", other.describe()),
-                        )));
-                    }
-                    ("output", other) => {
-                        return Err(Some((
-                            v.span(),
-                            format!("`output` must be a string, not {}", other.describe()),
-                        )));
-                    }
-                    ("line", other) => {
-                        return Err(Some((
-                            v.span(),
-                            format!(
-                                "`line` must be a line number (1, 2, ...), not {}",
-                                match other {
-                                    Scalar::Int(_) => "a negative number",
-                                    o => o.describe(),
-                                }
-                            ),
-                        )));
-                    }
-                    (other, _) => {
-                        return Err(Some((
-                            k.span(),
-                            format!("unknown key `{other}` (expected compiles, output, line)"),
-                        )));
-                    }
-                }
-            }
-            match compiles {
-                Some(c) => {
-                    r.compiles = c;
-                    Ok(Some(Response::Trace(r)))
-                }
-                // The blank template: nothing said yet.
-                None if r.output.trim().is_empty() && r.line.is_none() => Ok(None),
-                None => Err(Some((
-                    t.first().map_or(0..0, |(k, _)| k.span()),
-                    "a Tracing answer needs `compiles = true` or `compiles = false`".into(),
-                ))),
-            }
-        }
-        _ => Err(None),
-    }
-}
-
-/// A TOML key: bare when it can be, quoted otherwise.
-pub fn toml_key(key: &str) -> String {
-    if !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        key.to_string()
-    } else {
-        toml_string(key)
-    }
-}
-
-/// A TOML basic string with everything needed escaped.
-pub fn toml_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// An option as a student copies it: plain text on one line.
-fn option_line(option: &str) -> String {
-    markdown::to_plain(option)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 fn comment_block(out: &mut String, text: &str, indent: &str) {
     for line in text.lines() {
         if line.trim().is_empty() {
@@ -493,7 +218,7 @@ fn comment_block(out: &mut String, text: &str, indent: &str) {
 }
 
 fn points(n: f64) -> String {
-    let s = super::report::num(n);
+    let s = format_points(n);
     if n == 1.0 {
         format!("{s} point")
     } else {
@@ -532,11 +257,7 @@ pub fn template(quiz: &Quiz, seed: u64) -> String {
             out.push_str("#\n");
         }
         last_multipart = q.multipart.as_deref();
-        let how = match &q.kind {
-            QuestionKind::MultipleChoice(mc) if mc.multiple => ", choose every correct option",
-            QuestionKind::MultipleChoice(_) => ", choose one",
-            _ => "",
-        };
+        let how = q.kind.kind().template_hint();
         out.push_str(&format!(
             "# {}. [{}, {}{how}]\n",
             q.position,
@@ -546,58 +267,7 @@ pub fn template(quiz: &Quiz, seed: u64) -> String {
         comment_block(&mut out, &markdown::to_plain(&q.prompt), "    ");
         let key = toml_key(&q.key());
         let options = shuffle::shown_options(q, seed);
-        match &q.kind {
-            QuestionKind::MultipleChoice(mc) => {
-                out.push_str("#    Options (copy the text of your choice):\n");
-                for o in &options {
-                    out.push_str(&format!("#      {}\n", toml_string(&option_line(o))));
-                }
-                let blank = if mc.multiple { "[]" } else { "\"\"" };
-                out.push_str(&format!("{key} = {blank}\n"));
-            }
-            QuestionKind::ShortAnswer(_) => out.push_str(&format!("{key} = \"\"\n")),
-            QuestionKind::FreeText(_) => {
-                out.push_str("#    Write your answer between the triple quotes.\n");
-                out.push_str(&format!("{key} = \"\"\"\n\"\"\"\n"));
-            }
-            QuestionKind::Tracing(t) => {
-                out.push_str(&format!("#    Program ({}):\n", t.language.name()));
-                let width = t.program.lines().count().to_string().len();
-                for (i, line) in t.program.lines().enumerate() {
-                    let numbered = format!("#    {:>width$} | {line}", i + 1);
-                    out.push_str(numbered.trim_end());
-                    out.push('\n');
-                }
-                let how = match t.language {
-                    Language::Rust => {
-                        "#    If it compiles: write compiles = true and its output.\n#    If it does not: write compiles = false and line = the line of the error.\n"
-                    }
-                    Language::Python => {
-                        "#    If it runs without an error: write compiles = true and its output.\n#    If it raises an error: write compiles = false, line = the line that\n#    raises it, and the output printed before that.\n"
-                    }
-                };
-                out.push_str(how);
-                out.push_str(&format!(
-                    "# {key}.compiles = true\n# {key}.line = 1\n{key}.output = \"\"\"\n\"\"\"\n"
-                ));
-            }
-            QuestionKind::Matching(m) => {
-                out.push_str("#    Match each left item to one of these (copy the text):\n");
-                for o in &options {
-                    out.push_str(&format!("#      {}\n", toml_string(&option_line(o))));
-                }
-                for (left, _) in &m.pairs {
-                    out.push_str(&format!("{key}.{} = \"\"\n", toml_string(left)));
-                }
-            }
-            QuestionKind::Ordering(_) => {
-                out.push_str("#    Put these steps in order (copy them into the array):\n");
-                for o in &options {
-                    out.push_str(&format!("#      {}\n", toml_string(&option_line(o))));
-                }
-                out.push_str(&format!("{key} = []\n"));
-            }
-        }
+        q.kind.kind().template(&mut out, &key, &options);
     }
     out
 }
@@ -611,44 +281,8 @@ pub fn model_sheet(quiz: &Quiz, student: &str) -> String {
         toml_string(&quiz.id),
         toml_string(student)
     );
-    let list = |items: &[String]| {
-        let parts: Vec<String> = items.iter().map(|s| toml_string(s)).collect();
-        format!("[{}]", parts.join(", "))
-    };
     for q in &quiz.questions {
-        let key = toml_key(&q.key());
-        match &q.kind {
-            QuestionKind::MultipleChoice(mc) if mc.multiple => {
-                out.push_str(&format!("{key} = {}\n", list(&mc.answers)));
-            }
-            QuestionKind::MultipleChoice(mc) => {
-                let one = mc.answers.first().map_or(String::new(), |a| toml_string(a));
-                out.push_str(&format!("{key} = {one}\n"));
-            }
-            QuestionKind::ShortAnswer(sa) => {
-                out.push_str(&format!("{key} = {}\n", toml_string(&sa.answer)));
-            }
-            QuestionKind::FreeText(f) => {
-                out.push_str(&format!("{key} = {}\n", toml_string(&f.model_answer)));
-            }
-            QuestionKind::Tracing(t) => {
-                out.push_str(&format!("{key}.compiles = {}\n", t.does_compile));
-                if let Some(s) = &t.stdout {
-                    out.push_str(&format!("{key}.output = {}\n", toml_string(s)));
-                }
-                if let Some(n) = t.line_number {
-                    out.push_str(&format!("{key}.line = {n}\n"));
-                }
-            }
-            QuestionKind::Matching(m) => {
-                for (l, r) in &m.pairs {
-                    out.push_str(&format!("{key}.{} = {}\n", toml_string(l), toml_string(r)));
-                }
-            }
-            QuestionKind::Ordering(o) => {
-                out.push_str(&format!("{key} = {}\n", list(&o.steps)));
-            }
-        }
+        q.kind.kind().model_sheet(&mut out, &toml_key(&q.key()));
     }
     out
 }

@@ -1,5 +1,6 @@
 //! The order options are shown in. MultipleChoice options, Matching's right
-//! items and Ordering's steps are shuffled per attempt; the same seed gives
+//! items and Ordering's steps are shuffled per attempt (each kind's module
+//! in [`crate::content::quiz::kinds`] says how); the same seed gives
 //! the same order, so an attempt (or a printed answer sheet) can be
 //! reproduced. mdbook-quiz's `answerIndex` (answers at that index among the
 //! distractors, which keep their order) and `sortAnswers` (all options sorted
@@ -7,18 +8,11 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::content::quiz::{Matching, MultipleChoice, Ordering, Question, QuestionKind};
+use crate::content::quiz::Question;
+pub use crate::content::quiz::{choice_order, right_order, shuffle, step_order};
 
 /// The generator the shuffles use (shared with the demos).
 pub use crate::rng::SplitMix64;
-
-/// Fisher–Yates shuffle.
-pub fn shuffle<T>(items: &mut [T], rng: &mut SplitMix64) {
-    for i in (1..items.len()).rev() {
-        let j = rng.below(i + 1);
-        items.swap(i, j);
-    }
-}
 
 /// A seed for one question of an attempt: the attempt's seed mixed with the
 /// question's key, so questions are shuffled independently.
@@ -40,77 +34,20 @@ pub fn fresh_seed() -> u64 {
     SplitMix64::new(nanos as u64 ^ (nanos >> 64) as u64).next_u64()
 }
 
-/// The order to show a MultipleChoice question's options in, as indexes into
-/// [`MultipleChoice::options`] (answers first, then distractors).
-pub fn choice_order(mc: &MultipleChoice, seed: u64) -> Vec<usize> {
-    let n_answers = mc.answers.len();
-    let total = n_answers + mc.distractors.len();
-    if let Some(at) = mc.answer_index {
-        let mut order: Vec<usize> = (n_answers..total).collect();
-        let at = at.min(order.len());
-        order.splice(at..at, 0..n_answers);
-        return order;
-    }
-    let mut order: Vec<usize> = (0..total).collect();
-    if mc.sort_answers {
-        let options = mc.options();
-        order.sort_by(|&a, &b| options[a].cmp(options[b]));
-    } else {
-        shuffle(&mut order, &mut SplitMix64::new(seed));
-    }
-    order
-}
-
-/// The order to show a Matching question's right items in, as indexes into
-/// [`Matching::right_options`].
-pub fn right_order(m: &Matching, seed: u64) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..m.right_options().len()).collect();
-    shuffle(&mut order, &mut SplitMix64::new(seed));
-    order
-}
-
-/// The order to show an Ordering question's steps in, as indexes into
-/// [`Ordering::steps`]; never already the right order.
-pub fn step_order(o: &Ordering, seed: u64) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..o.steps.len()).collect();
-    shuffle(&mut order, &mut SplitMix64::new(seed));
-    if order.len() > 1 && order.iter().enumerate().all(|(i, &s)| i == s) {
-        order.rotate_left(1);
-    }
-    order
-}
-
 /// The choices of a question as shown in an attempt with `seed`: the options
 /// of a MultipleChoice, the right items of a Matching, the steps of an
 /// Ordering; nothing for other types.
 pub fn shown_options(question: &Question, seed: u64) -> Vec<&str> {
-    let seed = question_seed(seed, question);
-    match &question.kind {
-        QuestionKind::MultipleChoice(mc) => {
-            let options = mc.options();
-            choice_order(mc, seed)
-                .into_iter()
-                .map(|i| options[i])
-                .collect()
-        }
-        QuestionKind::Matching(m) => {
-            let options = m.right_options();
-            right_order(m, seed)
-                .into_iter()
-                .map(|i| options[i])
-                .collect()
-        }
-        QuestionKind::Ordering(o) => step_order(o, seed)
-            .into_iter()
-            .map(|i| o.steps[i].as_str())
-            .collect(),
-        _ => Vec::new(),
-    }
+    question
+        .kind
+        .kind()
+        .shown_options(question_seed(seed, question))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::content::quiz::{MultipleChoice, Ordering};
 
     fn mc(answer_index: Option<usize>, sort_answers: bool) -> MultipleChoice {
         MultipleChoice {

@@ -15,7 +15,7 @@ use crate::content::markdown::{self, LineKind, Style as MdStyle};
 use crate::content::quiz::{Language, Question, QuestionKind, Quiz};
 use crate::content::sanitize::inert;
 use crate::quiz::grade::{Grade, Response, TraceResponse, grade_answer};
-use crate::quiz::report::{expected_answer, num};
+use crate::quiz::report::{expected_answer, format_points};
 use crate::quiz::shuffle::shown_options;
 
 use super::demo::Back;
@@ -576,18 +576,26 @@ fn feedback_lines(q: &Question, g: &Grade, width: usize, t: &Theme) -> Vec<Line<
     let mut lines = Vec::new();
     let verdict = if g.correct {
         Span::styled(
-            format!("✓ Correct — {}/{}", num(g.points), num(g.max)),
+            format!(
+                "✓ Correct — {}/{}",
+                format_points(g.points),
+                format_points(g.max)
+            ),
             t.done,
         )
     } else if g.points > 0.0 {
         Span::styled(
-            format!("◐ Partly right — {}/{}", num(g.points), num(g.max)),
+            format!(
+                "◐ Partly right — {}/{}",
+                format_points(g.points),
+                format_points(g.max)
+            ),
             t.partial,
         )
     } else if !g.answered {
-        Span::styled(format!("○ No answer — 0/{}", num(g.max)), t.error)
+        Span::styled(format!("○ No answer — 0/{}", format_points(g.max)), t.error)
     } else {
-        Span::styled(format!("✗ Not quite — 0/{}", num(g.max)), t.error)
+        Span::styled(format!("✗ Not quite — 0/{}", format_points(g.max)), t.error)
     };
     lines.push(Line::from(verdict));
     let is_free = matches!(q.kind, QuestionKind::FreeText(_));
@@ -909,7 +917,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &super::app::App, view: &mut Qui
             let (score, max) = view.score();
             let pct = if max > 0.0 { score / max * 100.0 } else { 0.0 };
             lines.push(Line::from(Span::styled(
-                format!("Score {} / {} ({pct:.0}%)", num(score), num(max)),
+                format!(
+                    "Score {} / {} ({pct:.0}%)",
+                    format_points(score),
+                    format_points(max)
+                ),
                 t.title,
             )));
             lines.push(Line::default());
@@ -946,7 +958,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &super::app::App, view: &mut Qui
                     ),
                     Span::styled("█".repeat(fill), style),
                     Span::styled("░".repeat(bw - fill), t.border),
-                    Span::styled(format!(" {}/{}", num(p), num(m)), t.dim),
+                    Span::styled(format!(" {}/{}", format_points(p), format_points(m)), t.dim),
                 ]));
             }
             let missed = view

@@ -216,7 +216,7 @@ fn html_handout_is_well_formed_with_every_slide_and_answers_only_on_request() {
             for c in &f.rubric.concepts {
                 let line = escape(&format!(
                     "{} {}",
-                    threadtutor::quiz::report::num(c.points),
+                    threadtutor::quiz::report::format_points(c.points),
                     c.label
                 ));
                 assert!(!student.contains(&line), "rubric leaked: {line}");

@@ -113,7 +113,7 @@ fn template_fill_grade_round_trip() {
         args.answers = Some(sheet);
         let (code, report, err) = self::quiz(&args, &qs);
         assert_eq!((code, err.as_str()), (Some(0), ""), "{report}");
-        let max = threadtutor::quiz::report::num(quiz.max_points());
+        let max = threadtutor::quiz::report::format_points(quiz.max_points());
         assert!(
             report.contains(&format!("Score: {max} / {max} (100.0%)")),
             "{report}"

@@ -8,9 +8,16 @@
 //! while loading, so a bad pattern is a load error, and every model answer
 //! is graded against its own rubric there.
 
+pub mod kinds;
 mod model;
 mod parse;
 
+pub use kinds::{
+    Grade, Handout, Kind, Response, SheetAnswer, SheetScalar, SheetValue, TraceResponse,
+    choice_order, format_points, gift_escape, normalise_output, normalise_short, option_line,
+    resolve_option, right_order, short_answer_right, shuffle, step_order, toml_key, toml_string,
+    xml_escape,
+};
 pub use model::*;
 pub use parse::parse_quiz;
 pub(crate) use parse::{SpannedTable, toml_diagnostic};

@@ -6,6 +6,9 @@
 
 use std::collections::BTreeMap;
 
+pub use super::kinds::{
+    FreeText, Language, Matching, MultipleChoice, Ordering, ResponseFormat, ShortAnswer, Tracing,
+};
 use crate::content::markdown;
 pub use crate::text::rubric::{Concept, Rubric};
 
@@ -85,14 +88,7 @@ impl Question {
     /// Tracing; the rubric's total for FreeText; one per pair or step for
     /// Matching and Ordering.
     pub fn max_points(&self) -> f64 {
-        match &self.kind {
-            QuestionKind::MultipleChoice(_)
-            | QuestionKind::ShortAnswer(_)
-            | QuestionKind::Tracing(_) => 1.0,
-            QuestionKind::FreeText(f) => f.rubric.max_points(),
-            QuestionKind::Matching(m) => m.pairs.len() as f64,
-            QuestionKind::Ordering(o) => o.steps.len() as f64,
-        }
+        self.kind.kind().max_points()
     }
 
     /// The type's name as written in `type = "..."`.
@@ -101,7 +97,9 @@ impl Question {
     }
 }
 
-/// What kind of question, with what it needs.
+/// What kind of question, with what it needs: each kind's model, loading,
+/// grading and export live in its module of [`super::kinds`]; reach them
+/// with [`QuestionKind::kind`].
 #[derive(Debug, Clone)]
 pub enum QuestionKind {
     MultipleChoice(MultipleChoice),
@@ -110,163 +108,6 @@ pub enum QuestionKind {
     FreeText(FreeText),
     Matching(Matching),
     Ordering(Ordering),
-}
-
-impl QuestionKind {
-    /// Every type name, as written in `type = "..."`.
-    pub const NAMES: [&'static str; 6] = [
-        "MultipleChoice",
-        "ShortAnswer",
-        "Tracing",
-        "FreeText",
-        "Matching",
-        "Ordering",
-    ];
-
-    pub fn name(&self) -> &'static str {
-        match self {
-            QuestionKind::MultipleChoice(_) => "MultipleChoice",
-            QuestionKind::ShortAnswer(_) => "ShortAnswer",
-            QuestionKind::Tracing(_) => "Tracing",
-            QuestionKind::FreeText(_) => "FreeText",
-            QuestionKind::Matching(_) => "Matching",
-            QuestionKind::Ordering(_) => "Ordering",
-        }
-    }
-}
-
-/// Pick the correct options (mdbook-quiz `MultipleChoice`).
-#[derive(Debug, Clone)]
-pub struct MultipleChoice {
-    /// The correct options (Markdown).
-    pub answers: Vec<String>,
-    /// The wrong options (Markdown).
-    pub distractors: Vec<String>,
-    /// The answer was written as an array: show checkboxes ("select all that
-    /// apply") even when only one is correct.
-    pub multiple: bool,
-    /// Don't shuffle; put the answers at this index among the distractors.
-    pub answer_index: Option<usize>,
-    /// Don't shuffle; sort all options by their text.
-    pub sort_answers: bool,
-}
-
-impl MultipleChoice {
-    /// All options in file order: the answers, then the distractors. The
-    /// order shown to a learner comes from [`crate::quiz::shuffle`].
-    pub fn options(&self) -> Vec<&str> {
-        self.answers
-            .iter()
-            .chain(&self.distractors)
-            .map(String::as_str)
-            .collect()
-    }
-}
-
-/// Type a short answer (mdbook-quiz `ShortAnswer`).
-#[derive(Debug, Clone)]
-pub struct ShortAnswer {
-    pub answer: String,
-    pub alternatives: Vec<String>,
-    /// Compare the whole name: no leading module path is dropped, so `Full`
-    /// is not `queue.Full` (`answer.exact`).
-    pub exact: bool,
-    /// mdbook-quiz's `prompt.response` hint: `short`, `long` or `code`.
-    pub response: ResponseFormat,
-}
-
-/// The input box a ShortAnswer asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ResponseFormat {
-    #[default]
-    Short,
-    Long,
-    Code,
-}
-
-/// Predict what a program does (mdbook-quiz `Tracing`).
-#[derive(Debug, Clone)]
-pub struct Tracing {
-    pub program: String,
-    pub language: Language,
-    /// Rust: does it compile? Python: does it run without an error?
-    pub does_compile: bool,
-    /// What it prints (compared trimmed).
-    pub stdout: Option<String>,
-    /// Rust: the line of the compile error. Python: the line that raises.
-    pub line_number: Option<usize>,
-}
-
-impl Tracing {
-    /// The question asked when the file gives no `prompt.prompt`.
-    pub fn default_prompt(language: Language) -> &'static str {
-        match language {
-            Language::Rust => {
-                "Does this program compile? If it does, what does it print? If it does not, which line is the error on?"
-            }
-            Language::Python => {
-                "Does this program run without an error? If it does, what does it print? If it does not, which line raises the error?"
-            }
-        }
-    }
-}
-
-/// The language of a Tracing program.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Language {
-    /// mdbook-quiz's default.
-    #[default]
-    Rust,
-    Python,
-}
-
-impl Language {
-    pub fn name(self) -> &'static str {
-        match self {
-            Language::Rust => "rust",
-            Language::Python => "python",
-        }
-    }
-}
-
-/// An open question graded by a rubric (ours).
-#[derive(Debug, Clone)]
-pub struct FreeText {
-    pub rubric: Rubric,
-    /// A model answer (Markdown) shown after answering; it must earn every
-    /// concept of the rubric.
-    pub model_answer: String,
-}
-
-/// Match left items to right items (ours).
-#[derive(Debug, Clone)]
-pub struct Matching {
-    /// `(left, right)` in file order.
-    pub pairs: Vec<(String, String)>,
-    /// Extra right items that match nothing.
-    pub distractors: Vec<String>,
-}
-
-impl Matching {
-    /// The right items to choose from: each distinct right item of the pairs,
-    /// then the distractors (file order; shuffle for display).
-    pub fn right_options(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
-        for (_, r) in &self.pairs {
-            if !out.contains(&r.as_str()) {
-                out.push(r);
-            }
-        }
-        out.extend(self.distractors.iter().map(String::as_str));
-        out
-    }
-}
-
-/// Put steps in order (ours).
-#[derive(Debug, Clone)]
-pub struct Ordering {
-    /// The steps in the right order.
-    pub steps: Vec<String>,
 }
 
 /// An option's text as plain text: its Markdown rendered, whitespace
