@@ -30,7 +30,7 @@
 use std::io::{self, BufRead, Read, Write};
 
 use crate::content::markdown;
-use crate::content::quiz::{Language, Question, QuestionKind, Quiz};
+use crate::content::quiz::{Language, Question, QuestionKind, Quiz, format_points, option_line};
 use crate::content::sanitize::inert;
 use crate::progress::{QuizAttempt, Store};
 use crate::quiz::grade::{Grade, Response, TraceResponse, grade_answer};
@@ -239,27 +239,9 @@ fn plain(s: &str) -> String {
     markdown::to_plain(s).trim_end().to_string()
 }
 
-/// An option on one line.
-fn option_line(s: &str) -> String {
-    markdown::to_plain(s)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// A number of points: `2`, `1.5`, `0.67`.
-fn amount(n: f64) -> String {
-    if (n - n.round()).abs() < 1e-9 {
-        format!("{}", n.round() as i64)
-    } else {
-        let s = format!("{n:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    }
-}
-
 /// `1 point`, `2.5 points`.
 fn points(n: f64) -> String {
-    let s = amount(n);
+    let s = format_points(n);
     if s == "1" {
         format!("{s} point")
     } else {
@@ -541,7 +523,11 @@ fn feedback(
     };
     sayln(
         out,
-        &format!("{verdict}: {} of {}.", amount(g.points), points(g.max)),
+        &format!(
+            "{verdict}: {} of {}.",
+            format_points(g.points),
+            points(g.max)
+        ),
     )?;
     if let Some(r) = response.filter(|_| g.answered) {
         labelled(out, "your answer", &your_answer(q, r))?;
@@ -663,8 +649,8 @@ pub fn take_quiz(
                 out,
                 &format!(
                     "Score over the {answered} answered: {} / {} ({percent:.1}%).",
-                    amount(score),
-                    amount(max)
+                    format_points(score),
+                    format_points(max)
                 ),
             )?;
         }
@@ -673,8 +659,8 @@ pub fn take_quiz(
             out,
             &format!(
                 "Score: {} / {} ({percent:.1}%).",
-                amount(score),
-                amount(max)
+                format_points(score),
+                format_points(max)
             ),
         )?;
     }

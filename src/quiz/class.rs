@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::grade::SheetGrade;
 use super::items::{Item, analyse, round3};
-use crate::content::quiz::Quiz;
+use crate::content::quiz::{Quiz, format_points};
 
 /// One sheet given to `grade`.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,16 +32,6 @@ impl SheetRow {
             SheetRow::Graded { grade, .. } => Some(grade),
             SheetRow::Unreadable { .. } => None,
         }
-    }
-}
-
-/// A number of points for a table: `2`, `1.5`, `0.67`.
-fn number(x: f64) -> String {
-    if (x - x.round()).abs() < 1e-9 {
-        format!("{}", x.round() as i64)
-    } else {
-        let s = format!("{x:.2}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
     }
 }
 
@@ -120,11 +110,11 @@ pub fn class_csv(quiz: &Quiz, rows: &[SheetRow]) -> String {
                 out.push_str(&csv_field(file));
                 for q in &grade.questions {
                     out.push(',');
-                    out.push_str(&number(q.points));
+                    out.push_str(&format_points(q.points));
                 }
                 out.push_str(&format!(
                     ",{},{:.1},,{}\n",
-                    number(grade.score),
+                    format_points(grade.score),
                     grade.percent(),
                     csv_field(&warnings.join("; "))
                 ));
@@ -186,7 +176,7 @@ pub fn items_csv(quiz: &Quiz, rows: &[SheetRow]) -> String {
             "{},{},{},{},{},{},{},{}\n",
             csv_field(&item.id),
             item.kind,
-            number(item.max),
+            format_points(item.max),
             item.answered,
             figure(item.mean),
             figure(item.difficulty),

@@ -18,8 +18,7 @@
 //! Figures are rounded to 3 decimals.
 
 use super::grade::{Response, SheetGrade, resolve_option};
-use crate::content::markdown;
-use crate::content::quiz::{QuestionKind, Quiz};
+use crate::content::quiz::{QuestionKind, Quiz, option_line};
 
 /// One question's figures.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,10 +132,7 @@ pub fn analyse(quiz: &Quiz, sheets: &[&SheetGrade]) -> Vec<Item> {
                             .zip(counts)
                             .enumerate()
                             .map(|(k, (o, chosen))| OptionCount {
-                                option: markdown::to_plain(o)
-                                    .split_whitespace()
-                                    .collect::<Vec<_>>()
-                                    .join(" "),
+                                option: option_line(o),
                                 correct: k < mc.answers.len(),
                                 chosen,
                             })

@@ -158,26 +158,51 @@ fn a_malformed_sheet_and_a_wrong_typed_answer_both_get_rows() {
 fn wrong_types_of_every_shape_cost_only_their_answer() {
     let q2 = pop_quiz_2();
     let dir = tempfile::tempdir().unwrap();
-    // FreeText given an array, Matching given a string: both warned about,
-    // the sheet still graded.
+    // FreeText given an array, MultipleChoice an array holding a number, a
+    // Matching item a boolean, Tracing a string: each warned about with its
+    // place and question, and the one right answer still counts.
     let sheet = write(
         dir.path(),
         "s.toml",
-        "student = \"Ann\"\n[answers]\nwhy-queues = [\"x\"]\nqueue-put-full = \"It blocks until another thread takes an item out, then adds it\"\n",
+        "student = \"Ann\"\n[answers]\n\
+         why-queues = [\"x\"]\n\
+         queue-put-full = [\"It blocks until another thread takes an item out, then adds it\", 2]\n\
+         match-primitives.\"Lock()\" = true\n\
+         lock-vs-rlock = \"yes\"\n\
+         put-nowait-exception = \"queue.Full\"\n",
     );
     let (code, csv, err) = grade(
-        &args("pop-quiz-2", vec![sheet], TableFormat::Csv, false),
+        &args("pop-quiz-2", vec![sheet.clone()], TableFormat::Csv, false),
         &[q2],
     );
     assert_eq!(code, 0, "{err}");
-    assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(
-        err.contains(":3:14: warning: question `why-queues` (FreeText) takes a string, not an array; that answer scores 0"),
-        "{err}"
+    let s = sheet.display();
+    let warning =
+        |at: &str, what: &str| format!("{s}:{at}: warning: question {what}; that answer scores 0");
+    assert_eq!(
+        err.lines().collect::<Vec<_>>(),
+        [
+            warning(
+                "3:14",
+                "`why-queues` (FreeText) takes a string, not an array"
+            ),
+            warning(
+                "4:18",
+                "`queue-put-full` (MultipleChoice) takes an option's text, or an array of options' texts, not an array holding a number"
+            ),
+            warning(
+                "5:29",
+                "`match-primitives`: the match for `Lock()` must be a string, not a boolean"
+            ),
+            warning(
+                "6:17",
+                "`lock-vs-rlock` (Tracing) takes a table { compiles = true|false, output = \"...\", line = N }, not a string"
+            ),
+        ]
     );
     let row = csv.lines().nth(1).unwrap();
     assert!(row.starts_with("Ann,"), "{row}");
-    assert!(row.contains(",0,0,0,0,1,0,0,1,4.0,,"), "{row}");
+    assert!(row.contains(",0,0,0,0,0,1,0,1,4.0,,"), "{row}");
 }
 
 /// A small quiz whose figures are worked out by hand below.

@@ -373,7 +373,9 @@ fn sheet_errors_have_exact_positions() {
     );
     assert_eq!(
         problems("student = \"A\"\n[answers]\nthread-order-output = [\"a\", 1]\n"),
-        ["s.toml:3:29: invalid type: integer `1`, expected a string"]
+        [
+            "s.toml:3:23: question `thread-order-output` (MultipleChoice) takes an option's text, or an array of options' texts, not an array holding a number"
+        ]
     );
     assert_eq!(
         problems("student = \"A\"\n[answers]\nstart-twice = { compiles = \"yes\" }\n"),
