@@ -648,7 +648,8 @@ pub fn take_quiz(
             sayln(
                 out,
                 &format!(
-                    "Score over the {answered} answered: {} / {} ({percent:.1}%).",
+                    "Score over the {} asked: {} / {} ({percent:.1}%).",
+                    crate::progress::plural(answered, "question", "questions"),
                     format_points(score),
                     format_points(max)
                 ),

@@ -290,7 +290,7 @@ fn end_of_input_stops_cleanly_and_records_only_what_was_answered() {
         "{out}"
     );
     assert!(
-        out.contains("Score over the 1 answered: 1 / 1 (100.0%)."),
+        out.contains("Score over the 1 question asked: 1 / 1 (100.0%)."),
         "{out}"
     );
     let attempts = Store::new(data.path()).load().progress.quizzes["check-locks"]
