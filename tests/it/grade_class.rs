@@ -428,3 +428,33 @@ fn no_sheet_graded_leaves_averages_and_figures_undefined() {
     assert_eq!(v["items"][0]["difficulty"], 1.0);
     assert!(v["items"][0]["discrimination"].is_null());
 }
+
+#[test]
+fn a_folder_given_as_a_sheet_gets_a_row_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let (quiz, sheets) = class_files(dir.path());
+    let quiz = quiz.display().to_string();
+    let folder = dir.path().join("sub");
+    std::fs::create_dir(&folder).unwrap();
+    let (code, csv, err) = grade(
+        &args(
+            &quiz,
+            vec![folder.clone(), sheets[0].clone()],
+            TableFormat::Csv,
+            false,
+        ),
+        &[],
+    );
+    assert_eq!(code, 1);
+    let message = format!(
+        "{}:1:1: cannot read the file: not a regular file (a directory)",
+        folder.display()
+    );
+    assert_eq!(err, format!("{message}\n"));
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows.len(), 1 + 2 + 2, "{csv}");
+    assert_eq!(rows[1], format!(",{},,,,,,,{message},", folder.display()));
+    assert!(rows[2].starts_with("Ada,"), "{csv}");
+    // The average is Ada's alone.
+    assert_eq!(rows[4], "(average),,1,1,1,1,4,100.0,,");
+}
