@@ -95,9 +95,13 @@ pub enum Command {
     },
     /// Speaker notes in a second terminal: follows `threadtutor present`.
     Notes,
-    /// Write a handout of every lesson and quiz into a folder.
+    /// Write a handout of every lesson and quiz into a folder, or the
+    /// quizzes for a learning-management system (moodle-xml, gift, qti).
     Export {
-        /// html (one self-contained file) or markdown.
+        /// html (one self-contained file) or markdown; or the quizzes
+        /// alone: moodle-xml and gift (Moodle), qti (QTI 1.2, Canvas),
+        /// written as threadtutor-quizzes.moodle.xml, .gift.txt or .qti.xml.
+        /// Questions a format cannot hold are listed on stderr.
         #[arg(long, value_enum, default_value_t = crate::export::Format::Html)]
         format: crate::export::Format,
         /// The teacher's copy: quiz answers and rubrics included.
@@ -397,7 +401,10 @@ fn run_command(
             force,
         }) => {
             let content = load(source)?;
-            let text = crate::export::render(&content, *format, *with_answers);
+            let (text, notes) = crate::export::render_noted(&content, *format, *with_answers);
+            for note in &notes {
+                writeln!(err, "note: {}", content::sanitize::inert(note))?;
+            }
             let name = format.file_name_for(*with_answers);
             let path =
                 crate::export::write_handout(dir, name, &text, *force).map_err(Error::User)?;

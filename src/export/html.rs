@@ -73,7 +73,7 @@ fn spans_html(spans: &[markdown::Span]) -> String {
 /// A quiz's Markdown (a prompt, a multipart context) as HTML: paragraphs,
 /// lists, quotes and headings with their inline code, and code blocks
 /// highlighted as on a slide.
-fn markdown_html(o: &mut String, text: &str, engine: &Engine) {
+pub(crate) fn markdown_html(o: &mut String, text: &str, engine: &Engine) {
     let lines = markdown::render(text);
     let mut i = 0;
     while i < lines.len() {

@@ -3,20 +3,31 @@
 //! (`--with-answers`). HTML is one self-contained file (inline CSS, no
 //! external assets, readable printed) with code coloured by the tutorial's
 //! own highlighter; Markdown is plain CommonMark with fenced code.
+//!
+//! The quizzes alone, for a learning-management system: Moodle XML, GIFT
+//! and QTI 1.2 ([`lms`]).
 
 pub mod html;
+pub mod lms;
 pub mod markdown;
 
 use std::path::{Path, PathBuf};
 
 use crate::content::Content;
 use crate::content::quiz::Question;
+use crate::content::quiz::kinds::lms::Lms;
 
 /// The handout's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Html,
     Markdown,
+    /// The quizzes as Moodle XML.
+    MoodleXml,
+    /// The quizzes as GIFT (Moodle).
+    Gift,
+    /// The quizzes as QTI 1.2 (Canvas).
+    Qti,
 }
 
 impl Format {
@@ -25,16 +36,31 @@ impl Format {
         match self {
             Format::Html => "threadtutor-handout.html",
             Format::Markdown => "threadtutor-handout.md",
+            Format::MoodleXml => "threadtutor-quizzes.moodle.xml",
+            Format::Gift => "threadtutor-quizzes.gift.txt",
+            Format::Qti => "threadtutor-quizzes.qti.xml",
+        }
+    }
+
+    /// The learning-management system format, for the quiz-only formats.
+    pub fn lms(self) -> Option<Lms> {
+        match self {
+            Format::Html | Format::Markdown => None,
+            Format::MoodleXml => Some(Lms::MoodleXml),
+            Format::Gift => Some(Lms::Gift),
+            Format::Qti => Some(Lms::Qti),
         }
     }
 
     /// The file name for the student's copy or, with answers, the
-    /// teacher's (which never takes the student's name).
+    /// teacher's (which never takes the student's name). The LMS formats
+    /// always carry the answers (the LMS grades with them): one name.
     pub fn file_name_for(self, with_answers: bool) -> &'static str {
         match (self, with_answers) {
             (format, false) => format.file_name(),
             (Format::Html, true) => "threadtutor-handout-answers.html",
             (Format::Markdown, true) => "threadtutor-handout-answers.md",
+            (format @ (Format::MoodleXml | Format::Gift | Format::Qti), true) => format.file_name(),
         }
     }
 }
@@ -87,11 +113,28 @@ pub fn write_handout(dir: &Path, name: &str, text: &str, force: bool) -> Result<
     Ok(path)
 }
 
-/// Render the whole handout.
+/// Render the whole handout (or, for an LMS format, the quizzes).
 pub fn render(content: &Content, format: Format, with_answers: bool) -> String {
+    render_noted(content, format, with_answers).0
+}
+
+/// [`render`], with the notes to show on stderr: the questions an LMS
+/// format could not hold, or holds in another shape.
+pub fn render_noted(
+    content: &Content,
+    format: Format,
+    with_answers: bool,
+) -> (String, Vec<String>) {
+    let quizzes = |lms| {
+        let e = lms::render(content, lms);
+        (e.text, e.notes)
+    };
     match format {
-        Format::Html => html::render(content, with_answers),
-        Format::Markdown => markdown::render(content, with_answers),
+        Format::Html => (html::render(content, with_answers), Vec::new()),
+        Format::Markdown => (markdown::render(content, with_answers), Vec::new()),
+        Format::MoodleXml => quizzes(Lms::MoodleXml),
+        Format::Gift => quizzes(Lms::Gift),
+        Format::Qti => quizzes(Lms::Qti),
     }
 }
 

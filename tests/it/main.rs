@@ -36,6 +36,7 @@ mod hot_reload;
 mod keys;
 mod lesson_coverage;
 mod lesson_facts;
+mod lms_export;
 mod present_screen;
 mod progress_store;
 mod python_blocks;

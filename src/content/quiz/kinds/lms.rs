@@ -18,8 +18,10 @@ pub struct Piece {
     pub body: String,
     /// QTI only: the conditions inside `<resprocessing>` after `<outcomes>`.
     pub processing: String,
-    /// QTI only: elements after `<resprocessing>` (`<itemfeedback>`).
-    pub after: String,
+    /// GIFT and QTI: text (Markdown) for the question's general feedback,
+    /// before the question's explanation (`context`): the grader's
+    /// information, for formats that have no field for it.
+    pub feedback: Option<String>,
     /// Extra text for the question's prompt (the program of a Tracing
     /// question, as a Markdown code block).
     pub extra_prompt: Option<String>,
@@ -32,7 +34,7 @@ impl Piece {
             qtype,
             body,
             processing: String::new(),
-            after: String::new(),
+            feedback: None,
             extra_prompt: None,
             note: None,
         }
@@ -146,7 +148,11 @@ pub fn essay(lms: Lms, info: &str, lines: usize) -> Piece {
                 moodle_text("responsetemplate", "html", "")
             ),
         ),
-        Lms::Gift => Piece::new("", format!("####{}", gift_escape(info))).noted(
+        Lms::Gift => Piece {
+            feedback: Some(info.to_string()),
+            ..Piece::new("", String::new())
+        }
+        .noted(
             "GIFT has no grader's information: the expected answer and rubric are in the general feedback, which students see after answering",
         ),
         Lms::Qti => {
@@ -155,11 +161,8 @@ pub fn essay(lms: Lms, info: &str, lines: usize) -> Piece {
                 "<response_str ident=\"response1\" rcardinality=\"Single\"><render_fib><response_label ident=\"answer1\" rshuffle=\"No\"/></render_fib></response_str>\n".into(),
             );
             p.processing = "<respcondition continue=\"No\"><conditionvar><other/></conditionvar></respcondition>\n".into();
-            p.after = format!(
-                "<itemfeedback ident=\"general_fb\"><flow_mat><material><mattext texttype=\"text/plain\">{}</mattext></material></flow_mat></itemfeedback>\n",
-                xml_escape(info)
-            );
-            p
+            p.feedback = Some(info.to_string());
+            p.noted("QTI 1.2 has no grader's information: the expected answer and rubric are the general feedback, which Canvas shows after the quiz is submitted")
         }
     }
 }

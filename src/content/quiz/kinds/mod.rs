@@ -221,3 +221,91 @@ fn toml_list(items: &[String]) -> String {
 fn strings(l: &[toml::Spanned<String>]) -> Vec<String> {
     l.iter().map(|s| s.get_ref().clone()).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::quiz::parse_quiz;
+
+    /// One question of every kind, in the order of [`KINDS`].
+    const EVERY_KIND: &str = r#"
+[[questions]]
+type = "MultipleChoice"
+prompt.prompt = "p"
+prompt.distractors = ["b"]
+answer.answer = "a"
+
+[[questions]]
+type = "ShortAnswer"
+prompt.prompt = "p"
+answer.answer = "a"
+
+[[questions]]
+type = "Tracing"
+prompt.program = "print(1)"
+prompt.language = "python"
+answer.doesCompile = true
+answer.stdout = "1"
+
+[[questions]]
+type = "FreeText"
+prompt.prompt = "p"
+answer.model = "locks protect data"
+[[questions.answer.concepts]]
+label = "protect"
+phrases = ["protect"]
+
+[[questions]]
+type = "Matching"
+prompt.prompt = "p"
+answer.pairs = { a = "1", b = "2" }
+
+[[questions]]
+type = "Ordering"
+prompt.prompt = "p"
+answer.steps = ["x", "y"]
+"#;
+
+    #[test]
+    fn registry_names_agree_and_each_model_sheet_earns_full_marks() {
+        let quiz = parse_quiz("every", "every.toml", EVERY_KIND).unwrap();
+        assert_eq!(quiz.questions.len(), KINDS.len());
+        for (q, spec) in quiz.questions.iter().zip(&KINDS) {
+            assert_eq!(q.kind.name(), spec.name);
+            assert_eq!(QuestionKind::NAMES[q.position - 1], spec.name);
+            // Each key the spec allows is a `prompt.` or `answer.` key.
+            assert!(
+                spec.keys
+                    .iter()
+                    .all(|k| k.starts_with("prompt.") || k.starts_with("answer."))
+            );
+        }
+        // Tracing's prompt was optional: the standard question was asked.
+        assert!(
+            quiz.questions[2]
+                .prompt
+                .starts_with("Does this program run")
+        );
+        // The model sheet of every kind, read back by the kind and graded
+        // by it, earns every point.
+        for q in &quiz.questions {
+            let kind = q.kind.kind();
+            let mut sheet = String::new();
+            kind.model_sheet(&mut sheet, "k");
+            let table: toml::Table = toml::from_str(&sheet).unwrap();
+            let value: SheetValue = toml::from_str::<SheetHolder>(&sheet).map(|h| h.k).unwrap();
+            let response = kind.sheet_answer(&value).unwrap().unwrap();
+            let mut g = Grade {
+                kind: kind.name(),
+                ..Grade::default()
+            };
+            kind.grade(q, Some(&response), &mut g);
+            assert_eq!(g.points, kind.max_points(), "{} {table:?}", kind.name());
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    struct SheetHolder {
+        k: SheetValue,
+    }
+}
