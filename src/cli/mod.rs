@@ -402,9 +402,6 @@ fn run_command(
         }) => {
             let content = load(source)?;
             let (text, notes) = crate::export::render_noted(&content, *format, *with_answers);
-            for note in &notes {
-                writeln!(err, "note: {}", content::sanitize::inert(note))?;
-            }
             let name = format.file_name_for(*with_answers);
             let path =
                 crate::export::write_handout(dir, name, &text, *force).map_err(Error::User)?;
@@ -413,6 +410,10 @@ fn run_command(
                 "wrote {}",
                 content::sanitize::inert(&path.display().to_string())
             )?;
+            // What the LMS formats could not hold, or hold in another shape.
+            for note in &notes {
+                writeln!(err, "note: {}", content::sanitize::inert(note))?;
+            }
             Ok(())
         }
         Some(Command::Completions { shell }) => {

@@ -60,6 +60,7 @@ prompt.distractors = ["nothing: {}"]
 [questions.answer.pairs]
 "Lock()" = "one = at a time"
 "Event()" = "wait ~ for a flag"
+"Queue()" = "hand over: work"
 
 [[questions]]
 id = "order"
@@ -393,7 +394,7 @@ fn moodle_xml_has_every_question_with_its_answers() {
                 for a in &answers {
                     let f: f64 = a.attr("fraction").unwrap().parse().unwrap();
                     let t = &a.child("text").unwrap().text;
-                    let is_answer = mc.answers.iter().any(|o| &option_line(o) == t);
+                    let is_answer = mc.answers.iter().any(|o| o.trim() == t);
                     assert_eq!(f > 0.0, is_answer, "{}: {t}", q.key());
                     if f > 0.0 {
                         right += f;
@@ -418,7 +419,7 @@ fn moodle_xml_has_every_question_with_its_answers() {
                 for (l, r) in &m.pairs {
                     assert!(
                         subs.iter()
-                            .any(|s| s.child("text").unwrap().text == option_line(l)
+                            .any(|s| s.child("text").unwrap().text == l.trim()
                                 && s.child("answer").unwrap().child("text").unwrap().text
                                     == option_line(r))
                     );
@@ -426,7 +427,7 @@ fn moodle_xml_has_every_question_with_its_answers() {
             }
             QuestionKind::Ordering(o) => {
                 assert_eq!(x.attr("type"), Some("ordering"));
-                let steps: Vec<String> = o.steps.iter().map(|s| option_line(s)).collect();
+                let steps: Vec<String> = o.steps.iter().map(|s| s.trim().to_string()).collect();
                 assert_eq!(texts, steps.iter().map(String::as_str).collect::<Vec<_>>());
             }
             QuestionKind::FreeText(f) => {
@@ -539,6 +540,15 @@ fn gift_has_every_question_and_parses_back() {
         .flat_map(|quiz| quiz.questions.iter().map(move |q| (quiz, q)));
     for ((quiz, q), g) in all.zip(&qs) {
         assert_eq!(g.title, format!("{} {}", quiz.id, q.key()));
+        // Options keep their Markdown (`__init__()` in backticks stays
+        // code; its plain text would turn bold under [markdown]).
+        if let QuestionKind::MultipleChoice(mc) = &q.kind {
+            let mut got: Vec<&str> = g.answers.iter().map(|(_, _, t)| t.as_str()).collect();
+            let mut want: Vec<&str> = mc.options().iter().map(|o| o.trim()).collect();
+            got.sort();
+            want.sort();
+            assert_eq!(got, want, "{}", q.key());
+        }
         if let QuestionKind::ShortAnswer(sa) = &q.kind {
             for alt in std::iter::once(&sa.answer).chain(&sa.alternatives) {
                 assert!(
@@ -606,7 +616,11 @@ fn gift_special_characters_round_trip() {
     let pairs: Vec<&str> = m.answers.iter().map(|(_, _, t)| t.as_str()).collect();
     assert_eq!(
         pairs,
-        ["Lock() -> one = at a time", "Event() -> wait ~ for a flag"]
+        [
+            "Lock() -> one = at a time",
+            "Event() -> wait ~ for a flag",
+            "Queue() -> hand over: work"
+        ]
     );
 
     // Ordering: as a matching of position → step.
@@ -738,7 +752,10 @@ fn cli_writes_each_format_lists_what_it_cannot_hold_and_never_overwrites() {
         // A second export does not replace the file without --force.
         let again = export(dir.path(), format, false);
         assert_eq!(again.status.code(), Some(1), "{format}");
-        assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+        let again_err = String::from_utf8_lossy(&again.stderr);
+        assert!(again_err.contains("--force"), "{again_err}");
+        // Nothing written: no notes about what was written either.
+        assert!(!again_err.contains("note:"), "{again_err}");
         assert!(export(dir.path(), format, true).status.success());
     }
     // Only the three files, no temporary file left behind.
@@ -760,4 +777,59 @@ fn the_gift_tokenizer_rejects_unescaped_specials() {
     assert!(parse_gift("::t::x{=a = b ~c#d}").is_err());
     assert!(parse_gift("::t:x::y{=a}").is_err());
     assert!(parse_gift("::t\\:x::y{=a\\=b ~c}").is_ok());
+}
+
+#[test]
+fn questions_a_format_cannot_hold_are_listed_not_dropped() {
+    // Two pairs and no distractor: too few for Moodle's and GIFT's
+    // matching; two steps: too few for GIFT's matching of positions.
+    let toml = r#"
+[[questions]]
+id = "two-pairs"
+type = "Matching"
+prompt.prompt = "Match"
+[questions.answer.pairs]
+a = "1"
+b = "2"
+
+[[questions]]
+id = "two-steps"
+type = "Ordering"
+prompt.prompt = "Order"
+answer.steps = ["x", "y"]
+
+[[questions]]
+id = "fine"
+type = "ShortAnswer"
+prompt.prompt = "?"
+answer.answer = "ok"
+"#;
+    let quiz = parse_quiz("few", "few.toml", toml).unwrap();
+    let content = content_with(vec![quiz]);
+    let moodle = render(&content, Lms::MoodleXml);
+    assert_eq!(moodle.written, 2);
+    assert!(
+        moodle
+            .notes
+            .iter()
+            .any(|n| n.starts_with("few two-pairs (Matching): not exported: Moodle's matching")),
+        "{:?}",
+        moodle.notes
+    );
+    let gift = render(&content, Lms::Gift);
+    assert_eq!(gift.written, 1);
+    assert_eq!(parse_gift(&gift.text).unwrap().len(), 1);
+    for id in ["two-pairs (Matching)", "two-steps (Ordering)"] {
+        assert!(
+            gift.notes
+                .iter()
+                .any(|n| n.starts_with(&format!("few {id}: not exported: "))),
+            "{id}: {:?}",
+            gift.notes
+        );
+    }
+    // QTI holds all three.
+    let qti = render(&content, Lms::Qti);
+    assert_eq!(qti.written, 3);
+    assert_eq!(parse_xml(&qti.text).unwrap().find_all("item").len(), 3);
 }

@@ -67,6 +67,13 @@ pub fn option_text(o: &str) -> String {
     option_line(o)
 }
 
+/// An option's Markdown for a format that renders it (Moodle XML's
+/// `markdown` answers, GIFT's `[markdown]` questions): its source, trimmed,
+/// so inline code stays code (its plain text `__init__()` would turn bold).
+pub fn option_markdown(o: &str) -> String {
+    o.trim().to_string()
+}
+
 /// `<tag format="..."><text>...</text></tag>` with `text` escaped.
 pub fn moodle_text(tag: &str, format: &str, text: &str) -> String {
     format!(
@@ -174,9 +181,24 @@ pub fn points(x: f64) -> String {
 
 /// Matching pairs written in each format (Matching itself, and Ordering
 /// where the format has no ordering: position → step). `rights` are all
-/// the right items offered (the pairs' and any distractors).
-pub fn matching(lms: Lms, pairs: &[(String, String)], rights: &[String]) -> Piece {
-    match lms {
+/// the right items offered (the pairs' and any distractors). Moodle's
+/// matching needs at least two questions and three answers, GIFT's at
+/// least three pairs: fewer is an error, listed on stderr.
+pub fn matching(lms: Lms, pairs: &[(String, String)], rights: &[String]) -> Result<Piece, String> {
+    if lms == Lms::MoodleXml && (pairs.len() < 2 || rights.len() < 3) {
+        return Err(format!(
+            "Moodle's matching question needs at least 2 items and 3 answers to choose from; this one has {} and {} (add a distractor)",
+            pairs.len(),
+            rights.len()
+        ));
+    }
+    if lms == Lms::Gift && pairs.len() < 3 {
+        return Err(format!(
+            "GIFT's matching question needs at least 3 pairs; this one has {}",
+            pairs.len()
+        ));
+    }
+    Ok(match lms {
         Lms::MoodleXml => {
             let mut body = String::from("<shuffleanswers>true</shuffleanswers>\n");
             for (l, r) in pairs {
@@ -236,7 +258,7 @@ pub fn matching(lms: Lms, pairs: &[(String, String)], rights: &[String]) -> Piec
             p.processing = processing;
             p
         }
-    }
+    })
 }
 
 /// The option texts of a list, for an LMS.

@@ -197,10 +197,18 @@ impl Kind for Matching {
         let pairs: Vec<(String, String)> = self
             .pairs
             .iter()
-            .map(|(l, r)| (lms::option_text(l), lms::option_text(r)))
+            // The left items are shown formatted (Markdown where the format
+            // renders it); the right ones are offered as plain text.
+            .map(|(l, r)| {
+                let left = match format {
+                    Lms::MoodleXml | Lms::Gift => lms::option_markdown(l),
+                    Lms::Qti => lms::option_text(l),
+                };
+                (left, lms::option_text(r))
+            })
             .collect();
         let rights = lms::option_texts(self.right_options());
-        Ok(lms::matching(format, &pairs, &rights))
+        lms::matching(format, &pairs, &rights)
     }
 }
 

@@ -332,8 +332,8 @@ impl MultipleChoice {
                 for &i in &order {
                     body.push_str(&lms::moodle_answer(
                         weight(i),
-                        "plain_text",
-                        &lms::option_text(options[i]),
+                        "markdown",
+                        &lms::option_markdown(options[i]),
                     ));
                 }
                 Piece::new("multichoice", body)
@@ -341,7 +341,7 @@ impl MultipleChoice {
             Lms::Gift => {
                 let mut body = String::new();
                 for &i in &order {
-                    let text = gift_escape(&lms::option_text(options[i]));
+                    let text = gift_escape(&lms::option_markdown(options[i]));
                     if self.multiple {
                         body.push_str(&format!("~%{}%{text} ", lms::fraction(weight(i))));
                     } else if i < n_right {

@@ -153,8 +153,12 @@ impl Kind for Ordering {
                     "<layouttype>VERTICAL</layouttype>\n<selecttype>ALL</selecttype>\n<selectcount>{}</selectcount>\n<gradingtype>ABSOLUTE_POSITION</gradingtype>\n<showgrading>SHOW</showgrading>\n<numberingstyle>none</numberingstyle>\n<shownumcorrect>1</shownumcorrect>\n",
                     steps.len()
                 );
-                for (i, s) in steps.iter().enumerate() {
-                    body.push_str(&lms::moodle_answer((i + 1) as f64, "plain_text", s));
+                for (i, s) in self.steps.iter().enumerate() {
+                    body.push_str(&lms::moodle_answer(
+                        (i + 1) as f64,
+                        "markdown",
+                        &lms::option_markdown(s),
+                    ));
                 }
                 Ok(Piece::new("ordering", body))
             }
@@ -170,7 +174,9 @@ impl Kind for Ordering {
                 } else {
                     "QTI 1.2 (Canvas classic quizzes)"
                 };
-                Ok(lms::matching(format, &pairs, &steps).noted(format!(
+                let piece = lms::matching(format, &pairs, &steps)
+                    .map_err(|e| format!("{which} has no ordering question, and as a matching of position → step: {e}"))?;
+                Ok(piece.noted(format!(
                     "{which} has no ordering question: exported as a matching of position → step"
                 )))
             }
