@@ -13,7 +13,7 @@ use std::time::Duration;
 use criterion::{Criterion, criterion_group, criterion_main};
 use threadtutor::content::quiz::load_quiz_file;
 use threadtutor::quiz::grade::grade_sheet;
-use threadtutor::quiz::report::class_csv;
+use threadtutor::quiz::class::{SheetRow, class_csv, class_json};
 use threadtutor::quiz::sheet::{AnswerSheet, parse_sheet};
 use threadtutor::testing::class_sheets;
 
@@ -37,14 +37,22 @@ fn bench(c: &mut Criterion) {
             black_box(grades)
         })
     });
+    let row = |t: &String| SheetRow::Graded {
+        file: "sheet.toml".into(),
+        grade: grade_sheet(&quiz, &parse_sheet("sheet.toml", t, &quiz).unwrap()),
+        warnings: Vec::new(),
+    };
     group.bench_function("parse, grade and tabulate sheet texts", |b| {
         b.iter(|| {
-            let grades: Vec<_> = texts
-                .iter()
-                .map(|t| grade_sheet(&quiz, &parse_sheet("sheet.toml", t, &quiz).unwrap()))
-                .collect();
-            black_box(class_csv(&quiz, &grades))
+            let rows: Vec<SheetRow> = texts.iter().map(row).collect();
+            black_box(class_csv(&quiz, &rows))
         })
+    });
+    // The JSON table with its item analysis (difficulty, discrimination,
+    // option counts) over sheets already graded.
+    let rows: Vec<SheetRow> = texts.iter().map(row).collect();
+    group.bench_function("class JSON with item analysis", |b| {
+        b.iter(|| black_box(class_json(&quiz, &rows)))
     });
     group.finish();
 }

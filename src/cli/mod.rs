@@ -7,6 +7,7 @@ pub mod exercise;
 pub mod keys;
 mod output;
 pub mod quiz;
+pub mod quiz_plain;
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -78,7 +79,8 @@ pub enum Command {
     Check,
     /// Run a live demo without the TUI, or list them (--list).
     Demo(DemoArgs),
-    /// Take a quiz in the TUI, print a blank answer sheet, or grade one.
+    /// Take a quiz in the TUI (or as plain lines with --plain), print a blank
+    /// answer sheet, or grade one.
     Quiz(crate::cli::quiz::QuizArgs),
     /// Grade a class's answer sheets into one table.
     Grade(crate::cli::quiz::GradeArgs),
@@ -194,6 +196,15 @@ pub fn main(cli: Cli) -> i32 {
             "--watch works with the tutorial and `present` only; this command does not watch",
         );
         let _ = e.print();
+        return 2;
+    }
+    if let (true, Some(Command::Quiz(args))) = (cli.plain, &cli.command)
+        && let Some(why) = crate::cli::quiz_plain::conflict(args)
+    {
+        use clap::CommandFactory;
+        let _ = Cli::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, why)
+            .print();
         return 2;
     }
     let result = run(cli);
@@ -322,6 +333,19 @@ fn run_command(
         },
         Some(Command::Quiz(args)) => {
             let content = load(source)?;
+            if cli.plain {
+                // Questions on stdout, answers from stdin (no TUI).
+                let store = store(source)?;
+                let code = crate::cli::quiz_plain::run(
+                    args,
+                    &content.quizzes,
+                    &store,
+                    &mut io::stdin().lock(),
+                    out,
+                    err,
+                )?;
+                return reported(code);
+            }
             if let Some(code) = crate::cli::quiz::run_quiz(args, &content.quizzes, out, err) {
                 return reported(code);
             }

@@ -11,13 +11,25 @@ use std::path::PathBuf;
 
 use crate::content::quiz::{Quiz, load_quiz_file};
 use crate::content::sanitize::{inert, json_inert};
-use crate::quiz::grade::{SheetGrade, grade_sheet};
+use crate::quiz::class::{self, SheetRow};
+use crate::quiz::grade::grade_sheet;
 use crate::quiz::report;
-use crate::quiz::sheet::{load_sheet, template};
+use crate::quiz::sheet::{load_sheet, load_sheet_lenient, template};
 use crate::quiz::shuffle;
 
-/// `threadtutor quiz ID_OR_PATH [--template | --answers FILE [--json]] [--seed N]`
+/// `threadtutor quiz ID_OR_PATH [--template | --answers FILE [--json] | --plain] [--seed N]`
 #[derive(clap::Args, Debug, Clone, PartialEq, Eq)]
+#[command(after_help = "\
+With --plain the quiz is asked as plain lines on standard output and the answers \
+are read from standard input, with no escape sequences (for screen readers and \
+scripts): an option's number (several numbers separated by spaces or commas when \
+every correct option is asked for); a written answer ends with an empty line; a \
+program question asks `compiles? (y/n)`, then the output or the line of the error; \
+matching asks the number of each item's match, ordering the numbers in order. A \
+line with just - skips a question. The feedback follows each answer, the score \
+comes at the end, and the attempt is recorded in the progress file. If the input \
+ends early, the questions answered are recorded and the others are not. --plain \
+does not go with --template, --answers or --json.")]
 pub struct QuizArgs {
     /// The quiz: an id such as pop-quiz-1, or the path of a quiz file (*.toml)
     #[arg(value_name = "ID_OR_PATH")]
@@ -44,7 +56,7 @@ pub enum TableFormat {
     Json,
 }
 
-/// `threadtutor grade --quiz ID_OR_PATH SHEETS... [--format csv|json]`
+/// `threadtutor grade --quiz ID_OR_PATH SHEETS... [--format csv|json] [--items]`
 #[derive(clap::Args, Debug, Clone, PartialEq, Eq)]
 pub struct GradeArgs {
     /// The quiz: an id such as pop-quiz-1, or the path of a quiz file (*.toml)
@@ -53,9 +65,13 @@ pub struct GradeArgs {
     /// Answer sheets to grade (TOML, one per student)
     #[arg(value_name = "SHEETS", required = true)]
     pub sheets: Vec<PathBuf>,
-    /// Format of the class table
+    /// Format of the class table (JSON includes the item analysis)
     #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
     pub format: TableFormat,
+    /// With --format csv: write the item analysis (difficulty,
+    /// discrimination, option counts per question) instead of the class table
+    #[arg(long)]
+    pub items: bool,
 }
 
 /// Find a quiz: a path ending in `.toml` is read from disk, anything else is
@@ -143,10 +159,12 @@ pub fn run_quiz(
     })
 }
 
-/// Run `threadtutor grade`: every sheet graded into one table on `out`. A
-/// sheet that cannot be read or parsed gets its `path:line:col` errors on
-/// `err` and is left out; the others are still graded. Exit code 1 if any
-/// sheet failed (or the quiz is unknown), else 0.
+/// Run `threadtutor grade`: every sheet graded into one table on `out`, a
+/// row for every sheet given. A sheet that cannot be read or parsed gets its
+/// `path:line:col` errors on `err` and a row with its file and the errors;
+/// an answer of the wrong type scores 0 with a warning on `err` naming the
+/// question (the rest of the sheet is graded). Exit code 1 if any sheet
+/// could not be read (or the quiz is unknown), else 0.
 pub fn run_grade(
     args: &GradeArgs,
     quizzes: &[Quiz],
@@ -161,11 +179,12 @@ pub fn run_grade(
         }
     };
     let mut failed = false;
-    let mut grades: Vec<SheetGrade> = Vec::new();
+    let mut rows: Vec<SheetRow> = Vec::new();
     let mut seen: Vec<(String, String)> = Vec::new();
     for path in &args.sheets {
-        match load_sheet(path, &quiz) {
-            Ok(sheet) => {
+        let file = path.display().to_string();
+        match load_sheet_lenient(path, &quiz) {
+            Ok((sheet, wrong)) => {
                 if let Some((_, first)) = seen.iter().find(|(s, _)| *s == sheet.student) {
                     let _ = writeln!(
                         err,
@@ -176,18 +195,33 @@ pub fn run_grade(
                         ))
                     );
                 }
+                let warnings: Vec<String> = wrong
+                    .into_iter()
+                    .map(|mut d| {
+                        d.message = format!("warning: {}; that answer scores 0", d.message);
+                        d.to_string()
+                    })
+                    .collect();
+                print_lines(err, &warnings);
                 seen.push((sheet.student.clone(), sheet.path.clone()));
-                grades.push(grade_sheet(&quiz, &sheet));
+                rows.push(SheetRow::Graded {
+                    file,
+                    grade: grade_sheet(&quiz, &sheet),
+                    warnings,
+                });
             }
             Err(ds) => {
                 failed = true;
-                print_lines(err, &ds.iter().map(ToString::to_string).collect::<Vec<_>>());
+                let errors: Vec<String> = ds.iter().map(ToString::to_string).collect();
+                print_lines(err, &errors);
+                rows.push(SheetRow::Unreadable { file, errors });
             }
         }
     }
-    let table = match args.format {
-        TableFormat::Csv => inert(&report::class_csv(&quiz, &grades)).into_owned(),
-        TableFormat::Json => json_inert(&report::class_json(&quiz, &grades)) + "\n",
+    let table = match (args.format, args.items) {
+        (TableFormat::Csv, false) => inert(&class::class_csv(&quiz, &rows)).into_owned(),
+        (TableFormat::Csv, true) => inert(&class::items_csv(&quiz, &rows)).into_owned(),
+        (TableFormat::Json, _) => json_inert(&class::class_json(&quiz, &rows)) + "\n",
     };
     if out.write_all(table.as_bytes()).is_err() {
         return 1;

@@ -1,6 +1,6 @@
-//! Reports of graded sheets: the text a learner reads, the JSON a script
-//! reads (`quiz --answers --json`), and the class table of `grade` (CSV or
-//! JSON).
+//! Reports of graded sheets: the text a learner reads and the JSON a script
+//! reads (`quiz --answers --json`). The class table of `grade` is in
+//! [`super::class`].
 
 use serde::Serialize;
 
@@ -144,89 +144,4 @@ pub fn json_report(grade: &SheetGrade) -> String {
         questions: r.questions,
     };
     serde_json::to_string_pretty(&report).unwrap_or_default()
-}
-
-/// A CSV field, quoted when it must be. A leading `= + - @` (a formula to a
-/// spreadsheet) is defused with a `'`.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
-}
-
-/// The class table as CSV: `student`, each question's points (the header
-/// names the question), `total`, `percent`.
-pub fn class_csv(quiz: &Quiz, grades: &[SheetGrade]) -> String {
-    let mut out = String::from("student");
-    for q in &quiz.questions {
-        out.push(',');
-        out.push_str(&csv_field(&q.key()));
-    }
-    out.push_str(",total,percent\n");
-    for g in grades {
-        out.push_str(&csv_field(&g.student));
-        for q in &g.questions {
-            out.push(',');
-            out.push_str(&format_points(q.points));
-        }
-        out.push_str(&format!(",{},{:.1}\n", format_points(g.score), g.percent()));
-    }
-    out
-}
-
-#[derive(Serialize)]
-struct ClassJson<'a> {
-    quiz: &'a str,
-    max: f64,
-    questions: Vec<ClassQuestion>,
-    students: Vec<ClassRow<'a>>,
-}
-
-#[derive(Serialize)]
-struct ClassQuestion {
-    id: String,
-    max: f64,
-}
-
-#[derive(Serialize)]
-struct ClassRow<'a> {
-    student: &'a str,
-    /// Points per question, in the order of `questions`.
-    points: Vec<f64>,
-    total: f64,
-    percent: f64,
-}
-
-/// The class table as JSON: `{"quiz", "max", "questions": [{"id", "max"}],
-/// "students": [{"student", "points": [..], "total", "percent"}]}`.
-pub fn class_json(quiz: &Quiz, grades: &[SheetGrade]) -> String {
-    let table = ClassJson {
-        quiz: &quiz.id,
-        max: quiz.max_points(),
-        questions: quiz
-            .questions
-            .iter()
-            .map(|q| ClassQuestion {
-                id: q.key(),
-                max: q.max_points(),
-            })
-            .collect(),
-        students: grades
-            .iter()
-            .map(|g| ClassRow {
-                student: &g.student,
-                points: g.questions.iter().map(|q| q.points).collect(),
-                total: g.score,
-                percent: (g.percent() * 10.0).round() / 10.0,
-            })
-            .collect(),
-    };
-    serde_json::to_string_pretty(&table).unwrap_or_default()
 }

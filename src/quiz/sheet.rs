@@ -64,10 +64,50 @@ pub fn load_sheet(path: &std::path::Path, quiz: &Quiz) -> Result<AnswerSheet, Ve
     parse_sheet(&shown, &text, quiz)
 }
 
-/// Parse an answer sheet's text and check it against `quiz`.
+/// [`load_sheet`] for `grade`: an answer of the wrong type does not reject
+/// the sheet; it is left unanswered and its problem returned beside the
+/// sheet (the caller warns and grades it as 0).
+pub fn load_sheet_lenient(
+    path: &std::path::Path,
+    quiz: &Quiz,
+) -> Result<(AnswerSheet, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let shown = path.display().to_string();
+    let bytes = crate::files::read_limited(path, MAX_SHEET_BYTES).map_err(|e| {
+        vec![Diagnostic::file(
+            &shown,
+            format!("cannot read the file: {e}"),
+        )]
+    })?;
+    let text = decode_utf8(&shown, bytes).map_err(|d| vec![d])?;
+    parse_sheet_lenient(&shown, &text, quiz)
+}
+
+/// Parse an answer sheet's text and check it against `quiz`. An answer of
+/// the wrong type is an error here (see [`parse_sheet_lenient`]).
 pub fn parse_sheet(path: &str, text: &str, quiz: &Quiz) -> Result<AnswerSheet, Vec<Diagnostic>> {
+    match parse_sheet_lenient(path, text, quiz) {
+        Ok((sheet, wrong)) if wrong.is_empty() => Ok(sheet),
+        Ok((_, wrong)) => Err(wrong),
+        Err(mut diags) => {
+            diags.sort();
+            Err(diags)
+        }
+    }
+}
+
+/// Parse an answer sheet, keeping apart the answers of the wrong type (a
+/// number for an option, a string for a Tracing table): those are left
+/// unanswered and returned as the second value, one diagnostic each naming
+/// the question. Every other problem rejects the sheet (and the wrong-typed
+/// answers are among its errors).
+pub fn parse_sheet_lenient(
+    path: &str,
+    text: &str,
+    quiz: &Quiz,
+) -> Result<(AnswerSheet, Vec<Diagnostic>), Vec<Diagnostic>> {
     let raw: RawSheet = toml::from_str(text).map_err(|e| vec![toml_diagnostic(path, text, &e)])?;
     let mut diags = Vec::new();
+    let mut wrong = Vec::new();
     let mut err = |span: Range<usize>, msg: String| {
         diags.push(Diagnostic::at(path, text, span.start, msg));
     };
@@ -131,25 +171,37 @@ pub fn parse_sheet(path: &str, text: &str, quiz: &Quiz) -> Result<AnswerSheet, V
         let kind = q.kind.kind();
         match kind.sheet_answer(value.get_ref()) {
             Ok(r) => responses[index] = r,
-            Err(Some((span, msg))) => err(span, format!("question `{k}`: {msg}")),
-            Err(None) => err(
-                value.span(),
+            Err(Some((span, msg))) => wrong.push(Diagnostic::at(
+                path,
+                text,
+                span.start,
+                format!("question `{k}`: {msg}"),
+            )),
+            Err(None) => wrong.push(Diagnostic::at(
+                path,
+                text,
+                value.span().start,
                 format!(
                     "question `{k}` ({}) takes {}, not {}",
                     q.kind_name(),
                     kind.sheet_shape(),
                     value.get_ref().describe()
                 ),
-            ),
+            )),
         }
     }
+    wrong.sort();
     if diags.is_empty() {
-        Ok(AnswerSheet {
-            path: path.to_string(),
-            student,
-            responses,
-        })
+        Ok((
+            AnswerSheet {
+                path: path.to_string(),
+                student,
+                responses,
+            },
+            wrong,
+        ))
     } else {
+        diags.extend(wrong);
         diags.sort();
         Err(diags)
     }

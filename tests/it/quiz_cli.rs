@@ -238,15 +238,21 @@ fn class_table_csv_and_json() {
         quiz: "pop-quiz-3".into(),
         sheets: vec![full, some, blank],
         format: TableFormat::Csv,
+        items: false,
     };
     let (code, csv, err) = grade(&args, &qs);
     assert_eq!((code, err.as_str()), (0, ""));
+    let d = dir.path().display();
     assert_eq!(
         csv,
-        "student,handle-exceptions,pass-through-exceptions,worker-shutdown-order,finally-releases-lock,thread-exception-main,total,percent\n\
-         Ann,6,1,5,1,1,14,100.0\n\
-         \"Ben, Jr.\",2,1,0,0,1,4,28.6\n\
-         '=Eve,0,0,0,0,0,0,0.0\n"
+        format!(
+            "student,file,handle-exceptions,pass-through-exceptions,worker-shutdown-order,finally-releases-lock,thread-exception-main,total,percent,error,warnings\n\
+             Ann,{d}/ann.toml,6,1,5,1,1,14,100.0,,\n\
+             \"Ben, Jr.\",{d}/ben.toml,2,1,0,0,1,4,28.6,,\n\
+             '=Eve,{d}/eve.toml,0,0,0,0,0,0,0.0,,\n\
+             (max),,6,1,5,1,1,14,100.0,,\n\
+             (average),,2.667,0.667,1.667,0.333,0.667,6,42.9,,\n"
+        )
     );
     args.format = TableFormat::Json;
     let (code, json, _) = grade(&args, &qs);
@@ -285,8 +291,9 @@ fn a_malformed_sheet_is_reported_and_the_others_still_graded() {
     let missing = dir.path().join("missing.toml");
     let args = GradeArgs {
         quiz: "pop-quiz-2".into(),
-        sheets: vec![bad.clone(), good, broken.clone(), missing.clone()],
+        sheets: vec![bad.clone(), good.clone(), broken.clone(), missing.clone()],
         format: TableFormat::Csv,
+        items: false,
     };
     let (code, csv, err) = grade(&args, &qs);
     assert_eq!(code, 1);
@@ -295,7 +302,7 @@ fn a_malformed_sheet_is_reported_and_the_others_still_graded() {
     assert_eq!(
         lines[0],
         format!(
-            "{}:4:18: question `queue-put-full` (MultipleChoice) takes an option's text, or an array of options' texts, not a number",
+            "{}:4:18: warning: question `queue-put-full` (MultipleChoice) takes an option's text, or an array of options' texts, not a number; that answer scores 0",
             bad.display()
         )
     );
@@ -309,10 +316,14 @@ fn a_malformed_sheet_is_reported_and_the_others_still_graded() {
         "{}",
         lines[2]
     );
-    assert_eq!(csv.lines().count(), 2, "{csv}");
-    assert_eq!(
-        csv.lines().nth(1),
-        Some("Good,5,6,6,5,1,1,1,25,100.0"),
+    // Every sheet has a row (see grade_class.rs for the rows themselves);
+    // the wrong-typed answer cost only itself.
+    assert_eq!(csv.lines().count(), 1 + 4 + 2, "{csv}");
+    assert!(
+        csv.contains(&format!(
+            "\nGood,{},5,6,6,5,1,1,1,25,100.0,,\n",
+            good.display()
+        )),
         "{csv}"
     );
 }
@@ -362,7 +373,9 @@ fn sheet_errors_have_exact_positions() {
     );
     assert_eq!(
         problems("student = \"A\"\n[answers]\nthread-order-output = [\"a\", 1]\n"),
-        ["s.toml:3:29: invalid type: integer `1`, expected a string"]
+        [
+            "s.toml:3:23: question `thread-order-output` (MultipleChoice) takes an option's text, or an array of options' texts, not an array holding a number"
+        ]
     );
     assert_eq!(
         problems("student = \"A\"\n[answers]\nstart-twice = { compiles = \"yes\" }\n"),
@@ -474,10 +487,11 @@ fn a_student_in_two_sheets_gets_a_warning_not_a_failure() {
         quiz: "pop-quiz-3".into(),
         sheets: vec![a.clone(), b.clone()],
         format: TableFormat::Csv,
+        items: false,
     };
     let (code, csv, err) = grade(&args, &qs);
     assert_eq!(code, 0);
-    assert_eq!(csv.lines().count(), 3);
+    assert_eq!(csv.lines().count(), 1 + 2 + 2);
     assert_eq!(
         err,
         format!(

@@ -55,11 +55,27 @@ impl<'de> Deserialize<'de> for SheetValue {
             }
             other_visits!(SheetValue, SheetValue::Other);
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SheetValue, A::Error> {
+                // Any item is read, so an array holding a number is a value
+                // of the wrong type (which `grade` can score 0 and go on),
+                // not a sheet that cannot be read.
                 let mut out = Vec::new();
-                while let Some(s) = seq.next_element::<Spanned<String>>()? {
-                    out.push(s);
+                let mut odd: Option<&'static str> = None;
+                while let Some(item) = seq.next_element::<Spanned<SheetScalar>>()? {
+                    let span = item.span();
+                    match item.into_inner() {
+                        SheetScalar::Str(s) => out.push(Spanned::new(span, s)),
+                        SheetScalar::Bool(_) => {
+                            odd.get_or_insert("an array holding a boolean");
+                        }
+                        SheetScalar::Int(_) => {
+                            odd.get_or_insert("an array holding a number");
+                        }
+                        SheetScalar::Other(_) => {
+                            odd.get_or_insert("an array holding something other than strings");
+                        }
+                    }
                 }
-                Ok(SheetValue::List(out))
+                Ok(odd.map_or(SheetValue::List(out), SheetValue::Other))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SheetValue, A::Error> {
                 let mut out = Vec::new();
