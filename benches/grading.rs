@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use threadtutor::content::quiz::load_quiz_file;
-use threadtutor::quiz::grade::grade_sheet;
 use threadtutor::quiz::class::{SheetRow, class_csv, class_json};
+use threadtutor::quiz::grade::grade_sheet;
 use threadtutor::quiz::sheet::{AnswerSheet, parse_sheet};
 use threadtutor::testing::class_sheets;
 

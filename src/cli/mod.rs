@@ -497,7 +497,7 @@ fn notes_plain(path: PathBuf, out: &mut dyn Write) -> Result<(), Error> {
                     content::sanitize::inert(&n.title),
                     n.step,
                     n.steps,
-                    crate::ui::present::clock(std::time::Duration::from_secs(n.elapsed_s))
+                    crate::classroom::clock(std::time::Duration::from_secs(n.elapsed_s))
                 );
                 if let Some(notes) = &n.notes {
                     s.push_str(&format!("Notes: {}\n", content::sanitize::inert(notes)));

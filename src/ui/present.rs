@@ -72,15 +72,8 @@ impl Default for Present {
     }
 }
 
-/// `mm:ss`, or `h:mm:ss` past an hour.
-pub fn clock(d: Duration) -> String {
-    let s = d.as_secs();
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-    } else {
-        format!("{:02}:{:02}", s / 60, s % 60)
-    }
-}
+/// The talk's clock (`mm:ss`), shared with the notes follower.
+pub use crate::classroom::clock;
 
 /// The presentation screen: where in the lesson, and the talk's own state.
 #[derive(Debug, Clone)]
