@@ -48,7 +48,7 @@ pub static DEMO: Race = Race;
 pub static INFO: DemoInfo = DemoInfo {
     id: "race",
     title: "Race conditions and the Lock",
-    about: "k threads increment a shared counter, and check-then-pop a shared list, without and with a Lock",
+    about: "Threads increment a shared counter, and check-then-pop a shared list, without and with a Lock",
     explain: "`total += 1` is a read, an add and a write. When two threads read the same value, \
 both write value + 1 and one update is lost — the unlocked total falls short of threads × n, \
 by a different amount each run. The threads here are real OS threads on all cores, reading and \

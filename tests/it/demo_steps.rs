@@ -194,19 +194,7 @@ fn normalised(screen: &str) -> String {
             );
             continue;
         }
-        let mut l = String::new();
-        let mut prev_digit = false;
-        for c in line.chars() {
-            if c.is_ascii_digit() || (c == '.' && prev_digit) {
-                if !prev_digit {
-                    l.push('#');
-                }
-                prev_digit = true;
-            } else {
-                prev_digit = false;
-                l.push(c);
-            }
-        }
+        let l = crate::common::numbers_hashed(line);
         // Bars of gauges and histograms vary in length.
         let l: String = l
             .chars()

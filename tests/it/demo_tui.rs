@@ -143,19 +143,7 @@ fn normalised(screen: &str) -> String {
     let mut lanes: Vec<String> = Vec::new();
     let mut in_lanes = false;
     for line in screen.lines() {
-        let mut l = String::new();
-        let mut prev_digit = false;
-        for c in line.chars() {
-            if c.is_ascii_digit() || (c == '.' && prev_digit) {
-                if !prev_digit {
-                    l.push('#');
-                }
-                prev_digit = true;
-            } else {
-                prev_digit = false;
-                l.push(c);
-            }
-        }
+        let l = crate::common::numbers_hashed(line);
         let l = l.split_whitespace().collect::<Vec<_>>().join(" ");
         if l.starts_with("Threads █ running") || l.starts_with("Threads (paused)") {
             in_lanes = true;

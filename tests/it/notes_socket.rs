@@ -37,7 +37,6 @@ fn read_stdin_line() -> String {
 /// `accept_backs_off_when_the_descriptor_table_is_full`, which talks to it
 /// over stdin and stdout.
 #[test]
-#[ignore = "a helper process: run by accept_backs_off_when_the_descriptor_table_is_full"]
 fn emfile_child() {
     use rustix::process::{Resource, getrlimit, setrlimit};
     let Some(path) = std::env::var_os(CHILD_ENV) else {
@@ -110,7 +109,6 @@ fn accept_backs_off_when_the_descriptor_table_is_full() {
         .args([
             "notes_socket::emfile_child",
             "--exact",
-            "--ignored",
             "--nocapture",
             "--test-threads=1",
         ])

@@ -110,3 +110,22 @@ pub fn have_python3(what_is_skipped: &str) -> bool {
     }
     ok
 }
+
+/// A screen line with every number (digits, and a decimal point inside
+/// one) turned into one `#`: what varies from run to run in demo snapshots.
+pub fn numbers_hashed(line: &str) -> String {
+    let mut l = String::new();
+    let mut prev_digit = false;
+    for c in line.chars() {
+        if c.is_ascii_digit() || (c == '.' && prev_digit) {
+            if !prev_digit {
+                l.push('#');
+            }
+            prev_digit = true;
+        } else {
+            prev_digit = false;
+            l.push(c);
+        }
+    }
+    l
+}
