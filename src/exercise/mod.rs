@@ -306,7 +306,7 @@ pub fn check_source_cancellable(
     };
     write("config.json", &config)?;
     write(&name, source)?;
-    let mut cmd = Command::new(&python.program);
+    let mut cmd = Command::new(&python.executable);
     cmd.arg("-B")
         .arg("-s")
         .arg(harness_dir.join(harness::MAIN))
@@ -566,7 +566,7 @@ print(json.dumps(out))
     let json = serde_json::to_string(&sources).map_err(|e| CheckError::Harness(e.to_string()))?;
     fs::write(run.0.join("sources.json"), json)
         .map_err(|e| CheckError::Harness(format!("cannot write sources: {e}")))?;
-    let mut cmd = Command::new(&python.program);
+    let mut cmd = Command::new(&python.executable);
     cmd.args(["-B", "-s", "-c", SCRIPT, "sources.json"])
         .current_dir(&run.0);
     let out = process::run(cmd, Duration::from_secs(30), 1024 * 1024)

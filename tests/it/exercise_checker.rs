@@ -762,3 +762,18 @@ fn the_dev_exercises_starters_fail_and_solutions_pass() {
 
 // The built-in exercises' starters, solutions and known-wrong fixtures are
 // checked once, in tests/it/exercise_content.rs (20 seeds each under CI).
+
+/// Checks start the interpreter itself, not a launcher in front of it (a
+/// pyenv shim costs about 0.2 s a start): the path Python gives as
+/// `sys.executable`, which names itself again.
+#[test]
+fn checks_run_the_interpreter_itself() {
+    let Some(py) = python() else { return };
+    let exe = Path::new(&py.executable);
+    assert!(exe.is_absolute() && exe.is_file(), "{py:?}");
+    let out = Command::new(exe)
+        .args(["-c", "import sys; print(sys.executable)"])
+        .output()
+        .expect("the interpreter starts");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), py.executable);
+}
