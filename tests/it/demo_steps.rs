@@ -231,6 +231,15 @@ fn normalised(screen: &str) -> String {
             // The log and the footer row after it (whose place depends on
             // the log's length) are left out; the footer is the last line.
             "Log" => {}
+            // Where each thread stopped in the bytecode (`T1▶`) varies.
+            "dis" => out.push(
+                l.split(' ')
+                    .filter(|w| {
+                        !w.contains("T#▶") || !w.replace("T#▶", "").trim_matches(',').is_empty()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
             _ => out.push(l),
         }
     }
