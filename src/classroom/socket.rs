@@ -218,22 +218,27 @@ impl Presenter {
                                 continue;
                             }
                         };
-                        {
-                            let mut f = followers.lock().unwrap();
-                            if f.len() >= MAX_FOLLOWERS {
-                                prune(&mut f);
-                            }
-                            if f.len() >= MAX_FOLLOWERS {
-                                // Turned away: closed at once.
-                                continue;
-                            }
-                        }
                         let _ = s.set_write_timeout(Some(WRITE_TIMEOUT));
+                        let mut f = followers.lock().unwrap();
+                        if f.len() >= MAX_FOLLOWERS {
+                            prune(&mut f);
+                        }
+                        if f.len() >= MAX_FOLLOWERS {
+                            // Turned away: closed at once.
+                            continue;
+                        }
+                        // The latest state is written and the follower
+                        // joined in one step under the followers' lock, so
+                        // the sender cannot pass it by in between: what is
+                        // announced later reaches it through the sender
+                        // (a message may come twice, never not at all).
+                        // The write is to a fresh socket's empty buffer,
+                        // and bounded by WRITE_TIMEOUT like the sender's.
                         let now = latest.lock().unwrap().lines();
                         if !now.is_empty() && s.write_all(now.as_bytes()).is_err() {
                             continue;
                         }
-                        followers.lock().unwrap().push(s);
+                        f.push(s);
                     }
                 })?;
         }
@@ -430,7 +435,8 @@ mod tests {
     }
 
     /// Wait for `want`; the latest state may be sent again (e.g. when
-    /// another follower connects), so older states may come first.
+    /// another follower connects), so older states, and repeats of the
+    /// other kinds, may come first.
     fn expect_notes(rx: &mpsc::Receiver<FollowerEvent>, want: Notes) {
         let start = Instant::now();
         loop {
@@ -438,6 +444,9 @@ mod tests {
             match rx.recv_timeout(left) {
                 Ok(FollowerEvent::Notes(n)) if n == want => return,
                 Ok(FollowerEvent::Notes(n)) if n.slide < want.slide => {}
+                // The other kinds' latest messages may be sent again too
+                // (a follower that attaches while a send is under way).
+                Ok(FollowerEvent::Projector(_) | FollowerEvent::Problems(_)) => {}
                 other => panic!("expected slide {}, got {other:?}", want.slide),
             }
         }
