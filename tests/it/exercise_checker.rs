@@ -701,14 +701,12 @@ fn dev_content() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/exercises-dev")
 }
 
-/// How many seeds each starter and solution is checked with: 20 on CI
-/// (the issue's "20 times in a row"), 2 elsewhere to keep local runs short.
+/// How many seeds each of these test exercises' starter and solution is
+/// checked with. (The built-in exercises get the issue's "20 times in a
+/// row" under CI, in tests/it/exercise_content.rs; these three only show
+/// that the checker tells a starter from a solution.)
 fn seeds() -> u64 {
-    if std::env::var_os("CI").is_some() {
-        20
-    } else {
-        2
-    }
+    3
 }
 
 fn starters_fail_and_solutions_pass(exercises: &[Exercise], py: &Python) {
@@ -776,4 +774,41 @@ fn checks_run_the_interpreter_itself() {
         .output()
         .expect("the interpreter starts");
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), py.executable);
+}
+
+/// The scheduler's bytecode is kept in the harness folder (compiling it
+/// cost every check about 11 ms); nothing is written beside the learner's
+/// file.
+#[test]
+fn only_the_harness_bytecode_is_kept() {
+    let Some(py) = python() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("learner.py");
+    std::fs::write(&file, RACE).unwrap();
+    let v =
+        exercise::check_file(&py, &race_exercise(), &file, &Options::default()).expect("a verdict");
+    assert!(!v.passed);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["learner.py".to_string()]);
+    let cache = exercise::harness::ensure().unwrap().join("__pycache__");
+    let cached: Vec<String> = std::fs::read_dir(&cache)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        cached
+            .iter()
+            .any(|n| n.starts_with("tt_sched.") && n.ends_with(".pyc")),
+        "{}: {cached:?}",
+        cache.display()
+    );
+    assert!(
+        !cached.iter().any(|n| n.starts_with("learner")),
+        "{cached:?}"
+    );
 }
