@@ -307,8 +307,9 @@ pub fn check_source_cancellable(
     write("config.json", &config)?;
     write(&name, source)?;
     let mut cmd = Command::new(&python.executable);
+    // -S: no site customisation (tt_main.py says why).
     cmd.arg("-B")
-        .arg("-s")
+        .arg("-S")
         .arg(harness_dir.join(harness::MAIN))
         .args([
             "--config",

@@ -409,6 +409,24 @@ except RuntimeError as e:
 print(concurrent.futures.ThreadPoolExecutor is ThreadPoolExecutor)
 "#,
     ),
+    (
+        // The checker starts Python without `site`, and puts back the two
+        // names of it a program may use.
+        "exit_and_quit",
+        r#"
+import threading
+def work():
+    print("worker")
+t = threading.Thread(target=work)
+t.start()
+t.join()
+print(repr(exit))
+print(repr(quit))
+print("bye")
+exit(0)
+print("not reached")
+"#,
+    ),
 ];
 
 #[test]
