@@ -321,7 +321,7 @@ fn ctrl_z_and_kill_tstp_suspend_and_fg_redraws() {
             !pty.parser.lock().unwrap().screen().alternate_screen()
         });
         // `fg`: continued; full screen again, redrawn whole.
-        pty.parser.lock().unwrap().process(b"\x1b[2J");
+        pty.clear();
         kill("CONT", pid);
         wait_until(&format!("{how}: raw mode again"), || !pty.cooked());
         pty.wait_for("Thread basics");

@@ -15,8 +15,55 @@ pub struct Pty {
     pub child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     pub parser: Arc<Mutex<vt100::Parser>>,
+    /// The screen's text as of the last moment no frame was half drawn
+    /// (see [`Frames`]): what [`Pty::screen`] returns.
+    frame: Arc<Mutex<String>>,
     /// Everything the program wrote, raw.
     pub output: Arc<Mutex<Vec<u8>>>,
+}
+
+/// Finds where frames end in the program's output. The app draws each
+/// frame between the terminal's "begin / end synchronized update" marks
+/// (CSI ? 2026 h / l), and a read from the pty can end in the middle of
+/// one: a test that looked at the screen then could see the new header
+/// over the old footer. The screen is therefore read only outside the
+/// marks (output without them, as before the app starts, counts at once).
+struct Frames {
+    in_sync: bool,
+    /// The last bytes seen, to find a mark split across two reads.
+    tail: Vec<u8>,
+}
+
+const BEGIN_SYNC: &[u8] = b"\x1b[?2026h";
+const END_SYNC: &[u8] = b"\x1b[?2026l";
+
+impl Frames {
+    /// Feed `bytes` to `parser`, updating `frame` at every point where no
+    /// frame is being drawn.
+    fn feed(&mut self, bytes: &[u8], parser: &Mutex<vt100::Parser>, frame: &Mutex<String>) {
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            self.tail.push(b);
+            if self.tail.len() > END_SYNC.len() {
+                self.tail.remove(0);
+            }
+            let begins = self.tail.ends_with(BEGIN_SYNC);
+            if begins || self.tail.ends_with(END_SYNC) {
+                let mut p = parser.lock().unwrap();
+                p.process(&bytes[start..=i]);
+                start = i + 1;
+                if !begins || !self.in_sync {
+                    *frame.lock().unwrap() = p.screen().contents();
+                }
+                self.in_sync = begins;
+            }
+        }
+        let mut p = parser.lock().unwrap();
+        p.process(&bytes[start..]);
+        if !self.in_sync {
+            *frame.lock().unwrap() = p.screen().contents();
+        }
+    }
 }
 
 /// How long to wait for something to appear before failing.
@@ -58,16 +105,21 @@ impl Pty {
         let child = pair.slave.spawn_command(cmd).expect("spawn threadtutor");
         drop(pair.slave);
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
+        let frame = Arc::new(Mutex::new(String::new()));
         let output = Arc::new(Mutex::new(Vec::new()));
         let mut reader = pair.master.try_clone_reader().unwrap();
-        let (p, o) = (Arc::clone(&parser), Arc::clone(&output));
+        let (p, f, o) = (Arc::clone(&parser), Arc::clone(&frame), Arc::clone(&output));
         thread::spawn(move || {
             let mut buf = [0u8; 8192];
+            let mut frames = Frames {
+                in_sync: false,
+                tail: Vec::new(),
+            };
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
-                p.lock().unwrap().process(&buf[..n]);
+                frames.feed(&buf[..n], &p, &f);
                 o.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
@@ -77,13 +129,22 @@ impl Pty {
             child,
             writer,
             parser,
+            frame,
             output,
         }
     }
 
-    /// The screen's text now.
+    /// The screen's text as of the last whole frame (never half drawn).
     pub fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
+        self.frame.lock().unwrap().clone()
+    }
+
+    /// Blank the screen the test reads (as a shell's `clear` would), so that
+    /// what a test then waits for must be drawn again.
+    pub fn clear(&self) {
+        let mut p = self.parser.lock().unwrap();
+        p.process(b"\x1b[2J");
+        *self.frame.lock().unwrap() = p.screen().contents();
     }
 
     /// Wait until the screen shows `text`; panics with the screen if not.
@@ -188,4 +249,26 @@ impl Drop for Pty {
     fn drop(&mut self) {
         let _ = self.child.kill();
     }
+}
+
+#[test]
+fn a_half_drawn_frame_is_never_read() {
+    let parser = Mutex::new(vt100::Parser::new(2, 20, 0));
+    let frame = Mutex::new(String::new());
+    let mut frames = Frames {
+        in_sync: false,
+        tail: Vec::new(),
+    };
+    frames.feed(b"old head\r\nold foot", &parser, &frame);
+    assert_eq!(*frame.lock().unwrap(), "old head\nold foot");
+    // A new frame arrives in three reads, its end mark split in two.
+    frames.feed(b"\x1b[?2026h\x1b[Hnew head", &parser, &frame);
+    assert_eq!(*frame.lock().unwrap(), "old head\nold foot");
+    frames.feed(b"\r\nnew foot\x1b[?20", &parser, &frame);
+    assert_eq!(*frame.lock().unwrap(), "old head\nold foot");
+    frames.feed(b"26l", &parser, &frame);
+    assert_eq!(*frame.lock().unwrap(), "new head\nnew foot");
+    // Output outside the marks counts at once.
+    frames.feed(b"\x1b[2J\x1b[Hbye", &parser, &frame);
+    assert_eq!(*frame.lock().unwrap(), "bye");
 }
